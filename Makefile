@@ -1,0 +1,41 @@
+# hailong — run `make help` for the list of targets.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.hailong-installed
+ROUND  ?=
+ARGS   ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help env report test lab sample lock clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml scripts/setup-env.sh
+	@PYTHON=$(PYTHON) scripts/setup-env.sh
+	@touch $@
+
+env: $(STAMP) ## Create or update the environment in .venv (idempotent)
+
+report: $(STAMP) ## Build every report of the current round into output/ (ROUND=2022 ARGS=... to choose)
+	$(BIN)/hailong build $(if $(ROUND),--round $(ROUND)) $(ARGS)
+
+test: $(STAMP) ## Run the whole test suite
+	$(BIN)/python -m pytest $(ARGS)
+
+lab: $(STAMP) ## Open JupyterLab on the notebooks with the project's kernel
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+sample: $(STAMP) ## Regenerate the bundled sample data (data/sample/)
+	$(BIN)/hailong sample $(ARGS)
+
+lock: ## Re-pin requirements.lock from requirements.txt (needs network)
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install -q -r requirements.txt
+	(echo "# Full pinned environment (pip freeze). Regenerate with \`make lock\` after editing requirements.txt."; \
+	 .venv-lock/bin/pip freeze --exclude-editable) > requirements.lock
+	rm -rf .venv-lock
+
+clean: ## Remove generated outputs and derived data (keeps .venv)
+	rm -rf output/*/ data/processed/
