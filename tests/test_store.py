@@ -1,0 +1,144 @@
+"""The processed store: hashes, round trip, manifest, atomic writes, raw files untouched."""
+
+import datetime as dt
+import hashlib
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import hailong
+from hailong.codebook import load_codebook
+from hailong.errors import InputError
+from hailong.geography import load_units
+from hailong.ingest import read_responses, read_roster
+from hailong.store import (file_sha256, inputs_fingerprint, read_manifest, read_processed,
+                           write_processed)
+from hailong.validate import validate_round
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).parent / "data"
+STORE_FILES = {"roster.parquet", "responses.parquet", "ledger.csv", "manifest.json"}
+
+
+@pytest.fixture(scope="module")
+def codebook():
+    return load_codebook(ROOT / "data/reference/codebook/codebook-v1.yaml")
+
+
+@pytest.fixture(scope="module")
+def units():
+    return load_units(ROOT / "data/reference/units-2022.csv", on=dt.date(2022, 10, 1))
+
+
+@pytest.fixture()
+def raw(tmp_path):
+    """Copies of the fixture roster and export in a raw folder."""
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    roster = Path(shutil.copy(DATA / "ingest_roster.csv", folder / "roster.csv"))
+    export = Path(shutil.copy(DATA / "ingest_responses.csv", folder / "responses.csv"))
+    return roster, export
+
+
+def process(raw, codebook, units, out: Path):
+    roster, export = raw
+    v = validate_round(read_roster(roster), read_responses([export], codebook), codebook, units)
+    return v, write_processed(out, v, [roster, export], codebook)
+
+
+def test_file_sha256_known_value(tmp_path):
+    (tmp_path / "abc").write_bytes(b"abc")
+    # FIPS 180-2 test vector
+    assert file_sha256(tmp_path / "abc") == (
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+
+
+def test_file_sha256_missing_file(tmp_path):
+    with pytest.raises(InputError, match="does not exist"):
+        file_sha256(tmp_path / "nope.csv")
+
+
+def test_inputs_fingerprint_over_file_hashes_in_order(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.write_bytes(b"abc")
+    b.write_bytes(b"")
+    sha_a = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    sha_b = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"  # empty input
+    assert inputs_fingerprint([a, b]) == hashlib.sha256((sha_a + sha_b).encode()).hexdigest()
+    assert inputs_fingerprint([b, a]) != inputs_fingerprint([a, b])
+    a.write_bytes(b"abd")
+    assert inputs_fingerprint([a, b]) != hashlib.sha256((sha_a + sha_b).encode()).hexdigest()
+
+
+def test_round_trip(tmp_path, raw, codebook, units):
+    v, manifest_path = process(raw, codebook, units, tmp_path / "processed")
+    assert manifest_path == tmp_path / "processed" / "manifest.json"
+    back = read_processed(tmp_path / "processed")
+    pd.testing.assert_frame_equal(back.roster, v.roster)
+    pd.testing.assert_frame_equal(back.responses, v.responses)
+    pd.testing.assert_frame_equal(back.ledger, v.ledger)
+    assert back.warnings == v.warnings
+    assert back.rows_read == v.rows_read
+    assert back.summary() == "10 rows read: 3 accepted, 2 merged (duplicates), 5 set aside"
+
+
+def test_manifest_fields(tmp_path, raw, codebook, units):
+    roster, export = raw
+    process(raw, codebook, units, tmp_path / "processed")
+    m = read_manifest(tmp_path / "processed")
+    by_name = {e["name"]: e for e in m["inputs"]}
+    assert list(by_name) == ["roster.csv", "responses.csv"]
+    for path in (roster, export):
+        entry = by_name[path.name]
+        assert entry["size"] == len(path.read_bytes())
+        assert entry["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+        assert entry["path"] == str(path)
+    assert by_name["roster.csv"]["rows_read"] == 4
+    assert by_name["responses.csv"]["rows_read"] == 10
+    assert m["counts"] == {"read": 10, "accepted": 3, "merged": 2, "set_aside": 5, "roster": 4}
+    assert m["codebook"]["version"] == "v1-draft"
+    assert m["hailong_version"] == hailong.__version__
+    created = dt.datetime.fromisoformat(m["created_at"])
+    assert created.utcoffset() == dt.timedelta(0)
+    assert abs(dt.datetime.now(dt.timezone.utc) - created) < dt.timedelta(minutes=5)
+    assert m["inputs_fingerprint"] == inputs_fingerprint([roster, export])
+
+
+def test_ledger_csv_has_bom_for_excel(tmp_path, raw, codebook, units):
+    process(raw, codebook, units, tmp_path / "processed")
+    data = (tmp_path / "processed" / "ledger.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert "Hài lòng lắm" in data.decode("utf-8-sig")
+
+
+def test_no_temporary_files_left_and_rewrite(tmp_path, raw, codebook, units):
+    out = tmp_path / "processed"
+    process(raw, codebook, units, out)
+    process(raw, codebook, units, out)  # writing over an existing store
+    assert {p.name for p in out.iterdir()} == STORE_FILES
+
+
+def test_interrupted_write_leaves_no_manifest(tmp_path, raw, codebook, units, monkeypatch):
+    out = tmp_path / "processed"
+    process(raw, codebook, units, out)
+
+    def fail(self, *args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", fail)
+    with pytest.raises(OSError):
+        process(raw, codebook, units, out)
+    # the old manifest is gone, so the store reads as missing, and no temp file is left
+    assert {p.name for p in out.iterdir()} == STORE_FILES - {"manifest.json"}
+    with pytest.raises(InputError, match="no processed data"):
+        read_processed(out)
+
+
+def test_raw_files_unchanged(tmp_path, raw, codebook, units):
+    before = [hashlib.sha256(p.read_bytes()).hexdigest() for p in raw]
+    process(raw, codebook, units, tmp_path / "processed")
+    after = [hashlib.sha256(p.read_bytes()).hexdigest() for p in raw]
+    assert before == after
+    assert sorted(p.name for p in raw[0].parent.iterdir()) == ["responses.csv", "roster.csv"]

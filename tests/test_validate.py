@@ -1,0 +1,308 @@
+"""Validation: roster checks, answer labels -> numbers, duplicates, the row ledger.
+
+The fixture export (tests/data/ingest_responses.csv) has 10 rows (Excel rows 2-11):
+  2  HP-0001 valid, many label spellings           -> accepted
+  3  HP-0002 "Hài lòng lắm" in 1.1                 -> set aside
+  4  HP-0002 valid, later than row 3               -> accepted
+  5  HP-0003 10/03/2023 08:00                      -> merged (row 6 is later)
+  6  HP-0003 2023-03-20T14:30 (ISO)                -> accepted
+  7  HP-0003 12/03/2023                            -> merged
+  8  HP-9999 not in the roster                     -> set aside
+  9  blank cooperative code                        -> set aside
+  10 HP-0004 "7" in 3.1                            -> set aside
+  11 HP-0004 time stamp 32/13/2023                 -> set aside
+"""
+
+import csv
+import datetime as dt
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from hailong.codebook import load_codebook
+from hailong.errors import InputError
+from hailong.geography import load_units
+from hailong.ingest import read_responses, read_roster
+from hailong.validate import parse_timestamp, validate_roster, validate_round
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).parent / "data"
+ROSTER = DATA / "ingest_roster.csv"
+EXPORT = DATA / "ingest_responses.csv"
+
+
+@pytest.fixture(scope="module")
+def codebook():
+    return load_codebook(ROOT / "data/reference/codebook/codebook-v1.yaml")
+
+
+@pytest.fixture(scope="module")
+def units():
+    return load_units(ROOT / "data/reference/units-2022.csv", on=dt.date(2022, 10, 1))
+
+
+@pytest.fixture(scope="module")
+def validated(codebook, units):
+    return validate_round(read_roster(ROSTER), read_responses([EXPORT], codebook), codebook, units)
+
+
+def ledger_row(v, row: int) -> pd.Series:
+    return v.ledger.set_index("source_row").loc[row]
+
+
+def response(v, coop_id: str) -> pd.Series:
+    return v.responses.set_index("coop_id").loc[coop_id]
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    return path
+
+
+def roster_rows() -> list[list[str]]:
+    with ROSTER.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+def roster_error(tmp_path, codebook, units, edit) -> InputError:
+    """Validate the fixture roster after ``edit(rows)``; return the error raised."""
+    rows = roster_rows()
+    edit(rows)
+    raw = read_roster(write_csv(tmp_path / "roster.csv", rows))
+    with pytest.raises(InputError) as err:
+        validate_roster(raw, codebook, units)
+    return err.value
+
+
+# --------------------------------------------------------------------------- roster
+
+def test_roster_canonical(validated):
+    r = validated.roster.set_index("coop_id")
+    assert r["sector"].tolist() == ["nong_nghiep", "thuy_san", "tin_dung", "thuong_mai"]
+    assert r["variant"].tolist() == ["NN", "NN", "QTD", "PNN"]
+    # Có, Không, x, blank
+    assert r["member"].tolist() == [True, False, True, False]
+    assert r["member"].dtype == bool
+    assert str(r["founded_year"].dtype) == "Int64"
+    assert r.loc["HP-0001", "founded_year"] == 2015
+    assert pd.isna(r.loc["HP-0002", "founded_year"])
+    assert r.loc["HP-0004", "commune_code"] == ""
+    assert r.loc["HP-0001", "district_code"] == "312"
+
+
+def test_roster_sector_label_written_another_way(validated):
+    # the roster says "THUỶ  SẢN"; the codebook "Thủy sản"
+    assert response(validated, "HP-0002")["sector"] == "thuy_san"
+
+
+def test_roster_duplicate_id(tmp_path, codebook, units):
+    def edit(rows):
+        rows[3][1] = "HP-0001"  # Excel row 4 repeats row 2's code
+    err = roster_error(tmp_path, codebook, units, edit)
+    assert err.row == 2 and err.column == "Mã HTX" and err.found == "HP-0001"
+    assert "rows 2, 4" in str(err)
+    assert "roster.csv" in str(err)
+
+
+def test_roster_unknown_district(tmp_path, codebook, units):
+    def edit(rows):
+        rows[3][3] = "399"
+    err = roster_error(tmp_path, codebook, units, edit)
+    assert (err.row, err.column, err.found) == (4, "Mã huyện", "399")
+    assert "303" in err.expected and "318" in err.expected
+
+
+def test_roster_commune_in_wrong_district(tmp_path, codebook, units):
+    def edit(rows):
+        # An Hưng is a commune of An Dương (312), not of Bạch Long Vĩ (318)
+        rows[4][4] = "11599"
+    err = roster_error(tmp_path, codebook, units, edit)
+    assert (err.row, err.column, err.found) == (5, "Mã xã", "11599")
+    assert "318" in str(err)
+
+
+def test_roster_unknown_sector_and_member_word(tmp_path, codebook, units):
+    def edit(rows):
+        rows[2][2] = "Trồng trọt"
+        rows[2][5] = "có lẽ"
+    err = roster_error(tmp_path, codebook, units, edit)
+    assert (err.row, err.column, err.found) == (3, "Ngành nghề", "Trồng trọt")
+    assert 'row 3, column "Là thành viên LM HTX"' in str(err)
+
+
+def test_roster_all_problems_counted_and_listed(tmp_path, codebook, units):
+    def edit(rows):
+        rows[1][8] = "năm 2015"   # row 2 founding year
+        rows[3][3] = "399"        # row 4 district
+        rows[4][1] = ""           # row 5 blank code
+    err = roster_error(tmp_path, codebook, units, edit)
+    text = str(err)
+    assert (err.row, err.column) == (2, "Năm thành lập")
+    assert "2 other problem" in text
+    assert 'row 4, column "Mã huyện"' in text
+    assert 'row 5, column "Mã HTX"' in text
+    # pandera's own wording never reaches the user
+    assert "failure_case" not in text and "SchemaError" not in text and "Column '" not in text
+
+
+def test_roster_lists_at_most_ten(tmp_path, codebook, units):
+    def edit(rows):
+        for i in range(12):
+            rows.append([f"HTX {i}", f"HP-1{i:03d}", "Nông nghiệp", "999", "", "Có"] + [""] * 8)
+    text = str(roster_error(tmp_path, codebook, units, edit))
+    assert "11 other problem" in text
+    assert text.count('column "Mã huyện"') == 10 + 1  # ten listed + the lead line
+
+
+def test_empty_roster(tmp_path, codebook, units):
+    raw = read_roster(write_csv(tmp_path / "roster.csv", roster_rows()[:1]))
+    with pytest.raises(InputError, match="no cooperative"):
+        validate_roster(raw, codebook, units)
+
+
+# --------------------------------------------------------------------------- answers
+
+def test_labels_to_values(validated):
+    a = response(validated, "HP-0001")
+    assert a["D01_1"] == 5.0  # "Rất hài lòng"
+    assert a["D01_2"] == 4.0  # "Hài lòng" in NFD
+    assert a["D01_3"] == 4.0  # "  hài   LÒNG "
+    assert math.isnan(a["D02_1"])  # "Không ý kiến"
+    assert a["D02_2"] == 4.0  # "4"
+    assert a["D02_3"] == 4.0  # "4.0"
+    assert a["D03_1"] == 3.0  # "Bình thường"
+    assert a["D03_2"] == 2.0  # "Không hài lòng"
+    assert a["D03_3"] == 1.0  # "Rất không hài lòng"
+    assert a["D04_1"] == 4.0  # "Satisfied"
+    assert math.isnan(a["D05_1"])  # blank
+    assert a["OVERALL"] == 4.0
+
+
+def test_answer_outside_scale_set_aside(validated):
+    row3 = ledger_row(validated, 3)
+    assert row3["status"] == "set_aside"
+    assert "answer outside the scale" in row3["reason"]
+    assert "1.1." in row3["reason"] and "Hài lòng lắm" in row3["reason"]
+    assert "row 3" in row3["message"] and "ingest_responses.csv" in row3["message"]
+    row10 = ledger_row(validated, 10)
+    assert row10["status"] == "set_aside"
+    assert "3.1." in row10["reason"] and "'7'" in row10["reason"]
+    # the cooperative's valid later answer still counts
+    assert response(validated, "HP-0002")["D01_1"] == 3.0
+
+
+def test_unknown_and_blank_coop_and_bad_time_set_aside(validated):
+    assert ledger_row(validated, 8)["status"] == "set_aside"
+    assert "not in the roster" in ledger_row(validated, 8)["reason"]
+    assert ledger_row(validated, 9)["status"] == "set_aside"
+    assert "blank" in ledger_row(validated, 9)["reason"]
+    assert ledger_row(validated, 11)["status"] == "set_aside"
+    assert "32/13/2023" in ledger_row(validated, 11)["reason"]
+    assert "HP-0004" not in set(validated.responses["coop_id"])
+
+
+def test_duplicates_latest_wins(validated):
+    assert ledger_row(validated, 6)["status"] == "accepted"
+    for row in (5, 7):
+        entry = ledger_row(validated, row)
+        assert entry["status"] == "merged"
+        assert "row 6" in entry["reason"]
+    hp3 = response(validated, "HP-0003")
+    assert hp3["OVERALL"] == 5.0  # row 6: "Rất hài lòng"
+    assert hp3["submitted_at"] == pd.Timestamp(2023, 3, 20, 14, 30)
+    assert hp3["source_row"] == 6
+
+
+def test_duplicates_across_files_and_ties(tmp_path, codebook, units):
+    with EXPORT.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    header, hp1 = rows[0], rows[1]
+    first = write_csv(tmp_path / "dot1.csv", [header, hp1, hp1])  # two rows, same time
+    later = list(hp1)
+    later[0] = "16/03/2023 08:00:00"
+    second = write_csv(tmp_path / "dot2.csv", [header, later])
+    v = validate_round(read_roster(ROSTER), read_responses([first, second], codebook),
+                       codebook, units)
+    assert v.ledger["status"].tolist() == ["merged", "merged", "accepted"]
+    assert "row 2 of dot2.csv" in v.ledger.loc[0, "reason"]
+    # on equal times the row read last wins
+    v = validate_round(read_roster(ROSTER), read_responses([first], codebook), codebook, units)
+    assert v.ledger["status"].tolist() == ["merged", "accepted"]
+
+
+def test_ledger_accounts_for_every_row(validated):
+    ledger = validated.ledger
+    assert len(ledger) == 10
+    assert ledger["source_row"].tolist() == list(range(2, 12))
+    counts = ledger["status"].value_counts().to_dict()
+    assert counts == {"accepted": 3, "merged": 2, "set_aside": 5}
+    assert validated.summary() == "10 rows read: 3 accepted, 2 merged (duplicates), 5 set aside"
+    assert sorted(validated.responses["source_row"]) == [2, 4, 6]
+    assert (ledger.loc[ledger["status"] == "accepted", "message"] == "").all()
+
+
+def test_responses_frame_from_roster(validated):
+    r = validated.responses
+    assert list(r.columns[:11]) == ["coop_id", "submitted_at", "district_code", "commune_code",
+                                    "sector", "variant", "member", "respondent_name",
+                                    "respondent_phone", "source_file", "source_row"]
+    assert list(r.columns[-2:]) == ["DIFFICULTIES", "RECOMMENDATIONS"]
+    assert r["coop_id"].tolist() == ["HP-0001", "HP-0002", "HP-0003"]
+    hp2 = response(validated, "HP-0002")
+    assert (hp2["district_code"], hp2["commune_code"], hp2["variant"], hp2["member"]) == (
+        "316", "11824", "NN", False)
+    assert response(validated, "HP-0003")["variant"] == "QTD"
+    assert response(validated, "HP-0001")["respondent_phone"] == "0912345678"
+    assert pd.api.types.is_datetime64_dtype(r["submitted_at"])
+    assert r["D01_1"].dtype == "float64" and r["OVERALL"].dtype == "float64"
+    assert r["source_row"].dtype == "int64"
+
+
+def test_warnings_name_ignored_columns(validated):
+    text = "\n".join(validated.warnings)
+    assert "Ghi chú" in text and "ingest_roster.csv" in text
+    assert "Email người trả lời" in text and "ingest_responses.csv" in text
+
+
+def test_rows_read_per_file(validated):
+    assert validated.rows_read == {str(ROSTER): 4, str(EXPORT): 10}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("15/03/2023 09:12:00", dt.datetime(2023, 3, 15, 9, 12)),
+    ("5/3/2023 09:12:07", dt.datetime(2023, 3, 5, 9, 12, 7)),
+    ("15/03/2023", dt.datetime(2023, 3, 15)),
+    ("2023-03-20T14:30:00", dt.datetime(2023, 3, 20, 14, 30)),
+    ("2023-03-20T07:30:00+00:00", dt.datetime(2023, 3, 20, 14, 30)),  # UTC -> UTC+7
+    ("03/15/2023 09:12:00", None),  # month 15
+    ("", None),
+])
+def test_parse_timestamp(text, expected):
+    assert parse_timestamp(text) == expected
+
+
+def test_roster_from_excel_with_numeric_codes(tmp_path, codebook, units):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for r in roster_rows():
+        # Excel keeps typed-in codes and years as numbers
+        wb.active.append([int(c) if c.isdigit() and len(c) <= 5 else c for c in r])
+    wb.save(tmp_path / "roster.xlsx")
+    roster = validate_roster(read_roster(tmp_path / "roster.xlsx"), codebook, units)
+    assert roster["district_code"].tolist() == ["312", "316", "303", "318"]
+    assert roster["commune_code"].tolist() == ["11599", "11824", "11308", ""]
+    assert roster["founded_year"].tolist()[0] == 2015
+
+
+def test_export_without_rows(tmp_path, codebook, units):
+    with EXPORT.open(encoding="utf-8", newline="") as fh:
+        header = next(csv.reader(fh))
+    export = write_csv(tmp_path / "empty.csv", [header])
+    v = validate_round(read_roster(ROSTER), read_responses(export, codebook), codebook, units)
+    assert v.summary() == "0 rows read: 0 accepted, 0 merged (duplicates), 0 set aside"
+    assert len(v.responses) == 0 and "OVERALL" in v.responses.columns
+    assert v.rows_read[str(export)] == 0
