@@ -139,10 +139,17 @@ def load_results(round_year: int | str | None = None,
         meta={"round": ctx.round.year, "fingerprint": key,
               "organisation": ctx.config.organisation,
               "round_label": ctx.round.label,
-              "rows": validated.summary()},
+              "rows": validated.summary(),
+              "data_date": _last_submission(validated)},
     )
     _save_atomically(results, ctx.results_dir)
     return results
+
+
+def _last_submission(validated: validate.Validated) -> str | None:
+    """ISO date of the last accepted submission (the "data as of" date of the reports)."""
+    stamps = validated.responses["submitted_at"].dropna()
+    return stamps.max().date().isoformat() if len(stamps) else None
 
 
 def _save_atomically(results: Results, target: Path) -> None:

@@ -1,0 +1,266 @@
+"""The report's sentences: exact wording, number formats and the choice of sentence."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from hailong import narrative
+from hailong.errors import ParameterError
+
+
+def dims(values: dict[str, float | None]) -> pd.DataFrame:
+    """A dimension table; ``None`` = withheld."""
+    return pd.DataFrame({
+        "measure": [f"D{i:02d}" for i in range(1, len(values) + 1)],
+        "label": list(values),
+        "index": [np.nan if v is None else v for v in values.values()],
+        "suppressed": [v is None for v in values.values()],
+    })
+
+
+# -------------------------------------------------------------------------- headline
+
+
+def test_headline_in_vietnamese():
+    text = narrative.headline("huyện Thuỷ Nguyên", 71.3, 0.785, 142, 163, "vi", year=2022)
+    # 142 / 163 = 0.8712 -> 87,1%
+    assert text == ("Năm 2022, 142 trên 163 HTX của huyện Thuỷ Nguyên (87,1%) đã tham gia "
+                     "khảo sát. Chỉ số hài lòng chung đạt 71,3/100; 78,5% câu trả lời ở mức "
+                     "hài lòng trở lên.")
+    assert unicodedata.is_normalized("NFC", text)
+
+
+def test_headline_in_english():
+    text = narrative.headline("Thuy Nguyen District", 71.3, 0.785, 142, 163, "en", year=2022)
+    assert text == ("In 2022, 142 of the 163 cooperatives of Thuy Nguyen District (87.1%) "
+                    "took part in the survey. The overall satisfaction index is 71.3 out of "
+                    "100; 78.5% of answers were “satisfied” or better.")
+
+
+def test_headline_with_thousands_and_without_year():
+    text = narrative.headline("thành phố Hải Phòng", 70.04, 0.7, 1010, 1165)
+    assert text.startswith("1.010 trên 1.165 HTX của thành phố Hải Phòng (86,7%)")
+    assert "đạt 70,0/100; 70,0% câu trả lời" in text
+
+
+# --------------------------------------------------------------------------- too few
+
+
+def test_too_few_gives_the_plain_reason():
+    assert narrative.too_few("huyện Bạch Long Vĩ", 1, 2, 5) == (
+        "Chỉ 1 trong 2 HTX của huyện Bạch Long Vĩ trả lời khảo sát. Để bảo vệ bí mật của "
+        "từng HTX, báo cáo không công bố số liệu khi có dưới 5 HTX trả lời.")
+    assert narrative.too_few("Bach Long Vi District", 1, 2, 5, "en") == (
+        "Only 1 of the 2 cooperatives of Bach Long Vi District answered the survey. To "
+        "protect each cooperative's confidentiality, the report publishes no figures when "
+        "fewer than 5 cooperatives have answered.")
+
+
+def test_too_few_when_nobody_answered():
+    assert narrative.too_few("huyện Bạch Long Vĩ", 0, 2, 5) == (
+        "Chưa có HTX nào trong số 2 HTX của huyện Bạch Long Vĩ trả lời khảo sát, nên báo "
+        "cáo chưa có số liệu.")
+
+
+def test_too_few_when_the_roster_is_empty():
+    assert narrative.too_few("quận Lê Chân", 0, 0, 5) == (
+        "Danh sách khảo sát không có HTX nào của quận Lê Chân, nên báo cáo không có số liệu.")
+
+
+def test_too_few_when_every_listed_cooperative_answered():
+    assert narrative.too_few("huyện Bạch Long Vĩ", 3, 3, 5) == (
+        "Cả 3 HTX của huyện Bạch Long Vĩ đều đã trả lời khảo sát. Để bảo vệ bí mật của từng "
+        "HTX, báo cáo không công bố số liệu khi có dưới 5 HTX trả lời.")
+
+
+def test_too_few_when_enough_answered_but_too_few_rated_the_areas():
+    text = narrative.too_few("huyện Cát Hải", 6, 9, 5)
+    assert text.startswith("6 trong 9 HTX của huyện Cát Hải đã trả lời khảo sát, nhưng "
+                           "dưới 5 HTX cho ý kiến")
+    assert "Chỉ 6" not in text
+
+
+# ------------------------------------------------------------------ strongest/weakest
+
+
+def test_strongest_and_weakest_ignore_withheld_areas():
+    t = dims({"Hạ tầng": 82.4, "Tiếp cận vốn, tín dụng, quỹ hỗ trợ": 55.1,
+              "Thủ tục hành chính": 70.0, "Đất đai, mặt bằng sản xuất": None})
+    assert narrative.strongest_weakest(t) == (
+        "Lĩnh vực được đánh giá cao nhất là **Hạ tầng** (82,4 điểm). Lĩnh vực được đánh giá "
+        "thấp nhất là **Tiếp cận vốn, tín dụng, quỹ hỗ trợ** (55,1 điểm).")
+    assert narrative.strongest_weakest(t, "en") == (
+        "The area with the highest index is **Hạ tầng** (82.4 points). The area with the "
+        "lowest index is **Tiếp cận vốn, tín dụng, quỹ hỗ trợ** (55.1 points).")
+
+
+def test_areas_that_print_the_same_are_tied():
+    # 80.04 and 79.96 both print as 80,0: naming only one would contradict the table
+    t = dims({"A": 80.04, "B": 60.0, "C": 79.96})
+    assert narrative.strongest_weakest(t) == (
+        "Các lĩnh vực được đánh giá cao nhất là **A** và **C** (80,0 điểm). Lĩnh vực được "
+        "đánh giá thấp nhất là **B** (60,0 điểm).")
+
+
+def test_many_tied_areas_are_counted_not_listed():
+    t = dims({"A": 75.0, "B": 75.0, "C": 75.0, "D": 75.0, "E": 25.0})
+    assert narrative.strongest_weakest(t).startswith(
+        "Có 4 lĩnh vực cùng được đánh giá cao nhất (75,0 điểm).")
+
+
+def test_strongest_weakest_edge_cases():
+    assert narrative.strongest_weakest(dims({"A": 70.0, "B": 70.0})) == (
+        "Tất cả các lĩnh vực có cùng chỉ số 70,0 điểm.")
+    assert narrative.strongest_weakest(dims({"A": 70.0, "B": None})) == (
+        "Chỉ lĩnh vực **A** có đủ số liệu để công bố (70,0 điểm).")
+    assert narrative.strongest_weakest(dims({"A": None, "B": None})) == ""
+
+
+# ------------------------------------------------------------------------ versus city
+
+UNIT = dims({"A": 78.0, "B": 50.0, "C": 71.0, "D": 70.5, "E": None})
+CITY = dims({"A": 70.0, "B": 60.0, "C": 70.0, "D": 69.0, "E": 65.0})
+
+
+def test_versus_city_higher_lower_similar_and_not_comparable():
+    assert narrative.versus_city(UNIT, CITY) == (
+        "Chỉ số cao hơn toàn thành phố (từ 3 điểm trở lên) ở 1 lĩnh vực: **A** (78,0 so "
+        "với 70,0). Chỉ số thấp hơn toàn thành phố (từ 3 điểm trở lên) ở 1 lĩnh vực: **B** "
+        "(50,0 so với 60,0). Ở 2 lĩnh vực còn lại (**C** và **D**), chỉ số tương đương với "
+        "toàn thành phố (chênh lệch dưới 3 điểm). Không so sánh 1 lĩnh vực do có quá ít HTX "
+        "trả lời.")
+
+
+def test_versus_city_in_english():
+    assert narrative.versus_city(UNIT, CITY, lang="en") == (
+        "The index is higher than the city's (by 3 points or more) in 1 area: **A** (78.0 "
+        "vs 70.0). The index is lower than the city's (by 3 points or more) in 1 area: **B** "
+        "(50.0 vs 60.0). In the other 2 areas (**C** and **D**) the index is similar to the "
+        "city's (less than 3 points apart). 1 area cannot be compared because too few "
+        "cooperatives answered.")
+
+
+def test_versus_city_when_everything_is_similar():
+    assert narrative.versus_city(dims({"A": 71.0, "B": 60.0}),
+                                 dims({"A": 70.0, "B": 61.0})) == (
+        "Ở cả 2 lĩnh vực (**A** và **B**), chỉ số tương đương với toàn thành phố (chênh lệch "
+        "dưới 3 điểm).")
+
+
+def test_versus_city_compares_the_printed_values_and_3_points_is_not_similar():
+    city = dims({"A": 70.0})
+    # 72.96 prints as 73,0: "73,0 vs 70,0" is 3 points, so it is called higher
+    assert "cao hơn" in narrative.versus_city(dims({"A": 72.96}), city)
+    # 72.94 prints as 72,9: 2,9 points, similar
+    assert "tương đương" in narrative.versus_city(dims({"A": 72.94}), city)
+    assert "thấp hơn" in narrative.versus_city(dims({"A": 67.0}), city)
+
+
+def test_versus_city_threshold_is_a_parameter():
+    text = narrative.versus_city(UNIT, CITY, threshold_points=10)
+    assert "(từ 10 điểm trở lên) ở 1 lĩnh vực: **B**" in text   # B is exactly 10 lower
+    assert "cao hơn" not in text                                  # A is only 8 higher
+    assert narrative.SIMILAR_POINTS == 3.0
+
+
+def test_many_similar_areas_are_counted():
+    unit = dims({k: 70.0 for k in "ABCD"})
+    assert narrative.versus_city(unit, unit) == (
+        "Ở cả 4 lĩnh vực, chỉ số tương đương với toàn thành phố (chênh lệch dưới 3 điểm).")
+
+
+# ------------------------------------------------------------------- district spread
+
+
+def test_district_spread_names_the_range_and_the_withheld():
+    scores = pd.DataFrame({"unit": ["303", "311", "318", "city"], "measure": ["INDEX"] * 4,
+                           "index": [64.04, 71.3, np.nan, 70.0],
+                           "suppressed": [False, False, True, False]})
+    names = {"303": "Hồng Bàng", "311": "Thuỷ Nguyên", "318": "Bạch Long Vĩ"}
+    assert narrative.district_spread(scores, names, 5) == (
+        "Chỉ số hài lòng chung của các quận, huyện dao động từ 64,0 (Hồng Bàng) đến 71,3 "
+        "(Thuỷ Nguyên). Không công bố chỉ số của Bạch Long Vĩ vì có dưới 5 HTX trả lời.")
+
+
+# --------------------------------------------------------------------- methodology
+
+
+META = {"scale_labels": [{"value": v, "vi": vi, "en": en} for v, vi, en in [
+            (1, "Rất không hài lòng", "Very dissatisfied"), (2, "Không hài lòng", "Dissatisfied"),
+            (3, "Bình thường", "Neutral"), (4, "Hài lòng", "Satisfied"),
+            (5, "Rất hài lòng", "Very satisfied")]],
+        "scale_min": 1.0, "scale_max": 5.0, "satisfied_values": [4, 5], "min_n": 5,
+        "codebook_version": "v1-draft"}
+
+
+def test_methodology_states_formulas_and_rules():
+    text = narrative.methodology({**META, "data_date": "2023-05-19"})
+    assert "(điểm trung bình − 1) / (5 − 1) × 100" in text
+    assert "“Hài lòng” hoặc “Rất hài lòng”" in text
+    assert "“Không ý kiến”" in text
+    assert "trung bình các điểm lĩnh vực" in text
+    assert "dưới 5 HTX trả lời" in text
+    assert "dưới 3 điểm được coi là tương đương" in text
+    assert "tính đến ngày 19/05/2023" in text
+    assert "v1-draft" in text
+    assert all(line.startswith("- ") for line in text.splitlines())
+
+
+def test_methodology_without_a_data_date_says_nothing_about_it():
+    assert "tính đến ngày" not in narrative.methodology(META)
+    assert "“Satisfied” or “Very satisfied”" in narrative.methodology(META, "en")
+
+
+# --------------------------------------------------------------- from the Results
+
+
+def test_unit_figures_read_from_results(small_results):
+    f = narrative.unit_figures(small_results, "311")
+    assert (f.answered, f.roster_n, f.coverage) == (8, 10, 0.8)
+    # every item 4 except the three D07 items at 2: ten dimensions score 4, D07 scores 2,
+    # so INDEX = (10 * 4 + 2) / 11 = 42/11 and the 0-100 index = (42/11 - 1) / 4 * 100
+    assert f.index == pytest.approx((42 / 11 - 1) / 4 * 100)
+    assert f.satisfied == pytest.approx(25 / 28)   # 25 of the 28 items answered 4
+    assert f.overall_index == pytest.approx(75.0)
+    assert f.published and f.min_n == 5 and f.year == 2022
+    assert (f.name, f.inline_name, f.short_name) == (
+        "Huyện Thuỷ Nguyên", "huyện Thuỷ Nguyên", "Thuỷ Nguyên")
+
+
+def test_summary_chooses_headline_or_too_few(small_results):
+    published = narrative.unit_figures(small_results, "311")
+    assert narrative.summary(published) == (
+        "Năm 2022, 8 trên 10 HTX của huyện Thuỷ Nguyên (80,0%) đã tham gia khảo sát. Chỉ số "
+        "hài lòng chung đạt 70,5/100; 89,3% câu trả lời ở mức hài lòng trở lên.")
+    withheld = narrative.unit_figures(small_results, "318")
+    assert not withheld.published
+    assert narrative.summary(withheld) == (
+        "Chỉ 1 trong 2 HTX của huyện Bạch Long Vĩ trả lời khảo sát. Để bảo vệ bí mật của "
+        "từng HTX, báo cáo không công bố số liệu khi có dưới 5 HTX trả lời.")
+
+
+def test_unknown_unit_is_a_parameter_error(small_results):
+    with pytest.raises(ParameterError):
+        narrative.unit_figures(small_results, "999")
+
+
+def test_title_and_key_figures(small_results):
+    me = narrative.unit_figures(small_results, "311")
+    city = narrative.unit_figures(small_results, "city")
+    assert narrative.title(me, small_results).splitlines()[0] == (
+        "# Báo cáo chỉ số hài lòng của HTX – Huyện Thuỷ Nguyên – Năm 2022")
+    html = narrative.key_figures(me, city)
+    for cell in ["8/10", "80,0%", "70,5", "89,3%", "14/18", "Toàn thành phố",
+                 "Đánh giá chung – câu 12 (0–100)"]:
+        assert cell in html
+    withheld = narrative.key_figures(narrative.unit_figures(small_results, "318"), city)
+    assert "1/2" in withheld and "—" in withheld
+
+
+def test_heading():
+    assert narrative.heading("sec_method") == "## Phương pháp tính"
+    assert narrative.heading("sec_method", "en", level=3) == "### Method"
