@@ -1,0 +1,8 @@
+"""``python -m hailong``: the same as the ``hailong`` command."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
