@@ -124,14 +124,16 @@ def test_header_only_file_has_no_rows(tmp_path):
     assert list(df.columns) == ["Mã HTX", "Tên HTX", "_row"]
 
 
-def test_file_not_utf8(tmp_path):
+def test_file_in_windows_1258_is_read(tmp_path):
+    # issue 5 (was: refused as "not UTF-8"). Windows-1258 (Vietnamese Windows): shaped
+    # letters precomposed, tone marks as separate combining characters
     path = tmp_path / "legacy.csv"
-    # Windows-1258 (Vietnamese Windows): shaped letters precomposed, tone marks combining
     text = "Ma\u0303 HTX,Tên HTX\nHP-1,Hơ\u0323p ta\u0301c xa\u0303\n"
     path.write_bytes(text.encode("cp1258"))
-    with pytest.raises(InputError, match="UTF-8") as err:
-        read_table(path)
-    assert "legacy.csv" in str(err.value)
+    df = read_table(path)
+    assert list(df.columns) == ["Mã HTX", "Tên HTX", "_row"]
+    assert df.loc[0, "Tên HTX"] == "Hợp tác xã"
+    assert df.attrs["read_as"]["encoding"] == "Windows-1258"
 
 
 def test_unknown_file_type(tmp_path):
@@ -277,3 +279,122 @@ def test_two_exports_concatenated(tmp_path, codebook):
     assert df["_file"].tolist() == [str(a), str(a), str(b), str(b)]
     assert df["_row"].tolist() == [2, 3, 2, 3]
     assert df.attrs["extra_columns"] == {str(a): ["Email người trả lời"], str(b): []}
+
+
+# --------------------------------------------------------------------------- issue 5:
+# encodings, separators, header rows, sheets, header variants (the corpus in
+# tests/data/corpus covers whole files; these pin down the rules one by one)
+
+from hailong.ingest import Expected, HeaderMatcher, classify, export_expected  # noqa: E402
+
+
+def write_bytes(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("data, encoding", [
+    ("Mã HTX\tTên HTX\r\nHP-1\tHợp tác xã\r\n".encode("utf-16"), "UTF-16"),
+    (b"\xff\xfe" + "Mã HTX\tTên HTX\r\nHP-1\tHợp tác xã\r\n".encode("utf-16-le"), "UTF-16"),
+    ("Mã HTX\tTên HTX\r\nHP-1\tHợp tác xã\r\n".encode("utf-16-le"), "UTF-16"),  # no BOM
+])
+def test_utf16_text_as_excel_saves_it(tmp_path, data, encoding):
+    df = read_table(write_bytes(tmp_path / "unicode.txt", data))
+    assert df["Tên HTX"].tolist() == ["Hợp tác xã"]
+    assert df.attrs["read_as"]["encoding"] == encoding
+    assert df.attrs["read_as"]["delimiter"] == "\t"
+
+
+def test_separator_is_the_one_that_splits_rows_evenly(tmp_path):
+    # commas inside the (unquoted) headers and answers of a semicolon file
+    text = "Mã HTX;Ghi chú, nếu có;Điểm\nHP-1;tốt, nhanh;4\nHP-2;chậm;3\n"
+    df = read_table(write_bytes(tmp_path / "s.csv", text.encode()))
+    assert list(df.columns) == ["Mã HTX", "Ghi chú, nếu có", "Điểm", "_row"]
+    assert df["Ghi chú, nếu có"].tolist() == ["tốt, nhanh", "chậm"]
+    assert df.attrs["read_as"]["delimiter"] == ";"
+
+
+def test_header_row_found_under_title_rows(tmp_path, codebook):
+    rows = export_rows()
+    path = write_csv(tmp_path / "t.csv", [["BÁO CÁO KẾT QUẢ"], [""], ["Ngày 20/05/2023"],
+                                          *rows])
+    df = read_responses([path], codebook)
+    assert df["_row"].tolist() == list(range(5, 15))  # header on row 4
+    assert df.attrs["read_as"][str(path)]["header_row"] == 4
+
+
+def test_only_sheet_with_the_columns_is_read(tmp_path, codebook):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Ghi chú"
+    wb.active["A1"] = "Mã HTX"  # one matching header is not enough
+    data = wb.create_sheet("Dữ liệu")
+    for r in export_rows():
+        data.append(r)
+    wb.save(tmp_path / "e.xlsx")
+    df = read_responses([tmp_path / "e.xlsx"], codebook)
+    assert len(df) == 10
+    assert df.attrs["read_as"][str(tmp_path / "e.xlsx")]["sheet"] == "Dữ liệu"
+    with pytest.raises(InputError, match="no sheet of this name") as err:
+        read_responses([tmp_path / "e.xlsx"], codebook, sheet="Trang 3")
+    assert "'Ghi chú', 'Dữ liệu'" in str(err.value)
+
+
+def test_merged_header_cell_names_every_row_of_its_block(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"], ws["B1"], ws["B2"], ws["C2"] = "Mã HTX", "Điểm", "1.1", "1.2"
+    ws.merge_cells("A1:A2")
+    ws.merge_cells("B1:C1")
+    ws.append(["HP-1", 4, 5])
+    wb.save(tmp_path / "m.xlsx")
+    matcher = HeaderMatcher({"coop_id": ["Mã HTX"]}, numbers={"D01_1": "1.1", "D01_2": "1.2"})
+    df = read_table(tmp_path / "m.xlsx", expect=Expected(matcher, ("coop_id",)))
+    # row 2 names all three columns ("Mã HTX" repeated down its merged block)
+    assert list(df.columns) == ["Mã HTX", "1.1", "1.2", "_row"]
+    assert df.loc[0].tolist() == ["HP-1", "4", "5", 3]
+
+
+@pytest.mark.parametrize("header, name", [
+    ("1.1. Cấp ủy ...", "D01_1"), ("Câu 1.1: bất kỳ", "D01_1"), ("1.1) x", "D01_1"),
+    ("1.1", "D01_1"), ("11.1 Đối thoại", "D11_1"), ("12. Nhìn chung", "OVERALL"),
+    ("12", None), ("1.10 x", None), ("2023", None),
+    ("Đánh giá [Thông tin về chính sách hỗ trợ dễ tìm, dễ hiểu]", "D02_2"),
+    # the text names another question than the number: the text wins
+    ("1.2. Lãnh đạo địa phương thăm, làm việc và nắm bắt tình hình HTX", "D01_3"),
+    ("1. Mã HTX", "coop_id"), ("Mức độ hài lòng chung", "OVERALL"),  # codebook aliases
+    ("  dấu   THỜI gian ", "submitted_at"),
+])
+def test_header_matcher_rules(codebook, header, name):
+    assert export_expected(codebook).matcher.match(header) == name
+
+
+def test_item_aliases_come_from_the_codebook(tmp_path, codebook):
+    text = codebook.path.read_text(encoding="utf-8").replace(
+        'number: "1.1", vi:', 'number: "1.1", aliases: ["Sự quan tâm của lãnh đạo"], vi:')
+    copy = tmp_path / "codebook.yaml"
+    copy.write_text(text, encoding="utf-8")
+    cb = load_codebook(copy)
+    assert export_expected(cb).matcher.match("SỰ QUAN TÂM của lãnh đạo") == "D01_1"
+    assert export_expected(codebook).matcher.match("Sự quan tâm của lãnh đạo") is None
+
+
+def test_classify_by_columns(tmp_path, codebook):
+    assert classify(ROSTER, codebook) == "roster"
+    assert classify(EXPORT, codebook) == "responses"
+    notes = write_csv(tmp_path / "notes.csv", [["Ghi chú"], ["x"]])
+    assert classify(notes, codebook) in ("roster", "responses")  # then its reader says why
+
+
+def test_txt_that_is_not_unicode_text_is_refused(tmp_path):
+    (tmp_path / "notes.txt").write_text("a;b\n1;2\n", encoding="utf-8")
+    with pytest.raises(InputError, match="Unicode Text"):
+        read_table(tmp_path / "notes.txt")
+
+
+def test_binary_files_are_named_for_what_they_are(tmp_path):
+    cases = {b"\xd0\xcf\x11\xe0rest": "old Excel", b"PK\x03\x04rest": ".xlsx",
+             b"%PDF-1.7": "PDF", b"a,b\n\x00\x01,\x02\n": "binary"}
+    for i, (data, word) in enumerate(cases.items()):
+        with pytest.raises(InputError, match="not a table of text") as err:
+            read_table(write_bytes(tmp_path / f"f{i}.csv", data))
+        assert word in str(err.value)

@@ -19,7 +19,8 @@ from hailong.validate import validate_round
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
-STORE_FILES = {"roster.parquet", "responses.parquet", "ledger.csv", "manifest.json"}
+STORE_FILES = {"roster.parquet", "responses.parquet", "ledger.csv", "data-quality.csv",
+               "manifest.json"}
 
 
 @pytest.fixture(scope="module")
@@ -142,3 +143,70 @@ def test_raw_files_unchanged(tmp_path, raw, codebook, units):
     after = [hashlib.sha256(p.read_bytes()).hexdigest() for p in raw]
     assert before == after
     assert sorted(p.name for p in raw[0].parent.iterdir()) == ["responses.csv", "roster.csv"]
+
+
+# --------------------------------------------------------------------------- issue 5
+
+from hailong import narrative  # noqa: E402
+from hailong.store import inputs_summary, read_data_quality  # noqa: E402
+
+
+def test_data_quality_csv_lists_every_row_not_simply_accepted(tmp_path, raw, codebook, units):
+    process(raw, codebook, units, tmp_path / "processed")
+    data = (tmp_path / "processed" / "data-quality.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # Excel reads the Vietnamese right
+    header = data.decode("utf-8-sig").splitlines()[0]
+    assert header.startswith("Tệp (file),Dòng (row),Mã HTX (cooperative),Cột (column),"
+                             "Tình trạng (status),Lý do (reason),")
+    table = read_data_quality(tmp_path / "processed")
+    rows = table.dropna(subset=["row"])
+    # the fixture export (see test_validate.py): rows 3, 8-11 set aside, 5 and 7 merged
+    assert dict(zip(rows["row"], rows["status"])) == {
+        3: "set_aside", 5: "merged", 7: "merged", 8: "set_aside", 9: "set_aside",
+        10: "set_aside", 11: "set_aside"}
+    assert rows.set_index("row").loc[3, "column"].startswith("1.1.")
+    assert "Hài lòng lắm" in rows.set_index("row").loc[3, "action"]
+    files = table[table["row"].isna()]
+    assert sorted(zip(files["file"].map(lambda f: Path(f).name), files["status"],
+                      files["column"])) == [
+        ("responses.csv", "ignored", "Email người trả lời"), ("roster.csv", "ignored", "Ghi chú")]
+
+
+def test_manifest_says_how_each_input_was_read(tmp_path, raw, codebook, units):
+    process(raw, codebook, units, tmp_path / "processed")
+    by_name = {e["name"]: e for e in read_manifest(tmp_path / "processed")["inputs"]}
+    assert by_name["roster.csv"]["kind"] == "roster"
+    assert by_name["responses.csv"]["kind"] == "responses"
+    assert by_name["roster.csv"]["read_as"]["encoding"] == "UTF-8 with BOM"
+    assert by_name["responses.csv"]["read_as"]["delimiter"] == ","
+    assert by_name["responses.csv"]["extra_columns"] == ["Email người trả lời"]
+    back = read_processed(tmp_path / "processed")
+    assert back.sources[str(raw[1])]["kind"] == "responses"
+
+
+def test_reports_name_their_inputs(tmp_path, raw, codebook, units):
+    roster, export = raw
+    process(raw, codebook, units, tmp_path / "processed")
+    sha = [hashlib.sha256(p.read_bytes()).hexdigest()[:12] for p in raw]
+    assert inputs_summary(tmp_path / "processed") == [
+        {"name": "roster.csv", "sha256": sha[0], "rows": 4, "kind": "roster"},
+        {"name": "responses.csv", "sha256": sha[1], "rows": 10, "kind": "responses"}]
+    meta = {"inputs": inputs_summary(tmp_path / "processed")}
+    assert narrative.data_sources(meta) == (
+        f"**Tệp dữ liệu đầu vào:** danh sách HTX roster\\.csv (4 dòng; SHA-256 {sha[0]}); "
+        f"dữ liệu khảo sát responses\\.csv (10 dòng; SHA-256 {sha[1]}).")
+    assert narrative.data_sources(meta, "en").startswith(
+        "**Input files:** roster roster\\.csv (4 rows; SHA-256 ")
+    assert narrative.data_sources({}) == ""
+
+
+def test_ledger_csv_cells_are_never_formulas(tmp_path, raw, codebook, units):
+    roster, export = raw
+    text = export.read_text(encoding="utf-8").replace("HP-9999", "=1+2")
+    export.write_text(text, encoding="utf-8")
+    process(raw, codebook, units, tmp_path / "processed")
+    ledger = pd.read_csv(tmp_path / "processed" / "ledger.csv", dtype="str",
+                         keep_default_na=False, encoding="utf-8-sig")
+    assert "'=1+2" in set(ledger["coop_id"])
+    assert not any(str(c).startswith(("=", "+", "-", "@")) for col in ledger.columns
+                   for c in ledger[col])

@@ -10,19 +10,22 @@ old/new tone-mark placement do not matter.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import functools
+import io
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
-from . import config
+from . import config, legacy
 from .codebook import Codebook, Item
 from .errors import ConfigError, InputError
 
@@ -110,6 +113,100 @@ def normalize_text(s: str) -> str:
 
 # --------------------------------------------------------------------------- tables
 
+#: How many rows from the top are searched for the row of column headers.
+HEADER_SEARCH_ROWS = 30
+#: Separators a CSV file may use, in order of preference on a tie.
+DELIMITERS = (",", ";", "\t")
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+_TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+_XLSX_SUFFIXES = (".xlsx", ".xlsm")
+#: File beginnings of things that are not a table of text, and what to do about them.
+_MAGIC = (
+    (b"PK\x03\x04", "a zipped file (an Excel workbook or a Word document?)",
+     "If it is an Excel workbook, give it the extension .xlsx; otherwise export the data "
+     "again as CSV or .xlsx."),
+    (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) or Word (.doc) file",
+     "Open it in Excel and save it as an Excel workbook (.xlsx)."),
+    (b"%PDF", "a PDF document", "Export the data from the survey tool as CSV or .xlsx."),
+    (b"{\\rtf", "a Word (RTF) document", "Export the data from the survey tool as CSV or .xlsx."),
+)
+_LEGACY_HINT = ("Convert the text to Unicode first: copy it, and in UniKey's converter "
+                "(\"Công cụ chuyển mã\", Ctrl+Shift+F6) choose source \"{source}\" and "
+                "destination \"Unicode\"; paste it back and save the file as \"CSV UTF-8\" "
+                "or .xlsx (keep the original file as it is).")
+_UNIKEY_SOURCE = {"TCVN3": "TCVN3 (ABC)", "VNI": "VNI Windows"}
+
+
+@dataclass
+class ReadAs:
+    """How a file was read: what staff need to know to trust (or fix) it.
+
+    Attributes
+    ----------
+    format
+        ``"CSV"`` (also tab-separated text) or ``"Excel"``.
+    encoding
+        Text encoding of a CSV file (``"UTF-8"``, ``"UTF-8 with BOM"``, ``"UTF-16"``,
+        ``"Windows-1258"``, or a legacy one).
+    delimiter
+        ``","``, ``";"`` or ``"\\t"`` (CSV only).
+    sheet
+        The worksheet read (Excel only).
+    header_row
+        The row of column headers (Excel numbering, 1 = first row).
+    converted_from
+        The legacy encoding the text was converted from (``"TCVN3"`` / ``"VNI"``), or ``""``.
+    converted_cells, converted_rows
+        How many cells were converted, and the rows that held them.
+    """
+
+    format: str
+    encoding: str = ""
+    delimiter: str = ""
+    sheet: str = ""
+    header_row: int = 1
+    converted_from: str = ""
+    converted_cells: int = 0
+    converted_rows: list[int] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """``"CSV, UTF-16, tab-separated, headers on row 4"`` and the like."""
+        parts = [self.format]
+        if self.encoding:
+            parts.append(self.encoding)
+        if self.delimiter:
+            parts.append(f"{_DELIMITER_NAMES.get(self.delimiter, self.delimiter)}-separated")
+        if self.sheet:
+            parts.append(f"sheet {self.sheet!r}")
+        if self.header_row != 1:
+            parts.append(f"headers on row {self.header_row}")
+        text = ", ".join(parts)
+        if self.converted_from:
+            text += (f"; text converted from {legacy.NAMES[self.converted_from]} to Unicode "
+                     f"({self.converted_cells} cells in {len(self.converted_rows)} rows)")
+        return text
+
+
+@dataclass(frozen=True)
+class Expected:
+    """The columns a table should have, to find its header row and its sheet.
+
+    Attributes
+    ----------
+    matcher
+        Header -> canonical name (see :func:`map_columns`).
+    required
+        Canonical names that must be present.
+    """
+
+    matcher: "HeaderMatcher"
+    required: tuple[str, ...] = ()
+
+    def names(self, row: Sequence[str]) -> set[str]:
+        """Canonical names of the headers of ``row`` that match."""
+        return {n for n in (self.matcher.match(c) for c in row if c) if n is not None}
+
+
 def _excel_letter(index: int) -> str:
     """Spreadsheet column letter of a 0-based column index (0 -> A, 26 -> AA)."""
     letters = ""
@@ -135,97 +232,389 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_csv_rows(path: Path, encoding: str = "utf-8-sig",
-                   delimiter: str = ",") -> list[list[str]]:
-    """All records of a CSV file (a quoted line break stays inside its record)."""
+def _not_text(path: Path, what: str, hint: str) -> InputError:
+    return InputError(f"This is not a table of text: it looks like {what}.", file=path,
+                      hint=hint)
+
+
+#: Windows-1252 characters of bytes 0x80-0x9F (5 of them are undefined and stay Latin-1).
+_CP1252_HIGH = {b: bytes([b]).decode("cp1252") for b in range(0x80, 0xA0)
+                if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+
+
+def _parse_csv(text: str, path: Path) -> tuple[list[list[str]], str]:
+    """Records of a CSV text and the separator that splits it most consistently.
+
+    Each separator is tried on the first 100 records; the one giving the widest table
+    whose rows mostly have that width wins (comma on a tie).
+    """
+    if "\x00" in text:
+        raise _not_text(path, "a binary file", "Export the data again as CSV or .xlsx.")
+
+    def records(delimiter: str, limit: int | None = None) -> list[list[str]]:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            return [list(r) for r in itertools.islice(reader, limit)]
+        except csv.Error as exc:
+            raise InputError(f"The file cannot be read as CSV ({exc}).", file=path,
+                             hint=_CSV_HINT) from None
+
+    def score(delimiter: str) -> float:
+        widths = [len(r) for r in records(delimiter, 100) if r]
+        if not widths:
+            return 0.0
+        mode = max(set(widths), key=lambda w: (widths.count(w), w))
+        return mode * widths.count(mode) / len(widths)
+
+    best = max(DELIMITERS, key=lambda d: (score(d), -DELIMITERS.index(d)))
+    return records(best), best
+
+
+def _vietnamese_words(rows: list[list[str]]) -> int:
+    """Distinct words with a non-ASCII letter that are well-formed Vietnamese."""
+    words = {w for r in rows for c in r for w in legacy.words(c)}
+    return sum(map(legacy.is_vietnamese_word, words))
+
+
+def _legacy_error(det: legacy.Detection, path: Path) -> InputError:
+    examples = ", ".join(f"“{a}”" for a, _ in det.examples)
+    return InputError(
+        f"The text looks typed in the old {det.name} encoding, but it cannot be converted "
+        f"with certainty ({det.explained} of {det.explained + det.unexplained} unusual "
+        f"words recognised, e.g. {examples}).", file=path,
+        expected="text in Unicode",
+        hint=_LEGACY_HINT.format(source=_UNIKEY_SOURCE[det.encoding or "TCVN3"]))
+
+
+def _convert_all(rows: list[list[str]], encoding: str, read_as: ReadAs,
+                 only: Callable[[str], str | None] | None = None) -> list[list[str]]:
+    """Decode the cells (``only(cell)`` -> new text or None decides, if given)."""
+    out, changed_rows, cells = [], [], 0
+    for i, r in enumerate(rows):
+        new = []
+        for c in r:
+            fixed = (only(c) if only else legacy.decode(c, encoding)) if c else None
+            if fixed is not None and fixed != c:
+                cells += 1
+                new.append(fixed)
+            else:
+                new.append(c)
+        if new != r:
+            changed_rows.append(i + 1)
+        out.append(new)
+    if cells:
+        read_as.converted_from = encoding
+        read_as.converted_cells += cells
+        read_as.converted_rows = sorted(set(read_as.converted_rows) | set(changed_rows))
+    return out
+
+
+def _read_8bit(data: bytes, path: Path) -> tuple[list[list[str]], ReadAs]:
+    """A CSV file that is not UTF-8: Windows-1258, or TCVN3 / VNI bytes."""
+    rows_legacy, delim_legacy = _parse_csv(data.decode("latin-1").translate(_CP1252_HIGH), path)
+    det = legacy.detect(c for r in rows_legacy for c in r)
     try:
-        with path.open(encoding=encoding, newline="") as fh:
-            return [list(rec) for rec in csv.reader(fh, delimiter=delimiter)]
+        text = unicodedata.normalize("NFC", data.decode("cp1258"))
     except UnicodeDecodeError:
-        raise InputError("The file is not UTF-8 text.", file=path, expected="CSV in UTF-8",
-                         hint=_CSV_HINT) from None
-    except (csv.Error, OSError) as exc:
-        raise InputError(f"The file cannot be read as CSV ({exc}).", file=path,
-                         hint=_CSV_HINT) from None
+        text = None
+    if text is not None:
+        rows, delim = _parse_csv(text, path)
+        if _vietnamese_words(rows) >= det.explained:
+            return rows, ReadAs("CSV", "Windows-1258", delim)
+    if det.certain:
+        read_as = ReadAs("CSV", legacy.NAMES[det.encoding], delim_legacy)
+        return _convert_all(rows_legacy, det.encoding, read_as), read_as
+    if det.refuse:
+        raise _legacy_error(det, path)
+    if text is not None:
+        return rows, ReadAs("CSV", "Windows-1258", delim)
+    raise InputError("The file is not Unicode text, and its encoding could not be recognised.",
+                     file=path, expected="CSV in UTF-8", hint=_CSV_HINT)
 
 
-def _read_xlsx_rows(path: Path) -> list[list[str]]:
-    """All rows of the first sheet of a workbook, from row 1, as text."""
+def _read_text(path: Path) -> tuple[list[list[str]], ReadAs]:
+    """Records of a CSV / tab-separated text file in any encoding staff are likely to have."""
+    data = path.read_bytes()
+    for magic, what, hint in _MAGIC:
+        if data.startswith(magic):
+            raise _not_text(path, what, hint)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        codec, name = "utf-16", "UTF-16"
+    elif len(data) >= 4 and data[1] == 0 and data[3] == 0 and data[0] and data[2]:
+        codec, name = "utf-16-le", "UTF-16"
+    elif len(data) >= 4 and data[0] == 0 and data[2] == 0 and data[1] and data[3]:
+        codec, name = "utf-16-be", "UTF-16"
+    elif data.startswith(codecs.BOM_UTF8):
+        codec, name = "utf-8-sig", "UTF-8 with BOM"
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return _read_8bit(data, path)
+        rows, delim = _parse_csv(text, path)
+        return rows, ReadAs("CSV", "UTF-8", delim)
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        raise InputError(f"The file starts like {name} text but is not.", file=path,
+                         hint=_CSV_HINT) from None
+    rows, delim = _parse_csv(text, path)
+    return rows, ReadAs("CSV", name, delim)
+
+
+def _read_xlsx(path: Path) -> list[tuple[str, list[list[str]]]]:
+    """Every worksheet as rows of text from row 1; a merged cell's value is repeated down
+    the first column of the merged block (a header spanning two rows names its column)."""
+    import warnings
+
     import openpyxl
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise InputError(f"The file cannot be opened as an Excel workbook ({exc}).",
                          file=path, hint="Open it in Excel and save it again as .xlsx.") from None
     try:
-        ws = wb.worksheets[0]
-        return [[_cell_text(v) for v in row] for row in ws.iter_rows(min_row=1, values_only=True)]
+        sheets = []
+        for ws in wb.worksheets:
+            rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(
+                min_row=1, max_row=max(ws.max_row, 1), max_col=max(ws.max_column, 1),
+                values_only=True)]
+            for block in ws.merged_cells.ranges:
+                top = rows[block.min_row - 1][block.min_col - 1]
+                for r in range(block.min_row, block.max_row):
+                    rows[r][block.min_col - 1] = top
+            sheets.append((ws.title, rows))
+        return sheets
     finally:
         wb.close()
 
 
-#: Readers by file suffix; each returns the table as rows of raw cell text.
-_READERS: dict[str, Callable[[Path], list[list[str]]]] = {
-    ".csv": _read_csv_rows,
-    ".xlsx": _read_xlsx_rows,
-    ".xlsm": _read_xlsx_rows,
-}
+def _fix_legacy(rows: list[list[str]], read_as: ReadAs, path: Path) -> list[list[str]]:
+    """Convert the cells typed in TCVN3 / VNI inside Unicode text (Excel, UTF-8 CSV).
+
+    Only cells that become Vietnamese by the conversion change (a file may mix legacy and
+    Unicode cells). Refuses the file when it looks legacy but the conversion is not
+    certain.
+    """
+    if read_as.converted_from:
+        return rows
+    cells = {c for r in rows for c in r if c and not c.isascii()}
+    if not cells:
+        return rows
+    det = legacy.detect(cells)
+    if det.certain:
+        return _convert_all(rows, det.encoding, read_as,
+                            only=lambda c: legacy.improves(c, det.encoding))
+    if det.refuse:
+        raise _legacy_error(det, path)
+    return rows
 
 
-def _to_frame(rows: list[list[str]], path: Path) -> pd.DataFrame:
+def _header_index(rows: list[list[str]], expect: Expected | None) -> tuple[int, int, bool]:
+    """``(index, score, complete)`` of the header row among the first rows.
+
+    The header is the row where most headers match ``expect`` (the first such row);
+    without ``expect``, or if nothing matches, the first row that is not blank.
+    """
+    first = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), 0)
+    if expect is None:
+        return first, 0, True
+    best, best_names = first, set()
+    for i, r in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        names = expect.names([c.strip() for c in r])
+        if len(names) > len(best_names):
+            best, best_names = i, names
+    return best, len(best_names), set(expect.required) <= best_names
+
+
+def _choose_sheet(sheets: list[tuple[str, list[list[str]]]], path: Path, sheet: str | None,
+                  expect: Expected | None) -> tuple[str, list[list[str]], int]:
+    """The worksheet to read and its header row index.
+
+    ``sheet`` names it; otherwise the only sheet with all the expected columns (or the
+    sheet that has most of them, so that the message about what is missing is useful).
+    """
+    if sheet is not None:
+        named = [s for s in sheets if normalize_text(s[0]) == normalize_text(sheet)]
+        if not named:
+            raise InputError("The workbook has no sheet of this name.", file=path,
+                             found=sheet, expected=", ".join(repr(n) for n, _ in sheets))
+        sheets = named
+    scored = [(name, rows, *_header_index(rows, expect)) for name, rows in sheets]
+    if len(scored) > 1 and expect is not None:
+        complete = [s for s in scored if s[4]]
+        if len(complete) > 1:
+            raise InputError(
+                "Several sheets of the workbook have the expected columns.", file=path,
+                found=[s[0] for s in complete],
+                hint="Name the sheet to read (hailong validate --sheet NAME), or save a copy "
+                     "of the workbook that keeps only the sheet to use.")
+        if complete:
+            scored = complete
+        else:
+            scored = [max(scored, key=lambda s: s[3])]
+    name, rows, index = scored[0][:3]
+    return name, rows, index
+
+
+def _to_frame(rows: list[list[str]], path: Path, header: int = 0) -> pd.DataFrame:
     """Header + data rows -> frame of stripped text with the Excel row number ``_row``."""
     width = max((len(r) for r in rows), default=0)
     grid = [[c.strip() for c in r] + [""] * (width - len(r)) for r in rows]
-    if not grid or not any(grid[0]):
+    if len(grid) <= header or not any(grid[header]):
         raise InputError("The file is empty or its first row has no column headers.",
                          file=path, hint="The first row must hold the column headers.")
-    header, body = grid[0], grid[1:]
-    keep = [j for j in range(width) if header[j] or any(r[j] for r in body)]
-    names = [header[j] or f"(column {_excel_letter(j)})" for j in keep]
-    data = [([r[j] for j in keep], i + 2) for i, r in enumerate(body) if any(r)]
+    head, body = grid[header], grid[header + 1:]
+    keep = [j for j in range(width) if head[j] or any(r[j] for r in body)]
+    names = [head[j] or f"(column {_excel_letter(j)})" for j in keep]
+    data = [([r[j] for j in keep], header + i + 2) for i, r in enumerate(body) if any(r)]
     frame = pd.DataFrame([cells for cells, _ in data], columns=pd.Index(names, dtype=object),
                          dtype="str")
     frame[ROW_COLUMN] = pd.Series([row for _, row in data], dtype="int64")
     return frame
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a CSV (UTF-8, with or without BOM) or the first sheet of an XLSX workbook.
+def read_table(path: str | Path, *, sheet: str | None = None,
+               expect: Expected | None = None) -> pd.DataFrame:
+    """Read a CSV / tab-separated text file or a sheet of an Excel workbook as text.
+
+    CSV may be UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode Text", also as
+    ``.txt``) or Windows-1258, separated by commas, semicolons or tabs. Text typed in the
+    legacy TCVN3 or VNI encodings is converted to Unicode when that is certain (see
+    :mod:`hailong.legacy`), otherwise the file is refused. With ``expect``, the header
+    row is the one among the first :data:`HEADER_SEARCH_ROWS` that names most expected
+    columns (title rows above it are skipped), and a workbook's sheet is the only one
+    that has all of them.
 
     Every cell is text (stripped; ``""`` when blank); rows that are entirely blank are
-    dropped. Column ``_row`` is the row number as Excel shows it (header = 1). Headers are
-    kept as written (repeated headers stay repeated; a blank header holding data becomes
-    ``"(column F)"``).
+    dropped. Column ``_row`` is the row number as Excel shows it. Headers are kept as
+    written (repeated headers stay repeated; a blank header holding data becomes
+    ``"(column F)"``). ``attrs["read_as"]`` describes how the file was read
+    (:class:`ReadAs` as a dict).
+
+    Parameters
+    ----------
+    sheet
+        The worksheet to read (Excel only, ignored for text files; default: see above,
+        else the first).
+    expect
+        The columns the table should have.
 
     Raises
     ------
     InputError
-        If the file is missing, empty, of another type or cannot be decoded.
+        If the file is missing, empty, of another type, or cannot be decoded.
     """
     path = Path(path)
     if not path.is_file():
         raise InputError("The file does not exist.", file=path,
                          hint="Check the file name and folder (see data/hailong.yaml).")
-    reader = _READERS.get(path.suffix.lower())
-    if reader is None:
+    suffix = path.suffix.lower()
+    if suffix not in _TEXT_SUFFIXES + _XLSX_SUFFIXES:
         raise InputError("This kind of file cannot be read.", file=path, found=path.suffix,
-                         expected=", ".join(_READERS), hint=_CSV_HINT)
+                         expected=", ".join((".csv", ".xlsx", ".txt (Unicode text)")),
+                         hint=_CSV_HINT)
     if path.stat().st_size == 0:
         raise InputError("The file is empty.", file=path,
                          hint="Export the data again; the first row must hold the headers.")
-    return _to_frame(reader(path), path)
+    if suffix in _XLSX_SUFFIXES:
+        sheets = [(name, rows, ReadAs("Excel", sheet=name)) for name, rows in _read_xlsx(path)]
+    else:
+        rows, read_as = _read_text(path)
+        if suffix == ".txt" and read_as.encoding != "UTF-16" and read_as.delimiter != "\t":
+            raise InputError("This kind of file cannot be read.", file=path, found=path.suffix,
+                             expected=".csv, .xlsx, or .txt saved by Excel as \"Unicode Text\"",
+                             hint=_CSV_HINT)
+        sheets = [("", rows, read_as)]
+        sheet = None  # a text file has no sheets
+    fixed, refused = [], {}
+    for name, rows, ra in sheets:
+        try:
+            fixed.append((name, _fix_legacy(rows, ra, path), ra))
+        except InputError as err:  # only an error if this sheet is the one read
+            fixed.append((name, rows, ra))
+            refused[name] = err
+    if not any(c.strip() for _, rows, _ in fixed for r in rows for c in r):
+        raise InputError("The file is empty.", file=path,
+                         hint="Export the data again; the first row must hold the headers.")
+    name, rows, header = _choose_sheet([(n, r) for n, r, _ in fixed], path, sheet, expect)
+    if name in refused:
+        raise refused[name]
+    read_as = next(ra for n, _, ra in fixed if n == name)
+    if len(fixed) == 1 and suffix in _XLSX_SUFFIXES:
+        read_as.sheet = ""  # only one sheet: nothing worth saying
+    read_as.header_row = header + 1
+    frame = _to_frame(rows, path, header)
+    frame.attrs["read_as"] = asdict(read_as)
+    return frame
 
 
 # --------------------------------------------------------------------------- columns
 
-def _match_field(header: str, exact: dict[str, str], prefixes: list[tuple[str, str]]) -> str | None:
-    """Canonical name of one (normalized) header: exact alias, else longest prefix + text."""
-    if header in exact:
-        return exact[header]
-    hits = [(len(p), name) for p, name in prefixes
-            if header.startswith(p) and header[len(p):].strip()]
-    return max(hits)[1] if hits else None
+#: A header that starts with a question number: "1.1. ...", "1.1) ...", "Câu 1.1: ...".
+_NUMBERED = re.compile(r"(?:câu\s*)?(\d+(?:\.\d+)*)\s*[.):\-–]?\s*(.*)", re.S)
+#: A grid question as Google Forms exports it: "Title [row text]".
+_BRACKETED = re.compile(r"(.*?)\s*\[(.+)\]", re.S)
+
+
+class HeaderMatcher:
+    """Header as written -> canonical column name (or ``None``).
+
+    In order: the header equals an alias (or the canonical name); it is a grid question
+    ``"Title [text]"`` whose text matches; it is numbered (``"1.1."``, ``"1.1)"``,
+    ``"Câu 1.1:"``) and the text after the number equals an alias, or the number is a
+    question's number and text follows (or the number has a dot: ``"1.1"``); it begins
+    with one of ``prefixes`` followed by text (the longest wins). Headers are compared
+    through :func:`normalize_text`.
+    """
+
+    def __init__(self, fields: dict[str, Sequence[str]],
+                 prefixes: dict[str, Sequence[str]] | None = None,
+                 numbers: dict[str, str] | None = None) -> None:
+        self.exact: dict[str, str] = {}
+        for name, aliases in fields.items():
+            for alias in (*aliases, name):
+                self.exact.setdefault(normalize_text(alias), name)
+        self.starts = [(normalize_text(p), name) for name, ps in (prefixes or {}).items()
+                       for p in ps]
+        self.numbers = {str(n): name for name, n in (numbers or {}).items()}
+        self._cache: dict[str, str | None] = {}
+
+    def match(self, header: str) -> str | None:
+        key = normalize_text(header)
+        if key not in self._cache:
+            self._cache[key] = self._match(key)
+        return self._cache[key]
+
+    def _match(self, h: str) -> str | None:
+        if h in self.exact:
+            return self.exact[h]
+        grid = _BRACKETED.fullmatch(h)
+        if grid and (inner := self._match(grid.group(2).strip())):
+            return inner
+        numbered = _NUMBERED.fullmatch(h)
+        if numbered:
+            number, rest = numbered.group(1), numbered.group(2).strip()
+            if rest and rest in self.exact:
+                return self.exact[rest]
+            if number in self.numbers and (rest or "." in number):
+                return self.numbers[number]
+        hits = [(len(p), name) for p, name in self.starts if h.startswith(p) and h[len(p):].strip()]
+        return max(hits)[1] if hits else None
+
+
+def _where_headers(df: pd.DataFrame) -> str:
+    """" (headers read from row 4 of sheet 'X')" when not simply row 1."""
+    read_as = df.attrs.get("read_as") or {}
+    parts = []
+    if read_as.get("header_row", 1) != 1:
+        parts.append(f"row {read_as['header_row']}")
+    if read_as.get("sheet"):
+        parts.append(f"sheet {read_as['sheet']!r}")
+    return f" (headers read from {' of '.join(parts)})" if parts else ""
 
 
 def map_columns(
@@ -235,6 +624,8 @@ def map_columns(
     path: str | Path,
     required: Iterable[str],
     prefixes: dict[str, Sequence[str]] | None = None,
+    numbers: dict[str, str] | None = None,
+    matcher: HeaderMatcher | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Rename headers that match an alias to their canonical name.
 
@@ -251,6 +642,11 @@ def map_columns(
     prefixes
         Canonical name -> header beginnings that also match when text follows them
         (``"1.1."`` matches ``"1.1. Cấp ủy ..."``).
+    numbers
+        Canonical name -> question number (``"1.1"``), see :class:`HeaderMatcher`.
+    matcher
+        A ready :class:`HeaderMatcher` (then ``fields``, ``prefixes``, ``numbers`` only
+        serve the messages).
 
     Returns
     -------
@@ -263,17 +659,13 @@ def map_columns(
     InputError
         If a required column is missing, or two headers mean the same column.
     """
-    exact: dict[str, str] = {}
-    for name, aliases in fields.items():
-        for alias in (*aliases, name):
-            exact.setdefault(normalize_text(alias), name)
-    starts = [(normalize_text(p), name) for name, ps in (prefixes or {}).items() for p in ps]
+    matcher = matcher or HeaderMatcher(fields, prefixes, numbers)
     rename: dict[str, str] = {}
     extra: list[str] = []
     for header in df.columns:
         if header in (FILE_COLUMN, ROW_COLUMN):
             continue
-        name = _match_field(normalize_text(header), exact, starts)
+        name = matcher.match(header)
         if name is None:
             extra.append(header)
         elif name in rename.values():
@@ -289,8 +681,8 @@ def map_columns(
         more = (f" {len(missing) - 1} other required column(s) are missing too."
                 if len(missing) > 1 else "")
         raise InputError(
-            f"A required column is missing.{more}", file=path, column=aliases[0],
-            expected=" or ".join(f'"{a}"' for a in aliases),
+            f"A required column is missing{_where_headers(df)}.{more}", file=path,
+            column=aliases[0], expected=" or ".join(f'"{a}"' for a in aliases),
             hint="Rename the header to one of the expected names (case, spaces and accents "
                  "written either way are fine), or check that this is the right file.")
     out = df.rename(columns=rename)
@@ -306,8 +698,13 @@ def _canonical(df: pd.DataFrame, names: Sequence[str], path: Path,
                         for n in names})
     out[FILE_COLUMN] = pd.Series(str(path), index=df.index, dtype="str")
     out[ROW_COLUMN] = df[ROW_COLUMN]
-    out.attrs = {"extra_columns": {str(path): list(extra)}, "headers": {str(path): dict(headers)}}
+    out.attrs = {"extra_columns": {str(path): list(extra)}, "headers": {str(path): dict(headers)},
+                 "read_as": {str(path): dict(df.attrs.get("read_as") or {})}}
     return out
+
+
+#: Keys of ``attrs`` that map each input file to something about it.
+ATTRS_BY_FILE = ("extra_columns", "headers", "read_as")
 
 
 # --------------------------------------------------------------------------- roster
@@ -370,15 +767,28 @@ def load_roster_spec(path: str | Path | None = None) -> RosterSpec:
     )
 
 
-def read_roster(path: str | Path, columns_spec_path: str | Path | None = None) -> pd.DataFrame:
+def roster_expected(spec: RosterSpec) -> Expected:
+    """The columns a roster should have (to find its header row and sheet)."""
+    return Expected(HeaderMatcher(spec.fields), spec.required)
+
+
+def read_roster(path: str | Path, columns_spec_path: str | Path | None = None, *,
+                sheet: str | None = None) -> pd.DataFrame:
     """Read the cooperative roster with canonical column names.
+
+    Parameters
+    ----------
+    sheet
+        The worksheet of an Excel roster (default: the only one with the roster's
+        columns).
 
     Returns
     -------
     DataFrame
         The columns of the specification in its order (absent optional ones as ``""``),
         ``_file`` and ``_row``. ``attrs["extra_columns"]`` = ``{file: [ignored headers]}``,
-        ``attrs["headers"]`` = ``{file: {canonical: header as written}}``.
+        ``attrs["headers"]`` = ``{file: {canonical: header as written}}``,
+        ``attrs["read_as"]`` = ``{file: how it was read}`` (see :class:`ReadAs`).
 
     Raises
     ------
@@ -387,7 +797,16 @@ def read_roster(path: str | Path, columns_spec_path: str | Path | None = None) -
     """
     spec = load_roster_spec(columns_spec_path)
     path = Path(path)
-    df, extra = map_columns(read_table(path), spec.fields, path=path, required=spec.required)
+    expect = roster_expected(spec)
+    table = read_table(path, sheet=sheet, expect=expect)
+    try:
+        df, extra = map_columns(table, spec.fields, path=path, required=spec.required,
+                                matcher=expect.matcher)
+    except InputError as err:
+        if _looks_like_export(table):
+            err.hint = ("This looks like a survey export, not the roster: check which file "
+                        "is given as the roster. " + (err.hint or ""))
+        raise
     return _canonical(df, list(spec.fields), path, extra)
 
 
@@ -398,38 +817,106 @@ def item_aliases(item: Item) -> tuple[str, ...]:
     return (f"{item.number}. {item.vi}", item.id, item.vi)
 
 
+@functools.lru_cache(maxsize=8)
+def _yaml_aliases(path: str, mtime: float) -> dict[str, tuple[str, ...]]:
+    """Item id -> the ``aliases:`` listed for it in the codebook YAML (other headers the
+    form may give the question)."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    nodes = [i for d in raw.get("dimensions") or [] for i in d.get("items") or []]
+    nodes += [raw.get("overall") or {}, *(raw.get("open_questions") or [])]
+    return {str(n["id"]): tuple(unicodedata.normalize("NFC", str(a)) for a in n["aliases"])
+            for n in nodes if isinstance(n, dict) and n.get("aliases") and n.get("id")}
+
+
 def response_fields(codebook: Codebook) -> dict[str, tuple[str, ...]]:
-    """Canonical export column -> accepted headers (export fields, then every question)."""
+    """Canonical export column -> accepted headers (export fields, then every question,
+    with the ``aliases:`` the codebook lists for it)."""
+    path = Path(codebook.path)
+    extra = _yaml_aliases(str(path), path.stat().st_mtime) if path.is_file() else {}
     fields = dict(codebook.export_fields)
     for item in codebook.scored_items + codebook.open_questions:
-        fields[item.id] = item_aliases(item)
+        fields[item.id] = item_aliases(item) + extra.get(item.id, ())
     return fields
 
 
-def _read_export(path: Path, codebook: Codebook) -> pd.DataFrame:
+def response_required(codebook: Codebook) -> tuple[str, ...]:
+    """Export columns that must be present: time stamp, cooperative code, scored items."""
+    return (*RESPONSE_REQUIRED_FIELDS, *(it.id for it in codebook.scored_items))
+
+
+def export_expected(codebook: Codebook) -> Expected:
+    """The columns a survey export should have (to find its header row and sheet)."""
     questions = codebook.scored_items + codebook.open_questions
-    prefixes = {it.id: (f"{it.number}.", f"{it.number} ") for it in questions}
+    matcher = HeaderMatcher(response_fields(codebook),
+                            numbers={it.id: it.number for it in questions})
+    return Expected(matcher, response_required(codebook))
+
+
+def _looks_like_export(table: pd.DataFrame) -> bool:
+    """Three or more headers numbered like questions ("1.1. ...")."""
+    numbered = [h for h in table.columns if re.match(r"\s*(?:câu\s*)?\d+\.\d+",
+                                                     normalize_text(h))]
+    return len(numbered) >= 3
+
+
+def _looks_like_roster(table: pd.DataFrame) -> bool:
+    """Every required roster column is there."""
+    try:
+        expect = roster_expected(load_roster_spec())
+    except ConfigError:
+        return False
+    return set(expect.required) <= expect.names(list(table.columns))
+
+
+def _read_export(path: Path, codebook: Codebook, sheet: str | None = None) -> pd.DataFrame:
     fields = response_fields(codebook)
-    required = [*RESPONSE_REQUIRED_FIELDS, *(it.id for it in codebook.scored_items)]
-    df, extra = map_columns(read_table(path), fields, path=path, required=required,
-                            prefixes=prefixes)
+    expect = export_expected(codebook)
+    table = read_table(path, sheet=sheet, expect=expect)
+    try:
+        df, extra = map_columns(table, fields, path=path, required=expect.required,
+                                matcher=expect.matcher)
+    except InputError as err:
+        if _looks_like_roster(table):
+            err.hint = ("This looks like the cooperative roster, not a survey export: check "
+                        "which file is given as the export. " + (err.hint or ""))
+        raise
     return _canonical(df, list(fields), path, extra)
 
 
-def read_responses(paths: str | Path | Sequence[str | Path], codebook: Codebook) -> pd.DataFrame:
+def combine(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Frames read from several files, one under the other, with their ``attrs`` merged."""
+    out = pd.concat(list(frames), ignore_index=True)
+    out.attrs = {key: {k: v for f in frames for k, v in f.attrs.get(key, {}).items()}
+                 for key in ATTRS_BY_FILE}
+    return out
+
+
+def read_responses(paths: str | Path | Sequence[str | Path], codebook: Codebook, *,
+                   sheet: str | None = None) -> pd.DataFrame:
     """Read one or more survey exports into one frame with canonical column names.
 
-    A header names item ``it`` if, normalized, it equals ``it.id``, ``"<number>. <vi>"`` or
-    ``it.vi``, or begins with ``"<number>."`` / ``"<number> "`` followed by text. Every
-    scored item must have a column; open questions and export fields other than
-    ``submitted_at`` and ``coop_id`` may be absent (then ``""``).
+    A header names a question as :class:`HeaderMatcher` says: its id, its number and
+    text, the bare text (or an ``aliases:`` entry of the codebook), the number followed
+    by other text, or a Google Forms grid header ``"Title [text]"``. Every scored item
+    must have a column; open questions and export fields other than ``submitted_at`` and
+    ``coop_id`` may be absent (then ``""``). Title rows above the headers and other
+    sheets of a workbook are skipped (see :func:`read_table`).
+
+    Parameters
+    ----------
+    sheet
+        The worksheet of Excel exports (default: the only one with the export's columns).
 
     Returns
     -------
     DataFrame
         Export fields, one text column per item id, ``_file`` and ``_row``;
-        ``attrs["extra_columns"]`` = ``{file: [ignored headers]}`` and
-        ``attrs["headers"]`` = ``{file: {canonical: header as written}}``.
+        ``attrs["extra_columns"]`` = ``{file: [ignored headers]}``,
+        ``attrs["headers"]`` = ``{file: {canonical: header as written}}`` and
+        ``attrs["read_as"]`` = ``{file: how it was read}``.
 
     Raises
     ------
@@ -441,8 +928,34 @@ def read_responses(paths: str | Path | Sequence[str | Path], codebook: Codebook)
     if not paths:
         raise InputError("No survey export was given.",
                          hint="List the export file(s) under 'responses:' in data/hailong.yaml.")
-    frames = [_read_export(Path(p), codebook) for p in paths]
-    out = pd.concat(frames, ignore_index=True)
-    out.attrs = {key: {k: v for f in frames for k, v in f.attrs[key].items()}
-                 for key in ("extra_columns", "headers")}
-    return out
+    return combine([_read_export(Path(p), codebook, sheet) for p in paths])
+
+
+def classify(path: str | Path, codebook: Codebook,
+             columns_spec_path: str | Path | None = None) -> str:
+    """``"roster"`` or ``"responses"``: which kind of input a file is, by its columns.
+
+    The kind whose required columns the file has (a survey export if both); else the
+    kind it has more of (so that reading it as that kind says what is missing).
+
+    Raises
+    ------
+    InputError
+        If the file cannot be read at all.
+    """
+    path = Path(path)
+    spec = load_roster_spec(columns_spec_path)
+    scores = {}
+    for kind, expect in (("responses", export_expected(codebook)),
+                         ("roster", roster_expected(spec))):
+        try:
+            table = read_table(path, expect=expect)
+        except InputError as err:
+            if "Several sheets" not in err.message:
+                raise
+            scores[kind] = (1.0, 1)
+            continue
+        names = expect.names(list(table.columns))
+        share = len(names & set(expect.required)) / len(expect.required)
+        scores[kind] = (share, len(names))
+    return max(scores, key=lambda k: scores[k])

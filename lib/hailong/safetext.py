@@ -9,7 +9,9 @@ from __future__ import annotations
 import html
 import re
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+# ":" is escaped so that no "http://..." becomes a link (nbconvert's renderer links bare
+# URLs); "&" so that an entity typed by a respondent ("&lt;") shows as typed.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -26,10 +28,10 @@ def markdown_text(text: object) -> str:
     """Escape ``text`` for Markdown (and the HTML inside it): no emphasis, links or tags.
 
     >>> markdown_text("**bold** [link](http://x) <b>")
-    '\\\\*\\\\*bold\\\\*\\\\* \\\\[link\\\\]\\\\(http://x\\\\) &lt;b&gt;'
+    '\\\\*\\\\*bold\\\\*\\\\* \\\\[link\\\\]\\\\(http\\\\://x\\\\) &lt;b&gt;'
     """
     escaped = _MD_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
-    return escaped.replace("\\<", "&lt;").replace("\\>", "&gt;")
+    return escaped.replace("\\&", "&amp;").replace("\\<", "&lt;").replace("\\>", "&gt;")
 
 
 def excel_text(text: object) -> str:
