@@ -345,3 +345,104 @@ def test_a_few_open_answers_hold_personal_data(export, roster):
                 or names[row["Mã HTX"]] in text):
             leaking.add(row["Mã HTX"])
     assert 3 <= len(leaking) <= 5
+
+
+# --- Several rounds: 2021 and 2023 (districts), 2025 (communes of the merged city) -------
+
+SAMPLE = ROOT / "data" / "sample"
+REF = ROOT / "data" / "reference"
+
+
+@pytest.fixture(scope="module")
+def rounds_written(tmp_path_factory):
+    base = tmp_path_factory.mktemp("rounds")
+    return {y: generate_sample(base / str(y), round_year=y) for y in (2021, 2023, 2025)}
+
+
+@pytest.fixture(scope="module")
+def rosters(rounds_written, roster):
+    out = {y: _read(p["roster"]) for y, p in rounds_written.items()}
+    out[2022] = roster
+    return out
+
+
+def test_committed_samples_of_other_rounds_are_their_default_generation(rounds_written):
+    for year, paths in rounds_written.items():
+        for key in ("roster", "responses"):
+            committed = SAMPLE / str(year) / paths[key].name
+            assert committed.read_bytes() == paths[key].read_bytes(), (
+                f"data/sample/{year}/{paths[key].name} differs from "
+                f"`hailong sample --round {year}`")
+
+
+def test_2021_uses_the_older_questionnaire(rounds_written):
+    export = _read(rounds_written[2021]["responses"])
+    v0 = load_codebook(ROOT / "data" / "reference" / "codebook" / "codebook-v0.yaml")
+    items = [c for c in export.columns if re.match(r"^\d+\.\d+\. ", c)]
+    assert items == [f"{it.number}. {it.vi}" for it in v0.items]
+    assert "3.2. HTX không phải chi trả chi phí không chính thức khi làm thủ tục" in items
+    assert any(c.startswith("6.3. ") for c in items)       # dropped in 2022
+    assert not any(c.startswith("2.3. ") for c in items)   # added in 2022
+
+
+def test_rounds_share_their_cooperatives_under_the_same_codes(rosters):
+    r21, r22, r23 = (rosters[y].set_index("Mã HTX") for y in (2021, 2022, 2023))
+    founded = r22["Năm thành lập"].astype(int)
+    assert set(r22.index[founded <= 2021]) <= set(r21.index)
+    assert set(r22.index[founded > 2021]).isdisjoint(r21.index)
+    only21 = r21.index.difference(r22.index)                # dissolved before 2022
+    assert len(only21) >= 4 and all(c >= "HP-0901" for c in only21)
+    same = r21.index.intersection(r22.index)
+    assert (r21.loc[same, "Tên HTX"] == r22.loc[same, "Tên HTX"]).all()
+    new23 = r23.index.difference(r22.index)
+    gone23 = r22.index.difference(r23.index)
+    assert 0.02 <= len(new23) / len(r22) <= 0.04 and 0.01 <= len(gone23) / len(r22) <= 0.03
+    assert (r23.loc[new23, "Năm thành lập"] == "2023").all()
+    assert min(new23) > max(r22.index)                      # codes are never reused
+
+
+def test_2025_roster_has_no_districts_and_every_cooperative_in_a_new_commune(rosters):
+    r25 = rosters[2025]
+    assert (r25["Mã quận/huyện"] == "").all()
+    units = pd.read_csv(REF / "units-2025.csv", dtype=str, keep_default_na=False)
+    communes = set(units.loc[units["level"] == "commune", "code"])
+    assert set(r25["Mã xã/phường"]) <= communes
+    assert r25["Mã xã/phường"].nunique() >= 100        # nearly every commune has some
+    cw = pd.read_csv(REF / "crosswalk-communes-2025.csv", dtype=str, keep_default_na=False)
+    former_hd = set(cw.loc[cw["from_province"] == "30", "to_code"])
+    hd = r25[r25["Mã HTX"].str.startswith("HD-")]
+    assert 400 <= len(hd) <= 500 and set(hd["Mã xã/phường"]) <= former_hd
+    assert set(r25.loc[~r25.index.isin(hd.index), "Mã xã/phường"]).isdisjoint(former_hd)
+    assert r25["Mã HTX"].is_unique and r25["Điện thoại"].is_unique
+
+
+def test_2025_cooperatives_moved_into_a_commune_their_district_went_into(rosters):
+    r24 = rosters[2023].set_index("Mã HTX")   # districts as last surveyed
+    r25 = rosters[2025].set_index("Mã HTX")
+    dcw = pd.read_csv(REF / "crosswalk-districts-2022-2025.csv", dtype=str,
+                      keep_default_na=False)
+    allowed = dcw.groupby("from_code")["to_code"].agg(set).to_dict()
+    kept = r25.index.intersection(r24.index)
+    assert len(kept) >= 0.9 * len(r24)
+    for coop in kept:
+        assert r25.at[coop, "Mã xã/phường"] in allowed[r24.at[coop, "Mã quận/huyện"]], coop
+    island = r24.index[r24["Mã quận/huyện"] == "318"].intersection(kept)
+    assert len(island) and (r25.loc[island, "Mã xã/phường"] == "11948").all()
+
+
+def _land_index(path: Path, roster: pd.DataFrame, district: str) -> float:
+    """Thuỷ Nguyên's land index (D08 items 8.x) by hand from an export."""
+    export = _read(path)
+    export = export[export["Mã HTX"] != ""].drop_duplicates("Mã HTX", keep="last")
+    export = export.merge(roster[["Mã HTX", "Mã quận/huyện"]], on="Mã HTX")
+    cols = [c for c in export.columns if c.startswith("8.")]
+    values = export.loc[export["Mã quận/huyện"] == district, cols].apply(
+        lambda col: col.map(VALUE)).mean(axis=1)
+    return (values.mean() - 1) / 4 * 100
+
+
+def test_land_access_in_thuy_nguyen_improves_from_round_to_round(rounds_written, rosters, files):
+    by_year = {2021: rounds_written[2021]["responses"], 2022: files["responses"],
+               2023: rounds_written[2023]["responses"]}
+    land = {y: _land_index(p, rosters[y], "311") for y, p in by_year.items()}
+    assert land[2021] + 5 < land[2022] and land[2022] + 5 < land[2023]

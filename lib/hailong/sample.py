@@ -9,6 +9,14 @@ contact is invented: phones ``0900 xxx xxx``, e-mails ``htxNNNN@example.com``.
 The questionnaire (items, numbers, variants, sectors, labels) comes from the codebook and
 the geography from the unit table; this module holds only name vocabulary and the effect
 sizes of the simulation. The same seed always gives byte-identical files.
+
+Several rounds share one history: every round starts from the roster of
+:data:`BASE_YEAR` (the same cooperatives under the same codes), minus those founded later
+(earlier rounds) or with a few dissolved and founded each year (later rounds). A round
+after the 2025 reform (a unit table without districts) moves every cooperative to its
+new commune through the crosswalks of data/reference/ and adds the cooperatives of former
+Hải Dương. Rounds differ by the shifts in :data:`ROUND_SHIFT` and
+:data:`ROUND_DIMENSION_SHIFT`.
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ import pandas as pd
 from .codebook import Codebook, load_codebook, nfc
 from .config import Config, Round, load_config
 from .errors import ConfigError, ParameterError
-from .geography import Units, load_units
+from .geography import Crosswalk, Units, load_crosswalk, load_units
 from .ingest import load_roster_spec
 
 __all__ = ["generate_sample", "default_sample_dir"]
@@ -89,6 +97,33 @@ DIMENSION_EFFECT = {"D01": 0.45, "D02": 0.4, "D03": 0.1, "D04": 0.0, "D05": -0.1
                     "D11": 0.0}
 NO_OPINION_SHARE, OVERALL_NO_OPINION, STRAIGHT_LINERS = 0.045, 0.01, 0.07
 DIFFICULTIES_SHARE, RECOMMENDATIONS_SHARE, PERSONAL_TEXTS = 0.6, 0.5, 4
+
+# --- Several rounds ---------------------------------------------------------------------
+#: The round whose roster every other round's roster is derived from.
+BASE_YEAR = 2022
+#: Each year after BASE_YEAR: share of the roster dissolved, share newly founded.
+DISSOLVED_PER_YEAR, FOUNDED_PER_YEAR = 0.02, 0.03
+#: Codes of cooperatives of earlier rounds that were dissolved before BASE_YEAR start here
+#: (codes are never reused, so they stay apart from the codes of later foundings).
+EARLIER_CODES_FROM = 901
+#: Latent shift of every answer in a round, relative to BASE_YEAR.
+ROUND_SHIFT = {2021: -0.12, 2023: 0.06, 2025: 0.1}
+#: Extra latent shift of one dimension's answers: round -> {(district or "*", dimension): shift}
+#: (district = the cooperative's district before the reform).
+ROUND_DIMENSION_SHIFT = {
+    2021: {("*", "D08"): -0.1, ("311", "D08"): -0.25},
+    2023: {("*", "D07"): 0.2, ("311", "D08"): 0.4},
+    2025: {("*", "D07"): 0.3, ("311", "D08"): 0.5},
+}
+#: Cooperatives of former Hải Dương joining after the merger, and their latent shift.
+HAI_DUONG_COOPS, HAI_DUONG_EFFECT = 450, -0.15
+HAI_DUONG = ("30", "Hải Dương", "Tỉnh Hải Dương")
+#: Crosswalks used to move cooperatives to the 2025 communes (relative to the data folder).
+COMMUNE_CROSSWALK = Path("reference") / "crosswalk-communes-2025.csv"
+DISTRICT_CROSSWALK = Path("reference") / "crosswalk-districts-2022-2025.csv"
+#: Name prefixes of unit types (longest first), as the crosswalk's names write them.
+UNIT_TYPES = ("Thành phố", "Thị trấn", "Thị xã", "Đặc khu", "Phường", "Huyện", "Quận", "Tỉnh",
+              "Xã")
 
 # --- Name vocabulary ------------------------------------------------------------------
 FAMILY = {"Nguyễn": 36, "Trần": 11, "Lê": 9, "Phạm": 8, "Vũ": 6, "Hoàng": 4, "Đỗ": 4,
@@ -263,9 +298,15 @@ def generate_sample(out_dir: str | Path, seed: int = 2022, config: Config | None
     codebook = load_codebook(rnd.codebook)
     units = load_units(rnd.units, on=rnd.geography_date)
     headers, yes_no = _roster_headers(config)
-    rng = np.random.default_rng(int(seed))
-    roster = _make_roster(rng, codebook, units, last_year=rnd.year)
-    responses = _make_responses(rng, roster, codebook, rnd)
+    if rnd.year == BASE_YEAR or BASE_YEAR not in config.rounds:
+        rng = np.random.default_rng(int(seed))
+        roster = _make_roster(rng, codebook, units, last_year=rnd.year)
+        responses = _make_responses(rng, roster, codebook, rnd)
+    else:
+        roster, rng = _roster_of_round(int(seed), config, rnd, codebook, units)
+        responses = _make_responses(rng, roster, codebook, rnd, year=rnd.year)
+        if not units.codes("district"):  # after the reform: no district column
+            roster = roster.assign(district_code="")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"roster": out / ROSTER_FILE, "responses": out / RESPONSES_FILE}
@@ -325,15 +366,16 @@ def _districts(units: Units) -> list[tuple[str, str, list[str]]]:
 
 
 def _profile(code: str, kind: str) -> str:
-    if kind == "quận":
+    if kind in ("quận", "thành phố"):
         return "urban"
     return "coastal" if code in COASTAL_DISTRICTS else "rural"
 
 
-def _place_coops(rng: np.random.Generator, units: Units) -> pd.DataFrame:
-    """One row per cooperative: district, commune, profile (no sector yet)."""
+def _place_coops(rng: np.random.Generator, units: Units, size: int | None = None) -> pd.DataFrame:
+    """One row per cooperative (about ``size``, default ROSTER_SIZE): district, commune,
+    profile (no sector yet)."""
     districts = _districts(units)
-    total = ROSTER_SIZE + int(rng.integers(-ROSTER_JITTER, ROSTER_JITTER + 1))
+    total = (size or ROSTER_SIZE) + int(rng.integers(-ROSTER_JITTER, ROSTER_JITTER + 1))
     islands = [d for d, _, comm in districts if not comm]
     weights = {d: len(comm) * COOPS_PER_COMMUNE.get(kind, COOPS_PER_COMMUNE_OTHER)
                for d, kind, comm in districts if comm}
@@ -399,7 +441,7 @@ def _name_coop(rng: np.random.Generator, sector: str, sector_vi: str, commune: s
 
 
 def _make_roster(rng: np.random.Generator, codebook: Codebook, units: Units,
-                 last_year: int = 2022) -> pd.DataFrame:
+                 last_year: int = 2022, size: int | None = None) -> pd.DataFrame:
     """Synthetic roster in canonical columns (``member`` as bool), sorted by ``coop_id``.
 
     Parameters
@@ -410,8 +452,10 @@ def _make_roster(rng: np.random.Generator, codebook: Codebook, units: Units,
         Sectors come from the codebook, districts and communes from the unit table.
     last_year
         Latest founding year (the round's year).
+    size
+        About how many cooperatives (default :data:`ROSTER_SIZE`).
     """
-    coops = _place_coops(rng, units)
+    coops = _place_coops(rng, units, size)
     coops["sector"] = _assign_sectors(rng, coops, codebook)
     coops["legal_form"] = np.where(coops["sector"] == CREDIT_SECTOR, "QTDND", "HTX")
     unions = coops[coops["sector"].isin(list(UNION_NAMES)) & (coops["profile"] != "island")]
@@ -568,8 +612,12 @@ def _to_scale(latent: np.ndarray, values: list[int]) -> np.ndarray:
     return np.asarray(values)[idx]
 
 
-def _answers(rng: np.random.Generator, coop: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    """Scored answers (scale values; NaN = not asked, -1 = no opinion) of each responder."""
+def _answers(rng: np.random.Generator, coop: pd.DataFrame, codebook: Codebook,
+             year: int | None = None) -> pd.DataFrame:
+    """Scored answers (scale values; NaN = not asked, -1 = no opinion) of each responder.
+
+    ``year`` (a round other than BASE_YEAR) adds that round's shifts to the latent scale.
+    """
     items = codebook.items
     values = _scale_values(codebook)
     m = len(coop)
@@ -580,6 +628,8 @@ def _answers(rng: np.random.Generator, coop: pd.DataFrame, codebook: Codebook) -
           + rng.normal(0, RESPONDENT_SD, m))
     dim = np.asarray([DIMENSION_EFFECT.get(it.dimension, 0.0) for it in items])
     latent = mu[:, None] + dim[None, :] + rng.normal(0, ITEM_SD, (m, len(items)))
+    if year is not None:
+        latent = latent + _round_shift(coop, items, year)
     scores = _to_scale(latent, values).astype(float)
     mean_latent = np.nanmean(np.where(asked, latent, np.nan), axis=1)
     overall = _to_scale(mean_latent + OVERALL_SHIFT + rng.normal(0, OVERALL_SD, m), values)
@@ -700,7 +750,7 @@ def _change_some(rng: np.random.Generator, row: pd.Series, item_ids: list[str],
 
 
 def _make_responses(rng: np.random.Generator, roster: pd.DataFrame, codebook: Codebook,
-                   rnd: Round) -> pd.DataFrame:
+                   rnd: Round, year: int | None = None) -> pd.DataFrame:
     """Synthetic submissions in canonical columns, sorted by submission time.
 
     Scored columns hold scale values, ``-1`` for "no opinion" and NaN when the item is
@@ -711,7 +761,7 @@ def _make_responses(rng: np.random.Generator, roster: pd.DataFrame, codebook: Co
     sub = pd.concat([sub.drop(columns=["district_code", "commune_code"]),
                      coop[["coop_name", "variant", "email", "director_name"]]], axis=1)
     sub = pd.concat([sub, _respondents(rng, coop, set(roster["phone"])),
-                     _answers(rng, coop, codebook)], axis=1)
+                     _answers(rng, coop, codebook, year)], axis=1)
     sub[DIFFICULTIES], sub[RECOMMENDATIONS] = _open_answers(rng, sub["variant"])
     with_id = (sub["how"] == "id").to_numpy()
     wrote = ((sub[DIFFICULTIES] != "") | (sub[RECOMMENDATIONS] != "")).to_numpy()
@@ -725,6 +775,175 @@ def _make_responses(rng: np.random.Generator, roster: pd.DataFrame, codebook: Co
     sub = sub.sort_values(["submitted_at", "coop_id", "coop_name"], kind="stable")
     return sub.drop(columns=["pos", "how", "email", "director_name", "respondent_female"]
                     ).reset_index(drop=True)
+
+
+# --- Several rounds ----------------------------------------------------------------------
+
+def _round_shift(coop: pd.DataFrame, items, year: int) -> np.ndarray:
+    """Latent shift (respondents x items) of a round relative to BASE_YEAR."""
+    shift = np.full((len(coop), len(items)), ROUND_SHIFT.get(year, 0.0))
+    if "origin" in coop:
+        shift += HAI_DUONG_EFFECT * (coop["origin"].to_numpy() == "HD")[:, None]
+    district = coop["district_code"].to_numpy()
+    for (where, dim), value in ROUND_DIMENSION_SHIFT.get(year, {}).items():
+        rows = np.ones(len(coop), bool) if where == "*" else district == where
+        cols = np.asarray([it.dimension == dim for it in items])
+        shift[np.ix_(rows, cols)] += value
+    return shift
+
+
+def _roster_of_round(seed: int, config: Config, rnd: Round, codebook: Codebook,
+                     units: Units) -> tuple[pd.DataFrame, np.random.Generator]:
+    """The roster of a round other than BASE_YEAR, and the generator for its survey.
+
+    The BASE_YEAR roster (same seed, same draws) loses the cooperatives founded after an
+    earlier round; for a later round, each year dissolves and founds a few; after the
+    reform the cooperatives move to the new communes and former Hải Dương joins.
+    """
+    base = config.rounds[BASE_YEAR]
+    base_codebook = load_codebook(base.codebook)
+    base_units = load_units(base.units, on=base.geography_date)
+    roster = _make_roster(np.random.default_rng(seed), base_codebook, base_units,
+                          last_year=BASE_YEAR)
+    unknown = sorted(set(roster["sector"]) - set(codebook.sectors))
+    if unknown:
+        raise ConfigError(f"The codebook of round {rnd.year} lacks sectors of the sample.",
+                          file=rnd.codebook, found=unknown)
+    roster["origin"] = "HP"
+    # One generator per year of history, so that every round tells the same history.
+    if rnd.year < BASE_YEAR:
+        roster = roster[roster["founded_year"] <= rnd.year].reset_index(drop=True)
+        roster = _add_coops(np.random.default_rng([seed, rnd.year, 0]), roster,
+                            base_codebook, base_units, rnd.year,
+                            round(DISSOLVED_PER_YEAR * len(roster)), EARLIER_CODES_FROM)
+    for year in range(BASE_YEAR + 1, rnd.year + 1):
+        roster = _next_year(np.random.default_rng([seed, year, 0]), roster, base_codebook,
+                            base_units, year)
+    if not units.codes("district"):
+        roster = _after_reform(np.random.default_rng([seed, rnd.year, 1]), roster, config,
+                               codebook, units, rnd.year)
+    return roster, np.random.default_rng([seed, rnd.year])
+
+
+def _id_number(coop_id: pd.Series) -> pd.Series:
+    return coop_id.str.split("-").str[-1].astype(int)
+
+
+def _fresh_phones(rng: np.random.Generator, n: int, used: set[str]) -> list[str]:
+    out = []
+    while len(out) < n:
+        phone = _phone(int(rng.integers(1_000_000)))
+        if phone not in used:
+            used.add(phone)
+            out.append(phone)
+    return out
+
+
+def _next_year(rng: np.random.Generator, roster: pd.DataFrame, codebook: Codebook,
+               units: Units, year: int) -> pd.DataFrame:
+    """The roster a year later: a few HTX dissolved, a few founded (new codes)."""
+    n = len(roster)
+    plain = np.flatnonzero((roster["legal_form"] == "HTX").to_numpy()
+                           & (roster["commune_code"] != "").to_numpy())
+    gone = rng.choice(plain, size=round(DISSOLVED_PER_YEAR * n), replace=False)
+    roster = roster.drop(roster.index[gone]).reset_index(drop=True)
+    new = _add_coops(rng, roster, codebook, units, year, round(FOUNDED_PER_YEAR * n))
+    new.loc[len(roster):, "founded_year"] = year
+    return new
+
+
+def _add_coops(rng: np.random.Generator, roster: pd.DataFrame, codebook: Codebook,
+               units: Units, year: int, k: int, first_code: int | None = None) -> pd.DataFrame:
+    """``roster`` plus ``k`` plain HTX (founded by ``year``), with new codes and phones.
+
+    Codes continue after the roster's highest, or start at ``first_code``.
+    """
+    fresh = _make_roster(rng, codebook, units, last_year=year)
+    fresh = fresh[(fresh["legal_form"] == "HTX") & (fresh["commune_code"] != "")]
+    taken = set(zip(roster["district_code"], roster["coop_name"]))
+    rows = []
+    for i in rng.permutation(fresh.index.to_numpy()):
+        key = (fresh.at[i, "district_code"], fresh.at[i, "coop_name"])
+        if key not in taken:
+            taken.add(key)
+            rows.append(i)
+        if len(rows) == k:
+            break
+    new = fresh.loc[rows].copy()
+    start = first_code or int(_id_number(roster["coop_id"]).max()) + 1
+    numbers = range(start, start + len(new))
+    new["coop_id"] = [f"HP-{k:04d}" for k in numbers]
+    new["email"] = [f"htx{k:04d}@example.com" for k in numbers]
+    new["phone"] = _fresh_phones(rng, len(new), set(roster["phone"]))
+    new["zalo"] = new["phone"]
+    new["origin"] = "HP"
+    return pd.concat([roster, new], ignore_index=True)
+
+
+def _split_type(full_name: str) -> tuple[str, str]:
+    """``"Huyện Nam Sách"`` -> ``("huyện", "Nam Sách")``."""
+    for kind in UNIT_TYPES:
+        if full_name.startswith(kind + " "):
+            return kind.lower(), full_name[len(kind) + 1:]
+    return "", full_name
+
+
+def _old_hai_duong(crosswalk: Crosswalk) -> Units:
+    """Hải Dương's districts and communes before the reform, from the commune crosswalk."""
+    t = crosswalk.table
+    hd = t[t["from_province"] == HAI_DUONG[0]].drop_duplicates("from_code")
+    rows = [(HAI_DUONG[0], HAI_DUONG[1], HAI_DUONG[2], "province", "tỉnh", "")]
+    for code, full in hd.drop_duplicates("from_district")[["from_district",
+                                                           "from_district_name"]].to_numpy():
+        kind, name = _split_type(full)
+        rows.append((code, name, full, "district", kind, HAI_DUONG[0]))
+    for code, full, parent in hd[["from_code", "from_name", "from_district"]].to_numpy():
+        kind, name = _split_type(full)
+        rows.append((code, name, full, "commune", kind, parent))
+    table = pd.DataFrame(rows, columns=["code", "name", "full_name", "level", "type",
+                                        "parent_code"]).assign(valid_from="", valid_to="")
+    table.index = pd.Index(table["code"].to_numpy())
+    return Units(path=crosswalk.path, table=table)
+
+
+def _after_reform(rng: np.random.Generator, roster: pd.DataFrame, config: Config,
+                  codebook: Codebook, units: Units, year: int) -> pd.DataFrame:
+    """Every cooperative in its new commune, plus the cooperatives of former Hải Dương.
+
+    A commune code of the old roster that the commune crosswalk lists goes to one of its
+    new communes (drawn when it was split); one it does not list (merged away before
+    2025) goes to one of the new communes of its district. ``district_code`` keeps the
+    district before the reform (for the simulation only; the roster file leaves it empty).
+    """
+    communes = load_crosswalk(config.data_dir / COMMUNE_CROSSWALK)
+    districts = load_crosswalk(config.data_dir / DISTRICT_CROSSWALK)
+    listed = set(communes.table.loc[communes.table["from_province"] != HAI_DUONG[0],
+                                    "from_code"])
+
+    def move(commune: str, district: str) -> str:
+        targets = (communes.targets(commune) if commune in listed
+                   else districts.targets(district))
+        return targets[int(rng.integers(len(targets)))]
+
+    roster = roster.copy()
+    roster["commune_code"] = [move(c, d) for c, d in zip(roster["commune_code"],
+                                                         roster["district_code"])]
+    hd = _make_roster(rng, codebook, _old_hai_duong(communes), last_year=year,
+                      size=HAI_DUONG_COOPS)
+    numbers = _id_number(hd["coop_id"])
+    hd["coop_id"] = [f"HD-{k:04d}" for k in numbers]
+    hd["email"] = [f"hd{k:04d}@example.com" for k in numbers]
+    hd["phone"] = _fresh_phones(rng, len(hd), set(roster["phone"]))
+    hd["zalo"] = hd["phone"]
+    hd["origin"] = "HD"
+    hd["commune_code"] = [communes.targets(c)[int(rng.integers(len(communes.targets(c))))]
+                          for c in hd["commune_code"]]
+    out = pd.concat([roster, hd], ignore_index=True)
+    unknown = set(out["commune_code"]) - set(units.codes("commune"))
+    if unknown:
+        raise ConfigError("The crosswalk leads to communes the round's unit table lacks.",
+                          file=units.path, found=sorted(unknown))
+    return out
 
 
 def _resubmissions(rng: np.random.Generator, sub: pd.DataFrame, special: np.ndarray,
