@@ -24,8 +24,8 @@ report: $(STAMP) ## Build every report of the current round into output/ (ROUND=
 test: $(STAMP) ## Run the whole test suite
 	$(BIN)/python -m pytest $(ARGS)
 
-lab: $(STAMP) ## Open JupyterLab on the notebooks with the project's kernel
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+lab: $(STAMP) ## Open JupyterLab on the notebooks with the project's kernel (start: notebooks/explore/)
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(ARGS)
 
 sample: $(STAMP) ## Regenerate the bundled sample data (data/sample/)
 	$(BIN)/hailong sample $(ARGS)

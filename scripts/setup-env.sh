@@ -25,6 +25,31 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
+# System packages for PDFs and the browser tests (hailong.pdf): Debian's Chromium (no
+# browser is ever downloaded), a font with every Vietnamese letter, poppler's pdftotext /
+# pdffonts / pdftoppm (tests, README preview). Optional: without them the HTML reports
+# are still built and the PDF step says what to install. Checked with dpkg (instant when
+# present); installed only as root; otherwise the exact command is printed.
+PDF_PACKAGES=(chromium fonts-noto-core poppler-utils)
+if command -v dpkg >/dev/null 2>&1; then
+  need_pdf=()
+  for pkg in "${PDF_PACKAGES[@]}"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || need_pdf+=("$pkg")
+  done
+  if [ ${#need_pdf[@]} -gt 0 ]; then
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+      echo "Installing system packages for PDFs: ${need_pdf[*]} (~1 min the first time)"
+      if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pdf[@]}"; }; then
+        echo "warning: could not install ${need_pdf[*]}; HTML reports still build, PDFs will not." >&2
+      fi
+    else
+      echo "note: PDFs need system packages that are missing: ${need_pdf[*]}." >&2
+      echo "      Install them with: sudo apt-get install ${need_pdf[*]}" >&2
+      echo "      (HTML reports build without them; or use: hailong build --no-pdf)" >&2
+    fi
+  fi
+fi
+
 if [ ! -x "$VENV/bin/python" ]; then
   echo "Creating $VENV with $("$PY" --version)"
   "$PY" -m venv "$VENV"
@@ -32,3 +57,7 @@ fi
 echo "Installing pinned packages into $VENV (first time ~40 s)"
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r requirements.lock
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps -e .
+# The project's kernel under its own name: JupyterLab (`make lab`) lists it as
+# "Python (hailong)" and notebooks/explore/ asks for it. Idempotent.
+"$VENV/bin/python" -m ipykernel install --sys-prefix --name hailong \
+  --display-name "Python (hailong)" >/dev/null

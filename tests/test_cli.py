@@ -109,7 +109,7 @@ def test_summary_line_and_arguments_reach_build(monkeypatch, tmp_path, capsys):
                  "--lang", "en", "--out", "elsewhere"]) == 0
     assert capsys.readouterr().out == "Built 16 reports in 41.2 s → output/2022/index.html\n"
     assert seen == {"round_year": "2022", "units": ["311", "city"], "out": "elsewhere",
-                    "config_path": None, "lang": "en", "progress": True}
+                    "config_path": None, "lang": "en", "progress": True, "pdf": True}
 
 
 def test_ctrl_c_exits_130(monkeypatch, capsys):

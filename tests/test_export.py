@@ -11,7 +11,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from hailong.errors import ParameterError
-from hailong.export import IndexEntry, export_html, write_atomic, write_index
+from hailong.export import IndexEntry, ReportInfo, export_html, page_css, write_atomic, write_index
 
 # A 1x1 PNG.
 PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9"
@@ -154,3 +154,194 @@ def test_index_escapes_names_and_speaks_english(tmp_path):
     assert '<html lang="en">' in html
     assert "<title>Cooperative satisfaction index reports – 2022</title>" in html
     assert "16 May 2023 14:05" in html
+
+
+# --------------------------------------------------------------- a page that reads like a report
+
+TITLE = "Báo cáo chỉ số hài lòng của HTX – Huyện Thuỷ Nguyên – Năm 2022"
+ORG = "Liên minh Hợp tác xã thành phố Hải Phòng"
+KEY_TABLE = ('<table><thead><tr><th>Chỉ tiêu</th><th>Huyện Thuỷ Nguyên</th></tr></thead>'
+             '<tbody><tr><td>Chỉ số hài lòng chung (0–100)</td><td class="num">76,2</td>'
+             '</tr></tbody></table>')
+
+
+def _md(text):
+    return new_output("display_data", data={"text/markdown": text, "text/plain": "<Markdown>"})
+
+
+def report_notebook(path, sections=("Chỉ số theo lĩnh vực", "Phân bố câu trả lời")):
+    """Outputs shaped like the report notebooks': title + italic subtitle, lead, key
+    figures (heading + HTML table), some sections with a chart, the method."""
+    cells = [
+        new_code_cell("title()", execution_count=1, outputs=[
+            _md(f"# {TITLE}\n\n*Khảo sát mức độ hài lòng của hợp tác xã · {ORG}*"),
+            _md("Năm 2022, 73 trên 79 HTX đã tham gia khảo sát.")]),
+        new_code_cell("key()", execution_count=2, outputs=[
+            _md("## Các số liệu chính"),
+            new_output("display_data", data={"text/html": KEY_TABLE, "text/plain": "<HTML>"})]),
+    ]
+    for k, name in enumerate(sections, start=3):
+        cells.append(new_code_cell("section()", execution_count=k, outputs=[
+            _md(f"## {name}"),
+            new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"},
+                       metadata={"image/png": {"alt": f"Biểu đồ {name}"}})]))
+    cells.append(new_code_cell("method()", execution_count=9, outputs=[
+        _md("## Phương pháp tính"), _md("- **Thang đo.** 1–5.")]))
+    nbformat.write(new_notebook(cells=cells), str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    d = tmp_path_factory.mktemp("report")
+    info = ReportInfo(organisation=ORG, unit="Huyện Thuỷ Nguyên", period="Năm 2022",
+                      data_date=dt.date(2023, 5, 16))
+    html = export_html(report_notebook(d / "311.ipynb"), d / "311.html", TITLE, info=info)
+    return html.read_text(encoding="utf-8")
+
+
+def _between(page: str, start: str, end: str) -> str:
+    i = page.index(start)
+    return page[i:page.index(end, i)]
+
+
+def test_title_block_names_organisation_title_unit_round_and_data_date(report):
+    block = _between(report, '<header class="title-block">', "</header>")
+    assert f'<p class="org">{ORG}</p>' in block
+    assert f"<h1>{TITLE}</h1>" in block
+    assert "<dt>Đơn vị</dt><dd>Huyện Thuỷ Nguyên</dd>" in block
+    assert "<dt>Kỳ khảo sát</dt><dd>Năm 2022</dd>" in block
+    assert "<dt>Số liệu đến ngày</dt><dd>16/05/2023</dd>" in block
+    # the notebook's italic line is the subtitle, without the organisation said above it
+    assert '<p class="subtitle">Khảo sát mức độ hài lòng của hợp tác xã</p>' in block
+
+
+def test_the_page_has_one_title_and_no_notebook_chrome(report):
+    assert report.count("<h1") == 1                   # the notebook's "# title" gave way
+    assert "¶" not in report and "anchor-link" not in report
+    for chrome in ('class="cell', "output_wrapper", "output_area", "prompt", "jp-"):
+        assert chrome not in report
+
+
+def test_sections_key_figures_box_and_method_appendix(report):
+    main = _between(report, '<main class="report">', "</main>")
+    assert main.index('<div class="lead">') < main.index("73 trên 79 HTX")
+    assert re.search(r'<section class="section key-figures" id="cac-so-lieu-chinh">'
+                     r"<h2>Các số liệu chính</h2>", main)
+    assert '<section class="section" id="chi-so-theo-linh-vuc"><h2>Chỉ số theo lĩnh vực</h2>' in main
+    assert '<section class="section appendix" id="phuong-phap-tinh">' in main
+    # the key figures table is inside its box, in a scrollable wrapper
+    box = _between(main, "key-figures", "</section>")
+    assert '<div class="table-wrap"><table>' in box and "76,2" in box
+    # every chart is a figure with its alternative text
+    figures = re.findall(r'<figure class="chart">(<img [^>]+>)</figure>', main)
+    assert len(figures) == 2
+    assert all(f'src="data:image/png;base64,{PNG}"' in img for img in figures)
+    assert 'alt="Biểu đồ Phân bố câu trả lời"' in figures[1]
+
+
+def test_table_of_contents_lists_the_sections_after_the_key_figures(report):
+    main = _between(report, '<main class="report">', "</main>")
+    toc = _between(main, '<nav class="toc"', "</nav>")
+    assert "<h2>Mục lục</h2>" in toc
+    entries = re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', toc)
+    assert entries == [("chi-so-theo-linh-vuc", "Chỉ số theo lĩnh vực"),
+                       ("phan-bo-cau-tra-loi", "Phân bố câu trả lời"),
+                       ("phuong-phap-tinh", "Phương pháp tính")]
+    for anchor, _ in entries:  # each link has its target
+        assert f'id="{anchor}"' in main
+    assert main.index("</section>") < main.index('<nav class="toc"')  # after the box
+    assert main.index('<nav class="toc"') < main.index('id="chi-so-theo-linh-vuc"')
+
+
+def test_print_margins_carry_title_organisation_and_page_numbers(report):
+    assert f'@top-left {{ content: "{TITLE}";' in report
+    assert f'@bottom-left {{ content: "{ORG}";' in report
+    assert '@bottom-right { content: "Trang " counter(page) "/" counter(pages);' in report
+    # ... and none on the cover: that rule must come after them
+    assert report.index("@page cover { @top-left { content: none; }") > report.index(
+        "@bottom-right { content: \"Trang \"")
+    style = _between(report, "<style>", "</style>")
+    assert "@page cover" in style and "page: cover" in style
+    assert "break-inside: avoid" in style
+
+
+def test_page_css_escapes_quotes_and_speaks_english():
+    css = page_css('Báo cáo "A" \\ B', "Org", lang="en")
+    assert r'content: "Báo cáo \"A\" \\ B";' in css
+    assert '"Page " counter(page) "/" counter(pages)' in css
+
+
+def test_a_report_with_only_the_method_has_no_contents_and_no_forced_page(tmp_path):
+    nb = report_notebook(tmp_path / "318.ipynb", sections=())
+    nb_obj = nbformat.read(str(nb), as_version=4)
+    del nb_obj.cells[1]  # no key figures: the unit's figures are withheld
+    nbformat.write(nb_obj, str(nb))
+    page = export_html(nb, tmp_path / "318.html", TITLE).read_text(encoding="utf-8")
+    assert '<nav class="toc"' not in page
+    assert '<section class="section" id="phuong-phap-tinh">' in page
+    # without ReportInfo the title block still has the title, and nothing empty
+    assert f"<h1>{TITLE}</h1>" in page and "<dl" not in page and 'class="org"' not in page
+
+
+# ------------------------------------------------------------------------------- index
+
+def test_index_shows_each_headline_links_pdfs_and_the_workbook(tmp_path):
+    entries = [IndexEntry("311", "Huyện Thuỷ Nguyên", "311.html", pdf_href="311.pdf",
+                          headline=76.25),
+               IndexEntry("318", "Huyện Bạch Long Vĩ", "318.html", pdf_href="318.pdf",
+                          headline=float("nan")),
+               IndexEntry("city", "Thành phố Hải Phòng", "city.html", headline=71.2364)]
+    html = write_index(tmp_path, entries, "Năm 2022", ORG, min_n=5,
+                       workbook="bang-so-lieu-2022.xlsx").read_text(encoding="utf-8")
+    assert _links(html) == ["city.html", "311.html", "311.pdf", "318.html", "318.pdf",
+                            "bang-so-lieu-2022.xlsx"]
+    rows = re.findall(r"<tr>(.*?)</tr>", html, flags=re.S)[1:]
+    # the headline as the reports print it: one decimal, comma, half up; withheld "—"
+    assert '<td class="num">71,2</td>' in rows[0]
+    assert '<td class="num">76,3</td>' in rows[1]
+    assert '<td class="num">—</td>' in rows[2]
+    assert "— : không công bố (dưới 5 HTX trả lời)" in html
+    assert "Chỉ số hài lòng chung (0–100)" in html
+
+
+def test_index_never_links_an_internal_workbook(tmp_path):
+    entries = [IndexEntry("303", "Quận Hồng Bàng", "303.html", pdf_href="internal/303.pdf")]
+    html = write_index(tmp_path, entries, "Năm 2022", "",
+                       workbook="internal/danh-ba.xlsx").read_text(encoding="utf-8")
+    assert _links(html) == ["303.html"]
+
+
+def test_index_entries_link_only_fresh_pdfs_and_carry_the_headline(tmp_path, small_results):
+    import os
+
+    from hailong.build import index_entries, plan
+    from hailong.config import load_config
+
+    jobs = {j.unit: j for j in plan(load_config(), 2022, out=tmp_path)}
+    for unit in ("311", "318", "303", "city"):
+        jobs[unit].html.parent.mkdir(parents=True, exist_ok=True)
+        jobs[unit].html.write_text("<p>page</p>", encoding="utf-8")
+        jobs[unit].pdf.write_bytes(b"%PDF-1.7")
+    stale = jobs["303"].pdf  # printed before its page was rebuilt
+    os.utime(stale, (jobs["303"].html.stat().st_mtime - 60,) * 2)
+    got = {e.unit: e for e in index_entries(jobs.values(), small_results)}
+    assert set(got) == {"311", "318", "303", "city"}  # only reports whose page exists
+    assert got["311"].pdf_href == "311.pdf" and got["318"].pdf_href == "318.pdf"
+    assert got["303"].pdf_href is None
+    # 311 in the small round: ten areas at 4 and one (D07) at 2 -> respondent mean
+    # 42/11 on 1..5 -> index (42/11 - 1) / 4 * 100 = 775/11
+    assert got["311"].headline == pytest.approx(775 / 11)
+    assert got["318"].headline != got["318"].headline  # withheld (one respondent): NaN
+    # the city as its report prints it: post-stratified (303's respondents weigh 6/5;
+    # 311 and 318 pooled, 12 listed / 9 answered) -> mean 822/198 -> index 2600/33
+    assert got["city"].headline == pytest.approx(2600 / 33)
+    assert index_entries(jobs.values())[0].headline is None  # no results, no headline
+
+
+def test_index_note_explains_secondary_suppression(tmp_path):
+    entries = [IndexEntry("308", "Quận Đồ Sơn", "308.html", headline=float("nan"))]
+    html = write_index(tmp_path, entries, "Năm 2022", ORG, min_n=5,
+                       secondary=True).read_text(encoding="utf-8")
+    assert "— : không công bố (dưới 5 HTX trả lời)." in html
+    assert "để không thể suy ra số liệu bị ẩn từ các số liệu còn lại" in html

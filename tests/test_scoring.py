@@ -458,3 +458,211 @@ def test_missing_item_column_is_an_input_error(responses, roster, codebook, unit
 def test_unknown_level_is_a_parameter_error(responses, roster, codebook, units):
     with pytest.raises(ParameterError):
         compute_results(responses, roster, codebook, units, level="ward")
+
+
+# --- intervals, weights, tiers, comparison, secondary suppression (hailong.stats) ------
+
+Z95 = 1.959963984540054
+
+
+def test_interval_of_a_mean_uses_the_unit_roster_as_population(results):
+    from scipy import stats as sps
+    # 303 D01_1: answers 5, 4, 2 from 3 of the 4 listed cooperatives.
+    # mean 11/3, s² = ((4/3)² + (1/3)² + (5/3)²) / 2 = 7/3, se = √(7/3 / 3) · √(1 - 3/4)
+    se = math.sqrt(7 / 3 / 3) * math.sqrt(1 - 3 / 4)
+    half = sps.t.ppf(0.975, 2) * se
+    s = score(results, "303", "D01_1")
+    assert s["se"] == pytest.approx(se / 4 * 100)                      # on the 0-100 scale
+    assert s["low"] == pytest.approx(index_of(11 / 3 - half))
+    assert s["high"] == pytest.approx(index_of(11 / 3 + half))
+    assert s["rse"] == pytest.approx(s["se"] / s["index"])
+
+
+def test_interval_of_satisfied_is_wilson_with_the_fpc(results):
+    # 303 D01_1: 2 of 3 answers satisfied, N = 4: z² is multiplied by (4 - 3)/(4 - 1)
+    p, n, k = 2 / 3, 3, Z95 ** 2 / 3
+    centre = (p + k / (2 * n)) / (1 + k / n)
+    half = math.sqrt(k) / (1 + k / n) * math.sqrt(p * (1 - p) / n + k / (4 * n * n))
+    s = score(results, "303", "D01_1")
+    assert (s["satisfied_low"], s["satisfied_high"]) == pytest.approx(
+        (centre - half, centre + half))
+    assert s["satisfied_se"] == pytest.approx(math.sqrt(p * (1 - p) / n / 3))
+
+
+def test_interval_of_a_pooled_share_treats_the_respondent_as_the_unit(results):
+    # 303 D01 pools item answers: HP-01 (5, 4) -> 2 of 2 satisfied; HP-02 (4) -> 1 of 1;
+    # HP-04 (2, 3) -> 0 of 2. R = 3/5; residuals 2 - 1.2, 1 - 0.6, 0 - 1.2.
+    # v = (1 - 3/4) / (3 · (5/3)²) · (0.64 + 0.16 + 1.44) / 2 (Cochran 6.9)
+    v = 0.25 / (3 * (5 / 3) ** 2) * 2.24 / 2
+    n_star = 0.6 * 0.4 / v  # Wilson on the effective number of answers
+    centre = (0.6 + Z95 ** 2 / (2 * n_star)) / (1 + Z95 ** 2 / n_star)
+    half = Z95 / (1 + Z95 ** 2 / n_star) * math.sqrt(0.24 / n_star + Z95 ** 2 / (4 * n_star ** 2))
+    s = score(results, "303", "D01")
+    assert s["satisfied_se"] == pytest.approx(math.sqrt(v))
+    assert (s["satisfied_low"], s["satisfied_high"]) == pytest.approx(
+        (centre - half, centre + half))
+
+
+def test_unreliable_flags_a_relative_standard_error_above_the_threshold(results):
+    # 303 D02_1: 1 of 3 satisfied, se = √((1/3)(2/3)/3 · 1/3) = √2/9, RSE 0.47 > 0.25
+    s = score(results, "303", "D02_1")
+    assert s["satisfied_rse"] == pytest.approx(math.sqrt(2) / 9 / (1 / 3))
+    assert s["unreliable"]
+    # D01_1: index RSE 0.17 and satisfied RSE 0.24, both under 0.25
+    assert not score(results, "303", "D01_1")["unreliable"]
+
+
+def test_withheld_rows_have_no_interval(results):
+    s = score(results, "304", "INDEX")
+    assert s["suppressed"] and s["suppression"] == "primary"
+    assert np.isnan([s["se"], s["low"], s["high"], s["satisfied_low"]]).all()
+    assert not s["unreliable"] and pd.isna(s["tier"]) and s["vs_city"] == ""
+
+
+def test_weighted_city_with_one_pooled_cell_equals_the_unweighted_city(results):
+    # min_cell 5: no cell and no district has 5 respondents, so all are pooled:
+    # 8 cooperatives / 6 respondents, equal weights
+    cells = results.cells
+    assert set(cells["rule"]) == {"pooled"}
+    assert cells["weight"].tolist() == pytest.approx([8 / 6] * 4)
+    w = results.weighted.set_index("measure")
+    assert w.loc["INDEX", "index"] == pytest.approx(57.5)
+    assert w.loc["INDEX", "n_eff"] == pytest.approx(5)
+    assert results.meta["weighting"]["cells"] == 1
+
+
+def test_weighted_city_post_stratified_by_district_and_variant(responses, roster, codebook,
+                                                               units):
+    from hailong.config import StatsSettings
+    res = compute_results(responses, roster, codebook, units, min_n=3,
+                          stats=StatsSettings(min_cell=1))
+    # cells (listed / answered): 303-NN 2/2, 303-PNN 2/2, 304-NN 2/1 (HP-06), 304-PNN 2/1
+    # (HP-05): weights 1, 1, 1, 1, 2, 2
+    c = res.cells.set_index(["unit", "group"])
+    assert c["weight"].to_dict() == {("303", "NN"): 1.0, ("303", "PNN"): 1.0,
+                                     ("304", "NN"): 2.0, ("304", "PNN"): 2.0}
+    assert (c["weight"] * c["respondents"]).sum() == 8
+    # INDEX: HP-01 3.75, HP-02 3, HP-03 4.5, HP-04 2.5 (weight 1), HP-05 2.75 (weight 2)
+    w = res.weighted.set_index("measure")
+    mean = (3.75 + 3 + 4.5 + 2.5 + 2 * 2.75) / 6
+    assert w.loc["INDEX", "mean"] == pytest.approx(mean)
+    assert w.loc["INDEX", "index"] == pytest.approx(index_of(mean))
+    assert w.loc["INDEX", "n_eff"] == pytest.approx(36 / 8)   # (Σw)² / Σw²
+    # every cell is either fully answered (FPC 0) or has a single respondent: no
+    # variance can be estimated inside a cell, so the stratified SE is 0
+    assert w.loc["INDEX", "se"] == 0
+    # the unweighted city stays in scores
+    assert score(res, "city", "INDEX")["index"] == pytest.approx(57.5)
+
+
+def test_tier_comparison_with_the_city_and_rank_of_a_district(results):
+    s = score(results, "303", "INDEX")
+    assert s["tier"] == "trung_binh"          # 60.9 on the default 50 / 65 / 80 classes
+    w = results.weighted.set_index("measure").loc["INDEX"]
+    # 303 lists 4 of the city's 8 cooperatives: Var(diff) = se² + se_city² - 2 · 0.5 · se²
+    var = s["se"] ** 2 + w["se"] ** 2 - s["se"] ** 2
+    assert s["diff"] == pytest.approx(s["index"] - w["index"])
+    assert s["diff_low"] == pytest.approx(s["diff"] - Z95 * math.sqrt(var))
+    expected = ("above" if s["diff_low"] > 0 else
+                "below" if s["diff_high"] < 0 else "similar")
+    assert s["vs_city"] == expected
+    # the only published district ranks first, with certainty
+    assert [s["rank"], s["rank_low"], s["rank_high"]] == [1, 1, 1]
+    assert pd.isna(score(results, "city", "INDEX")["rank"])
+
+
+def test_secondary_suppression_hides_a_second_district(responses, roster, codebook, units):
+    from hailong.config import StatsSettings
+    res = compute_results(responses, roster, codebook, units, min_n=3,
+                          stats=StatsSettings())
+    # 304's INDEX rests on 1 respondent: withheld. With only 303 beside it, the city
+    # total minus 303 would give it away (16.5 - 13.75 = 2.75), so 303 is withheld too,
+    # in every measure; the city stays published.
+    assert score(res, "304", "INDEX")["suppression"] == "primary"
+    s = res.scores[res.scores["unit"] == "303"]
+    assert s["suppressed"].all() and s["index"].isna().all()
+    assert score(res, "303", "INDEX")["suppression"] == "secondary"
+    assert score(res, "303", "D01_2")["suppression"] == "primary"   # 2 answers
+    assert not score(res, "city", "INDEX")["suppressed"]
+    d = res.distribution
+    assert d[d["unit"] == "303"][["count", "share"]].isna().all().all()
+    assert res.quotes.empty  # no theme dictionary given
+
+
+def test_secondary_suppression_takes_the_smallest_other_district():
+    from conftest import small_results_inputs
+    from hailong.config import PROJECT_ROOT, StatsSettings
+    from hailong.scoring import compute_results as compute
+    responses, roster = small_results_inputs()
+    ref = PROJECT_ROOT / "data" / "reference"
+    cb = load_codebook(ref / "codebook" / "codebook-v1.yaml")
+    un = load_units(ref / "units-2022.csv")
+    res = compute(responses, roster, cb, un, min_n=5, stats=StatsSettings())
+    # 318: 1 respondent (primary); 303 (5) is smaller than 311 (8): withheld with it
+    assert score(res, "318", "INDEX")["suppression"] == "primary"
+    assert score(res, "303", "INDEX")["suppression"] == "secondary"
+    assert not score(res, "311", "INDEX")["suppressed"]
+    # without the setting (the library's default) only primary suppression is done
+    plain = compute(responses, roster, cb, un, min_n=5)
+    assert not score(plain, "303", "INDEX")["suppressed"]
+
+
+def test_cronbach_alpha_per_dimension_pairwise(results):
+    from scipy import stats as sps
+    # D01 items over the respondents: D01_1 = 5, 4, -, 2, 1 ; D01_2 = 4, -, -, 3, 2.
+    # var(D01_1) = 10/3 (4 answers), var(D01_2) = 1 (3 answers), their covariance over the
+    # 3 respondents with both (5,4), (2,3), (1,2) = 4/2 = 2.
+    # alpha = 2 · (1 - (10/3 + 1) / (10/3 + 1 + 2 · 2)) = 2 · 12/25
+    r = results.reliability.set_index("measure").loc["D01"]
+    assert r["alpha"] == pytest.approx(0.96)
+    assert (r["items"], r["n"], r["nan_policy"]) == (2, 4, "pairwise")   # 4 answered one
+    assert r["low"] == pytest.approx(1 - 0.04 * sps.f.ppf(0.975, 3, 3))
+    assert r["high"] == pytest.approx(1 - 0.04 * sps.f.ppf(0.025, 3, 3))
+
+
+def test_open_answers_give_theme_counts_and_redacted_quotes(responses, roster, codebook,
+                                                            units):
+    from hailong.config import PROJECT_ROOT
+    from hailong.themes import load_themes
+    texts = {"HP-01": "Thiếu vốn sản xuất.", "HP-02": "Thiếu vốn sản xuất.",
+             "HP-03": "Thủ tục vay vốn phức tạp. Liên hệ Nguyễn Văn A 0900000000.",
+             "HP-04": "HTX HP-04 cần quỹ đất.", "HP-05": "Giá phân bón tăng cao."}
+    responses["RECOMMENDATIONS"] = responses["coop_id"].map(texts).fillna("")
+    book = load_themes(PROJECT_ROOT / "data" / "reference" / "themes.yaml")
+    res = compute_results(responses, roster, codebook, units, min_n=3, themes=book)
+    t = res.themes.set_index(["unit", "question", "theme"])
+    # 303: 4 answered, 3 mention capital (HP-01, -02, -03); 304: 1 answered (< 3), so its
+    # input-price count is withheld, and so is the city's (1 respondent)
+    assert t.loc[("303", "RECOMMENDATIONS", "von"), ["respondents", "answered"]].tolist() == [3, 4]
+    assert t.loc[("304", "RECOMMENDATIONS", "gia_vat_tu"), "suppressed"]
+    assert t.loc[("304", "RECOMMENDATIONS", "von"), "respondents"] == 0
+    assert t.loc[("city", "RECOMMENDATIONS", "von"), "respondents"] == 3
+    assert t.loc[("city", "RECOMMENDATIONS", "gia_vat_tu"), "suppressed"]
+    quotes = " ".join(res.quotes["text"])
+    # quotes come only from 303, whose figures are published (304's are withheld)
+    assert res.quotes.set_index("text").loc["Thiếu vốn sản xuất.", "respondents"] == 2
+    assert "phân bón" not in quotes
+    # the director's name (roster), the phone and the cooperative's own name are removed
+    assert "Nguyễn Văn A" not in quotes and "0900000000" not in quotes
+    assert "HP-04" not in quotes and "[tên HTX]" in quotes
+    assert set(res.meta["themes"]["labels"]) >= {"von", "khac"}
+
+
+def test_new_tables_survive_save_and_load(responses, roster, codebook, units, tmp_path):
+    from hailong.config import StatsSettings
+    res = compute_results(responses, roster, codebook, units, min_n=3, stats=StatsSettings())
+    back = Results.load(res.save(tmp_path / "r"))
+    for name in ("scores", "weighted", "reliability", "cells", "themes", "quotes"):
+        pd.testing.assert_frame_equal(getattr(back, name), getattr(res, name), obj=name,
+                                      check_dtype=False)
+    assert back.meta["tiers"][0] == {"id": "tot", "lower": 80.0, "vi": "Tốt", "en": "Good"}
+
+
+def test_estimates_of_the_city_are_the_weighted_ones(results):
+    city = results.estimates("city", "index")
+    w = results.weighted.set_index("measure").loc["INDEX"]
+    assert city["index"].iloc[0] == pytest.approx(w["index"])
+    assert city["n_eff"].iloc[0] == pytest.approx(w["n_eff"])
+    unit = results.estimates("303", "dimension", lang="en")
+    assert unit["label"].tolist() == ["Leadership", "Procedures"]
+    assert {"low", "high", "tier", "vs_city", "rank_low", "suppression"} <= set(unit.columns)

@@ -306,3 +306,119 @@ def test_export_without_rows(tmp_path, codebook, units):
     assert v.summary() == "0 rows read: 0 accepted, 0 merged (duplicates), 0 set aside"
     assert len(v.responses) == 0 and "OVERALL" in v.responses.columns
     assert v.rows_read[str(export)] == 0
+
+
+# --------------------------------------------------------------------------- issue 5
+
+from hailong.validate import (answer_lookup, answer_value, answers_differ,  # noqa: E402
+                              roster_problems, timestamp_problem)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Rất hài lòng", 5), ("  RẤT   hài LÒNG  ", 5), ("Very satisfied", 5),
+    ("Bình thường", 3), ("rất không hài lòng", 1), ("4", 4), ("4.0", 4), ("4,0", 4),
+    (" 2 ", 2), ("4 - Hài lòng", 4), ("(4) Hài lòng", 4), ("5. Rất hài lòng", 5),
+    ("Hài lòng (4)", 4), ("Không ý kiến", None), ("KHÔNG ÁP DỤNG", None),
+    ("Không ý kiến / không áp dụng", None), ("", None),
+])
+def test_answers_in_any_form(codebook, text, value):
+    import unicodedata
+
+    lookup = answer_lookup(codebook)
+    for form in (text, unicodedata.normalize("NFD", text)):
+        got = answer_value(form, lookup)
+        if value is None:
+            assert math.isnan(got), form
+        else:
+            assert got == value, form
+
+
+@pytest.mark.parametrize("text", ["5 - Hài lòng", "Hài lòng (3)", "4.5", "6", "0",
+                                  "Hài lòng lắm", "Có"])
+def test_answers_outside_the_scale(codebook, text):
+    assert answer_value(text, answer_lookup(codebook)) is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("45001.5", dt.datetime(2023, 3, 16, 12, 0)),   # Excel serial: 44927 = 01/01/2023
+    ("45001", dt.datetime(2023, 3, 16)),
+    ("18-03-2023 14:45", dt.datetime(2023, 3, 18, 14, 45)),
+    ("18.03.2023", dt.datetime(2023, 3, 18)),
+    ("17/02/2023 3:33:18 CH", dt.datetime(2023, 2, 17, 15, 33, 18)),  # Vietnamese PM
+    ("17/02/2023 9:05 SA", dt.datetime(2023, 2, 17, 9, 5)),
+    ("17/02/2023 3:33:18 PM", dt.datetime(2023, 2, 17, 15, 33, 18)),
+    ("2023-03-15 09:12:00", dt.datetime(2023, 3, 15, 9, 12)),          # Excel date cell
+    ("123", None), ("31/02/2023", None),
+])
+def test_parse_timestamp_more_forms(text, expected):
+    assert parse_timestamp(text) == expected
+
+
+@pytest.mark.parametrize("text, words", [
+    ("15/03/2023 09:12:00", None),
+    ("", "empty"),
+    ("31/02/2023 10:00", "does not exist"),
+    ("03/15/2023", "does not exist"),      # month first
+    ("17/03/2099", "impossible"),
+    ("01/01/1900", "impossible"),
+    ("hôm qua", "not a date"),
+])
+def test_timestamp_problem_says_what_is_wrong(text, words):
+    problem = timestamp_problem(text)
+    if words is None:
+        assert problem is None
+    else:
+        assert words in problem[0]
+
+
+def test_answers_differ_by_value_not_spelling(codebook):
+    a = read_responses([EXPORT], codebook).loc[0].copy()  # Excel row 2
+    b = a.copy()
+    b["D01_1"] = "5"                     # "Rất hài lòng" written as its number
+    b["D02_1"] = ""                      # "Không ý kiến" -> blank: both no opinion
+    b["DIFFICULTIES"] = "  THIẾU VỐN lưu động "  # "Thiếu vốn lưu động" written another way
+    assert answers_differ(a, b, codebook) == []
+    b["D03_2"] = "Bình thường"           # was "Không hài lòng"
+    b["RECOMMENDATIONS"] = "Khác"        # was blank
+    assert answers_differ(a, b, codebook) == ["D03_2", "RECOMMENDATIONS"]
+
+
+def test_duplicate_with_different_answers_says_which_columns(tmp_path, codebook, units):
+    with EXPORT.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    header, hp1 = rows[0], rows[1]
+    later = list(hp1)
+    later[0] = "16/03/2023 08:00:00"
+    j = next(i for i, h in enumerate(header) if h.startswith("2.2."))
+    later[j] = "Rất không hài lòng"
+    path = write_csv(tmp_path / "e.csv", [header, hp1, later])
+    v = validate_round(read_roster(ROSTER), read_responses([path], codebook), codebook, units)
+    first = v.ledger.iloc[0]
+    assert first["status"] == "merged"
+    assert "different answers in 1 column(s)" in first["reason"]
+    assert first["column"] == header[j]
+    assert "HP-0001 answered twice with different answers" in first["message"]
+    assert f'"{header[j]}"' in first["message"] and "row 2" in first["message"]
+    assert response(v, "HP-0001")["D02_2"] == 1.0  # the later submission counts
+    same = write_csv(tmp_path / "s.csv", [header, hp1, [later[0], *hp1[1:]]])
+    v = validate_round(read_roster(ROSTER), read_responses([same], codebook), codebook, units)
+    assert v.ledger.iloc[0]["reason"].endswith("; same answers")
+    assert v.ledger.iloc[0]["column"] == ""
+
+
+def test_set_aside_rows_name_their_columns(validated):
+    assert ledger_row(validated, 3)["column"].startswith("1.1.")
+    assert ledger_row(validated, 11)["column"] == "Dấu thời gian"
+    assert (validated.ledger.loc[validated.ledger["status"] == "accepted", "column"] == "").all()
+
+
+def test_roster_problems_lists_every_problem(tmp_path, codebook, units):
+    rows = roster_rows()
+    for r in rows[1:]:
+        r[3] = "999"            # every district code ("Mã huyện") unknown
+        r[2] = "Trồng nấm"      # every sector ("Ngành nghề") unknown
+    raw = read_roster(write_csv(tmp_path / "roster.csv", rows))
+    problems = roster_problems(raw, codebook, units)
+    assert len(problems) == 8   # 4 rows x 2 columns, more than one message lists
+    assert [p.row for p in problems] == [2, 2, 3, 3, 4, 4, 5, 5]
+    assert {p.column for p in problems} == {"Mã huyện", "Ngành nghề"}

@@ -37,6 +37,18 @@ def _add_config(p: argparse.ArgumentParser) -> None:
                         "data/hailong.yaml)")
 
 
+def _build_epilog() -> str:
+    """What every report notebook receives, and what a wrong value does (for --help)."""
+    from .build import REPORT_PARAMETERS
+
+    params = "; ".join(f"{k} = {v}" for k, v in REPORT_PARAMETERS.items())
+    return (f"Report parameters (what each notebook receives): {params}. --round sets "
+            "round_year, --unit sets unit, --lang sets lang, --config sets config_path. "
+            "A round reported by commune (2025 on) builds one report per commune. A wrong "
+            "round, unit or language, or a round whose data files are missing, stops the "
+            "build before any notebook runs and lists the valid values.")
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of the ``hailong`` command."""
     top = argparse.ArgumentParser(prog="hailong", description=_DESCRIPTION)
@@ -49,7 +61,8 @@ def parser() -> argparse.ArgumentParser:
                     "citywide report), export each to a self-contained HTML page and "
                     "write the index page. The round's results are computed once first. "
                     "A report that fails does not stop the others; the command then "
-                    "exits with status 1 and names each failure.")
+                    "exits with status 1 and names each failure.",
+        epilog=_build_epilog())
     b.add_argument("--round", dest="round_year", metavar="YEAR",
                    help="survey round, e.g. 2022 (default: current_round of the "
                         "configuration)")
@@ -62,6 +75,9 @@ def parser() -> argparse.ArgumentParser:
                    help="language of the reports (default: vi)")
     b.add_argument("--no-progress", dest="progress", action="store_false",
                    help="do not show the progress bar")
+    b.add_argument("--no-pdf", dest="pdf", action="store_false",
+                   help="do not print the reports to PDF (default: a PDF beside every "
+                        "HTML report, printed by the system's Chromium)")
     _add_config(b)
     b.set_defaults(func=_cmd_build)
 
@@ -77,6 +93,8 @@ def parser() -> argparse.ArgumentParser:
                    help="folder to write to (default: data/sample/<year>/)")
     _add_config(s)
     s.set_defaults(func=_cmd_sample)
+    _add_progress_parser(sub)
+    _add_validate_parser(sub)
     return top
 
 
@@ -85,17 +103,35 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     try:
         summary = build(round_year=args.round_year, units=args.units, out=args.out,
-                        config_path=args.config, lang=args.lang, progress=args.progress)
+                        config_path=args.config, lang=args.lang, progress=args.progress,
+                        pdf=args.pdf)
     except BuildError as err:
         summary = getattr(err, "summary", None)
+        _print_rows(args)
         if summary is not None:
             print(f"Built {len(summary.built)} of {len(summary.built) + len(summary.failures)}"
                   f" reports in {summary.seconds:.1f} s → {_shown(summary.index)}")
+            _print_extras(summary)
         raise
     n = len(summary.built)
+    _print_rows(args)
     print(f"Built {n} report{'s' if n != 1 else ''} in {summary.seconds:.1f} s"
           f" → {_shown(summary.index)}")
+    _print_extras(summary)
     return 0
+
+
+def _print_extras(summary) -> None:
+    """The PDF step (how many, how long; or what to install) and the workbook."""
+    batch = getattr(summary, "pdf", None)
+    if batch is not None and batch.unavailable:
+        print(f"warning: no PDF made. {batch.unavailable}", file=sys.stderr)
+    elif batch is not None and batch.made:
+        print(f"PDF: {len(batch.made)} in {batch.seconds:.1f} s "
+              f"({batch.per_report:.2f} s per report)")
+    book = getattr(summary, "workbook", None)
+    if book is not None:
+        print(f"Tables: {_shown(book)}")
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
@@ -110,6 +146,159 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     for key, value in (written or {}).items():
         print(f"  {key}: {value}")
     return 0
+
+
+# --- hailong progress (hailong.coverage, hailong.followup) ------------------------------
+
+def _add_progress_parser(sub) -> None:
+    g = sub.add_parser(
+        "progress", help="coverage of the survey on a day; writes the follow-up lists",
+        description="Print how many cooperatives of each district have answered by the end "
+                    "of a day, the change since an earlier day and which districts are "
+                    "behind pace for the deadline; write the lists of cooperatives that "
+                    "have not answered (Excel workbook and HTML page, INTERNAL: contact "
+                    "data) to OUT/<year>/internal/.")
+    g.add_argument("--as-of", dest="as_of", metavar="DATE",
+                   help="the day to report on, e.g. 2023-05-16 or 16/05/2023 (default: the "
+                        "day of the last submission)")
+    g.add_argument("--previous", metavar="DATE",
+                   help="the day changes are counted from (default: 7 days before --as-of)")
+    g.add_argument("--round", dest="round_year", metavar="YEAR",
+                   help="survey round, e.g. 2022 (default: current_round)")
+    g.add_argument("--out", metavar="DIR",
+                   help="output folder; the lists go to DIR/<year>/internal/ (default: output/)")
+    g.add_argument("--lang", choices=("vi", "en"), default="vi",
+                   help="language of the table and the lists (default: vi)")
+    _add_config(g)
+    g.set_defaults(func=_cmd_progress)
+
+
+def _aligned(frame) -> list[str]:
+    """A text table: first column left-aligned, the others right-aligned."""
+    cols = [list(map(str, [c, *frame[c]])) for c in frame.columns]
+    widths = [max(len(x) for x in col) for col in cols]
+    lines = []
+    for i in range(len(frame) + 1):
+        cells = [col[i].ljust(w) if j == 0 else col[i].rjust(w)
+                 for j, (col, w) in enumerate(zip(cols, widths))]
+        lines.append("  ".join(cells).rstrip())
+        if i == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return lines
+
+
+def _cmd_progress(args: argparse.Namespace) -> int:
+    from . import coverage, fmt
+    from .followup import write_internal
+
+    data = coverage.load_progress(args.round_year, args.config)
+    p = coverage.progress(data, args.as_of, previous=args.previous)
+    names = data.unit_names(args.lang)
+    table = coverage.progress_frame(p, {**data.unit_names(args.lang, form="full"),
+                                        "city": fmt.t("col_city", args.lang)}, args.lang)
+    short = table.drop(columns=[c for c in (fmt.t("col_needed", args.lang),
+                                            fmt.t("col_projected", args.lang))
+                                if c in table.columns])
+    print(coverage.title(p, data, args.lang).lstrip("# "))
+    lines = _aligned(short)
+    print("\n".join([*lines[:-1], lines[1], lines[-1]]))  # a rule above the city line
+    print()
+    print(coverage.summary(p, names, args.lang))
+    written = write_internal(data, out=args.out, lang=args.lang, p=p)
+    print()
+    print(f"Follow-up lists ({fmt.t('internal_mark', 'vi')}): "
+          f"{_shown(written['xlsx'])}, {_shown(written['html'])}")
+    if len(data.unresolved):
+        print(f"{len(data.unresolved)} submission(s) could not be matched to the roster by "
+              f"name: see the last sheet of the workbook.")
+    return 0
+
+
+# --- hailong validate (hailong.quality) -------------------------------------------------
+
+def _add_validate_parser(sub) -> None:
+    v = sub.add_parser(
+        "validate", help="check roster and survey export files without building anything",
+        description="Read roster and survey export files as a build would, and say what "
+                    "would become of every row: accepted, merged (an earlier submission of "
+                    "the same cooperative) or set aside, with the reason. Nothing is built "
+                    "and no file is changed. Files are told apart by their columns; exports "
+                    "are checked against the roster among them, else the round's roster. "
+                    "Without FILE, the round's configured inputs are checked. Exit status: "
+                    "0 clean, 1 rows set aside, 2 an input cannot be used.")
+    v.add_argument("files", nargs="*", metavar="FILE",
+                   help="roster and/or survey export files (.csv, .xlsx, .txt)")
+    v.add_argument("--roster", metavar="FILE",
+                   help="read FILE as the roster (default: the roster among FILE..., else "
+                        "the round's configured roster)")
+    v.add_argument("--sheet", metavar="NAME",
+                   help="the sheet to read in Excel files (default: the only sheet with the "
+                        "expected columns)")
+    v.add_argument("--report", metavar="PATH",
+                   help="also write the data-quality report (CSV for Excel) to PATH")
+    v.add_argument("--round", dest="round_year", metavar="YEAR",
+                   help="survey round whose codebook, units and roster are used (default: "
+                        "current_round)")
+    _add_config(v)
+    v.set_defaults(func=_cmd_validate)
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from . import quality
+    from .errors import InputError
+    from .pipeline import open_round
+
+    ctx = open_round(args.round_year, args.config)
+    configured = not args.files and not args.roster
+    exports = [Path(_shown(p)) for p in ctx.round.responses] if configured else []
+    roster = Path(_shown(ctx.round.roster)) if configured else args.roster
+    report = quality.check_files(args.files, ctx.codebook, ctx.units, roster=roster,
+                                 responses=exports,
+                                 configured_roster=Path(_shown(ctx.round.roster)),
+                                 level=ctx.round.unit_level, sheet=args.sheet)
+    what = (f"the inputs of round {ctx.round.year} in {_shown(ctx.config.path)}" if configured
+            else f"{len(report.files)} file{'s' if len(report.files) != 1 else ''}")
+    print(f"Checked {what}; nothing was built or changed.")
+    print("\n".join(report.summary(shown=_shown)))
+    problems = report.problems()
+    if problems:
+        print(f"\nProblems ({len(problems)}), one per line: file, row, column, what was "
+              "found, what was expected, what to do:")
+        print("\n".join(f"  {line}" for line in problems))
+    if args.report:
+        try:
+            written = quality.write_data_quality(report.data_quality(), args.report)
+        except OSError as exc:
+            raise InputError(f"The data-quality report cannot be written ({exc.strerror}).",
+                             file=args.report, hint="Choose another folder or file name.") \
+                from None
+        print(f"\nData-quality report (CSV for Excel): {_shown(written)}")
+    code = report.exit_code
+    verdict = {0: "every row can be used",
+               1: f"{report.set_aside} row(s) set aside; the others can be used",
+               2: "an input cannot be used as it is; correct it and run again"}[code]
+    print(f"\nResult: {verdict} (exit status {code}).")
+    return code
+
+
+def _print_rows(args: argparse.Namespace) -> None:
+    """What became of the round's input rows (from the results the reports were built
+    from), on stderr: "368 rows read: 351 accepted, ...", and where the details are."""
+    import json
+
+    from .config import load_config
+
+    try:
+        config = load_config(args.config)
+        year = config.round(args.round_year).year
+        folder = config.processed_dir / str(year)
+        meta = json.loads((folder / "results" / "meta.json").read_text(encoding="utf-8"))
+    except (HailongError, OSError, ValueError):
+        return
+    if meta.get("rows"):
+        details = folder / "data-quality.csv"
+        where = f"; details: {_shown(details)}" if details.is_file() else ""
+        print(f"Data: {meta['rows']}{where}", file=sys.stderr)
 
 
 def _report(err: HailongError) -> None:

@@ -22,6 +22,26 @@ DEFAULT_CONFIG = PROJECT_ROOT / "data" / "hailong.yaml"
 
 
 @dataclass(frozen=True)
+class CrosswalkSpec:
+    """How the units of earlier rounds are mapped to a round's units (for trends).
+
+    Attributes
+    ----------
+    file
+        The crosswalk CSV (:func:`hailong.geography.load_crosswalk`).
+    from_level
+        The level of the earlier rounds' unit codes the crosswalk reads
+        (``"district"`` or ``"commune"``).
+    rule
+        ``"assign"`` or ``"pool"`` (:meth:`hailong.geography.Crosswalk.carry`).
+    """
+
+    file: Path
+    from_level: str = "commune"
+    rule: str = "assign"
+
+
+@dataclass(frozen=True)
 class Round:
     """One survey round (year) and where its inputs are.
 
@@ -33,7 +53,15 @@ class Round:
         Absolute paths of the codebook, the administrative-unit table, the roster and
         the survey export(s).
     unit_level
-        ``"district"`` or ``"commune"``: one report per unit of this level.
+        ``"district"`` or ``"commune"``: one report per unit of this level. When the
+        configuration does not say, it comes from the unit table: ``"district"`` while
+        districts exist on ``geography_date``, else ``"commune"``.
+    previous_round
+        The round this one is compared with (default: the latest earlier round
+        configured; see :meth:`Config.previous_round`).
+    crosswalk
+        How earlier rounds' units map to this round's units when the geography changed
+        (``None``: same units, compared by code).
     """
 
     year: int
@@ -46,6 +74,10 @@ class Round:
     responses: tuple[Path, ...]
     opened: dt.date | None = None
     deadline: dt.date | None = None
+    #: Share of the roster the round aims to reach by ``deadline`` (1.0 = every cooperative).
+    target: float = 1.0
+    previous_round: int | None = None
+    crosswalk: CrosswalkSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +89,10 @@ class Config:
     current_round: int
     min_n: int
     rounds: dict[int, Round] = field(default_factory=dict)
+    #: Intervals, weighting, tiers, disclosure control (``statistics:``; all optional).
+    stats: StatsSettings = field(default_factory=lambda: StatsSettings())
+    #: The keyword dictionary of open-answer themes (``themes:``), or ``None``.
+    themes: Path | None = None
 
     @property
     def data_dir(self) -> Path:
@@ -91,6 +127,26 @@ class Config:
             )
         return self.rounds[key]
 
+    def previous_round(self, year: int | str | None = None) -> int | None:
+        """The round ``year`` is compared with: its ``previous_round`` if configured, else
+        the latest configured round before it (``None`` for the first round).
+
+        Examples
+        --------
+        >>> load_config().previous_round(2025)   # doctest: +SKIP
+        2023
+        """
+        rnd = self.round(year)
+        if rnd.previous_round is not None:
+            return rnd.previous_round
+        earlier = [y for y in self.rounds if y < rnd.year]
+        return max(earlier) if earlier else None
+
+    def rounds_until(self, year: int | str | None = None) -> list[int]:
+        """Every configured round up to and including ``year``, oldest first."""
+        rnd = self.round(year)
+        return sorted(y for y in self.rounds if y <= rnd.year)
+
 
 def _date(value, path: Path, what: str) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
@@ -101,6 +157,18 @@ def _date(value, path: Path, what: str) -> dt.date | None:
         raise ConfigError(
             f"{what} is not a date.", file=path, found=value, expected="YYYY-MM-DD"
         ) from None
+
+
+def _target(value, path: Path, what: str) -> float:
+    """A target share 0 < x <= 1 (``1.0`` = 100%)."""
+    try:
+        share = float(value)
+    except (TypeError, ValueError):
+        share = float("nan")
+    if not 0 < share <= 1:
+        raise ConfigError(f"{what} is not a share of the roster.", file=path, found=value,
+                          expected="a number above 0 and at most 1 (1.0 = 100%)")
+    return share
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -137,12 +205,15 @@ def load_config(path: str | Path | None = None) -> Config:
                 label=r.get("label") or {"vi": f"Năm {year}", "en": str(year)},
                 codebook=(base / r["codebook"]).resolve(),
                 units=(base / r["units"]).resolve(),
-                unit_level=r.get("unit_level", "district"),
+                unit_level=_unit_level(r, base, path, where),
                 geography_date=_date(r.get("geography_date"), path, f"{where}.geography_date"),
                 roster=(base / r["roster"]).resolve(),
                 responses=tuple((base / p).resolve() for p in responses),
                 opened=_date(r.get("opened"), path, f"{where}.opened"),
                 deadline=_date(r.get("deadline"), path, f"{where}.deadline"),
+                target=_target(r.get("target", 1.0), path, f"{where}.target"),
+                previous_round=_previous(r.get("previous_round"), path, where),
+                crosswalk=_crosswalk(r.get("crosswalk"), base, path, where),
             )
         except KeyError as exc:
             raise ConfigError(f"{where} lacks the key {exc.args[0]!r}.", file=path) from None
@@ -155,6 +226,185 @@ def load_config(path: str | Path | None = None) -> Config:
         current_round=current,
         min_n=int(raw.get("min_n", 5)),
         rounds=rounds,
+        stats=stats_settings(raw.get("statistics"), path),
+        themes=(base / raw["themes"]).resolve() if raw.get("themes") else None,
     )
     cfg.round(current)  # the current round must exist
+    for rnd in rounds.values():
+        if rnd.previous_round is not None and rnd.previous_round not in rounds:
+            raise ConfigError(f"rounds.{rnd.year}.previous_round names a round that is not "
+                              "configured.", file=path, found=rnd.previous_round,
+                              expected="one of " + ", ".join(str(y) for y in sorted(rounds)))
     return cfg
+
+
+#: Reporting levels a round can have.
+UNIT_LEVELS = ("district", "commune")
+
+
+def _unit_level(r: dict, base: Path, path: Path, where: str) -> str:
+    """The round's ``unit_level``; when absent, the level the unit table has on the date.
+
+    A missing unit table gives ``"district"`` here: the error is raised where the table
+    is read, with its own message.
+    """
+    level = r.get("unit_level")
+    if level is not None:
+        if level not in UNIT_LEVELS:
+            raise ConfigError(f"{where}.unit_level is not a reporting level.", file=path,
+                              found=level, expected=" or ".join(UNIT_LEVELS))
+        return str(level)
+    units = (base / r["units"]).resolve()
+    if not units.is_file():
+        return "district"
+    from .geography import load_units, reporting_level
+
+    return reporting_level(load_units(units, _date(r.get("geography_date"), path,
+                                                    f"{where}.geography_date")))
+
+
+def _previous(value, path: Path, where: str) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{where}.previous_round is not a year.", file=path, found=value,
+                          expected="a configured round, e.g. 2023") from None
+
+
+def _crosswalk(value, base: Path, path: Path, where: str) -> CrosswalkSpec | None:
+    """``crosswalk: {file:, from_level:, rule:}`` (or just the file) of a round."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = {"file": value}
+    if not isinstance(value, dict) or "file" not in value:
+        raise ConfigError(f"{where}.crosswalk needs a 'file'.", file=path, found=value,
+                          expected="{file: reference/crosswalk-....csv, from_level: district, "
+                                   "rule: pool}")
+    level = value.get("from_level", "commune")
+    rule = value.get("rule", "assign")
+    if level not in UNIT_LEVELS:
+        raise ConfigError(f"{where}.crosswalk.from_level is not a level.", file=path,
+                          found=level, expected=" or ".join(UNIT_LEVELS))
+    if rule not in ("assign", "pool"):
+        raise ConfigError(f"{where}.crosswalk.rule is not a rule.", file=path, found=rule,
+                          expected="assign or pool")
+    return CrosswalkSpec(file=(base / value["file"]).resolve(), from_level=level, rule=rule)
+
+
+# --------------------------------------------------------------------- statistics
+
+
+@dataclass(frozen=True)
+class Tier:
+    """One class of the 0–100 index: ``lower <= index`` (and below the next tier up)."""
+
+    id: str
+    lower: float
+    vi: str
+    en: str
+
+
+#: The 100-point classes of circular 01/2020/TT-BKHĐT: Tốt ≥ 80, Khá 65–<80,
+#: Trung bình 50–<65, Yếu < 50.
+DEFAULT_TIERS = (
+    Tier("tot", 80.0, "Tốt", "Good"),
+    Tier("kha", 65.0, "Khá", "Fair"),
+    Tier("trung_binh", 50.0, "Trung bình", "Average"),
+    Tier("yeu", 0.0, "Yếu", "Weak"),
+)
+
+
+@dataclass(frozen=True)
+class StatsSettings:
+    """How figures are qualified (``statistics:`` in ``data/hailong.yaml``).
+
+    Attributes
+    ----------
+    confidence
+        Level of every interval (0.95 = 95%).
+    rse_threshold
+        An estimate whose relative standard error (se / estimate) exceeds this is
+        flagged unreliable.
+    tiers
+        Classes of the 0–100 index, highest first (:data:`DEFAULT_TIERS`).
+    weight_cells
+        Respondent / roster column crossed with the unit to form post-strata.
+    min_cell
+        Post-strata with fewer respondents are collapsed (rule in :mod:`hailong.stats`).
+    secondary_suppression
+        Also withhold complementary cells so a withheld one cannot be recovered by
+        subtraction from totals.
+    rank_draws, rank_seed
+        Simulation draws and seed of the rank ranges.
+    quotes_per_theme
+        How many example answers the reports quote per theme of the open questions.
+    """
+
+    confidence: float = 0.95
+    rse_threshold: float = 0.25
+    tiers: tuple[Tier, ...] = DEFAULT_TIERS
+    weight_cells: str = "variant"
+    min_cell: int = 5
+    secondary_suppression: bool = True
+    rank_draws: int = 10000
+    rank_seed: int = 2022
+    quotes_per_theme: int = 2
+
+
+def stats_settings(raw: dict | None, path: Path | None = None) -> StatsSettings:
+    """:class:`StatsSettings` from the ``statistics:`` mapping (missing keys: defaults).
+
+    Raises
+    ------
+    ConfigError
+        If a value is out of range (the message names the key).
+    """
+    raw = raw or {}
+    if not isinstance(raw, dict):
+        raise ConfigError("'statistics' must be a mapping.", file=path, found=raw)
+    d = StatsSettings()
+
+    def number(key: str, default, kind=float, low=None, high=None, open_low=False):
+        value = raw.get(key, default)
+        try:
+            value = kind(value)
+        except (TypeError, ValueError):
+            value = None
+        bad = (value is None or (low is not None and (value <= low if open_low else value < low))
+               or (high is not None and value >= high))
+        if bad:
+            expected = (f"a number between {low} and {high}" if high is not None
+                        else f"a number of at least {low}")
+            raise ConfigError(f"statistics.{key} is out of range.", file=path,
+                              found=raw.get(key), expected=expected)
+        return value
+
+    tiers = raw.get("tiers")
+    if tiers is None:
+        parsed = d.tiers
+    else:
+        try:
+            parsed = tuple(sorted((Tier(str(t["id"]), float(t["min"]), str(t["vi"]),
+                                        str(t["en"])) for t in tiers),
+                                  key=lambda t: -t.lower))
+        except (KeyError, TypeError, ValueError):
+            raise ConfigError("statistics.tiers must list {id, min, vi, en} entries.",
+                              file=path, found=tiers,
+                              expected="e.g. - {id: tot, min: 80, vi: Tốt, en: Good}") from None
+        if not parsed:
+            raise ConfigError("statistics.tiers is empty.", file=path)
+    return StatsSettings(
+        confidence=number("confidence", d.confidence, float, 0.0, 1.0, open_low=True),
+        rse_threshold=number("rse_threshold", d.rse_threshold, float, 0.0, open_low=True),
+        tiers=parsed,
+        weight_cells=str(raw.get("weight_cells", d.weight_cells)),
+        min_cell=number("min_cell", d.min_cell, int, 1),
+        secondary_suppression=bool(raw.get("secondary_suppression", d.secondary_suppression)),
+        rank_draws=number("rank_draws", d.rank_draws, int, 100),
+        rank_seed=number("rank_seed", d.rank_seed, int, 0),
+        quotes_per_theme=number("quotes_per_theme", d.quotes_per_theme, int, 0),
+    )
+

@@ -48,6 +48,10 @@ class HailongError(Exception):
         self.expected = expected
         self.hint = hint
 
+    def _render_traceback_(self) -> list[str]:
+        """IPython hook: a notebook shows this one message instead of a traceback."""
+        return [f"{type(self).__name__}: {self}"]
+
     def location(self) -> str:
         """``file, row N, column "C"`` — the parts that are known."""
         parts = []

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from decimal import ROUND_HALF_UP, Decimal
 import unicodedata
 from collections.abc import Mapping, Sequence
 
@@ -20,6 +19,9 @@ from .codebook import nfc
 from .errors import ParameterError
 from .geography import CITY
 from .scoring import INDEX
+# rounded(x, decimals): x as the reports print it, half away from zero (71.25 -> 71.3).
+# It lives in hailong.stats, whose tiers compare values as printed.
+from .stats import rounded
 
 #: What the report shows instead of a missing or withheld figure (U+2014 EM DASH).
 SUPPRESSED = "—"
@@ -54,12 +56,6 @@ def is_missing(x: object) -> bool:
         return bool(pd.isna(x))
     except (TypeError, ValueError):
         return False
-
-
-def rounded(x: float, decimals: int = 1) -> Decimal:
-    """``x`` rounded as the report prints it: half away from zero on the decimal value
-    (71.25 -> 71.3), as a reader rounding by hand would — not Python's half-to-even."""
-    return Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
 
 
 def number(x: float | None, decimals: int = 1, lang: str = "vi") -> str:
@@ -234,6 +230,167 @@ MESSAGES: dict[str, dict[str, str]] = {
     "suppressed_note": {
         "vi": "— : không công bố (dưới {min_n} HTX trả lời)",
         "en": "— : not published (fewer than {min_n} cooperatives answered)"},
+    # --- intervals, tiers, comparisons, disclosure control, themes (hailong.stats) ---
+    "suppressed_note_secondary": {
+        "vi": "— : không công bố (dưới {min_n} HTX trả lời, hoặc ẩn thêm để không suy ra "
+              "được số liệu đã ẩn từ số liệu toàn thành phố)",
+        "en": "— : not published (fewer than {min_n} cooperatives answered, or withheld so "
+              "that a withheld figure cannot be worked out from the city's)"},
+    "unreliable_note": {
+        "vi": "* : sai số tương đối trên {rse}, cần đọc thận trọng",
+        "en": "* : relative standard error above {rse}, read with care"},
+    "col_interval": {"vi": "Khoảng tin cậy {level}", "en": "{level} interval"},
+    "col_vs_city": {"vi": "So với toàn thành phố", "en": "Compared with the city"},
+    "col_tier": {"vi": "Xếp loại", "en": "Tier"},
+    "col_rank": {"vi": "Thứ hạng (khoảng)", "en": "Rank (range)"},
+    "col_theme": {"vi": "Chủ đề", "en": "Theme"},
+    "col_mentions": {"vi": "Số HTX nêu", "en": "Cooperatives mentioning"},
+    "col_mentions_share": {"vi": "Tỷ lệ trong số HTX trả lời câu hỏi",
+                           "en": "Share of those who answered"},
+    "vs_above": {"vi": "▲ cao hơn", "en": "▲ above"},
+    "vs_similar": {"vi": "≈ tương đương", "en": "≈ similar"},
+    "vs_below": {"vi": "▼ thấp hơn", "en": "▼ below"},
+    "kf_index_interval": {"vi": "– khoảng tin cậy {level} của chỉ số",
+                          "en": "– {level} interval of the index"},
+    "kf_satisfied_interval": {"vi": "– khoảng tin cậy {level} của tỷ lệ hài lòng",
+                              "en": "– {level} interval of % satisfied"},
+    "kf_tier": {"vi": "Xếp loại", "en": "Tier"},
+    "kf_rank": {"vi": "Thứ hạng trong {k} quận, huyện được công bố (khoảng có thể)",
+                "en": "Rank among {k} published districts (plausible range)"},
+    "sec_themes": {"vi": "Khó khăn và kiến nghị của HTX",
+                   "en": "Cooperatives' difficulties and recommendations"},
+    "sec_quotes": {"vi": "Một số kiến nghị tiêu biểu", "en": "Some typical recommendations"},
+    "sec_reliability": {"vi": "Độ tin cậy của thang đo", "en": "Reliability of the scales"},
+    "ranking_title": {"vi": "Chỉ số hài lòng chung theo quận, huyện (khoảng tin cậy {level})",
+                      "en": "Satisfaction index by district ({level} intervals)"},
+    "themes_title": {"vi": "Chủ đề trong kiến nghị của HTX – toàn thành phố",
+                     "en": "Themes of the cooperatives' recommendations – whole city"},
+    "axis_mentions": {"vi": "Tỷ lệ HTX nêu chủ đề (% số HTX có kiến nghị)",
+                      "en": "Cooperatives mentioning the theme (% of those who answered)"},
+    "legend_interval": {"vi": "Khoảng tin cậy {level}", "en": "{level} interval"},
+    "legend_vs": {"vi": "▲ / ▼ cao / thấp hơn toàn thành phố",
+                  "en": "▲ / ▼ above / below the city"},
+    "rank_short": {"vi": "hạng {rank}", "en": "rank {rank}"},
+    "col_alpha": {"vi": "Hệ số alpha", "en": "Alpha"},
+    "col_items": {"vi": "Số câu hỏi", "en": "Questions"},
+    "col_reading": {"vi": "Đánh giá", "en": "Reading"},
+    "col_question": {"vi": "Câu hỏi", "en": "Question"},
+    # --- survey progress and follow-up lists (hailong.coverage, hailong.followup) ---
+    "progress_name": {"vi": "Tiến độ khảo sát", "en": "Survey progress"},
+    "progress_page_title": {"vi": "Tiến độ khảo sát – {period}",
+                            "en": "Survey progress – {period}"},
+    "progress_title": {"vi": "Tiến độ khảo sát – {period} – đến ngày {day}",
+                       "en": "Survey progress – {period} – as of {day}"},
+    "sec_progress_districts": {"vi": "Tiến độ theo quận, huyện", "en": "Progress by district"},
+    "sec_progress_curve": {"vi": "Số HTX trả lời theo thời gian",
+                           "en": "Answers over time"},
+    "sec_progress_groups": {"vi": "Theo nhóm HTX", "en": "By group of cooperatives"},
+    "group_member": {"vi": "Thành viên Liên minh", "en": "Members of the Alliance"},
+    "group_non_member": {"vi": "Chưa là thành viên", "en": "Not members"},
+    "col_group": {"vi": "Nhóm", "en": "Group"},
+    "col_answered_of": {"vi": "Đã trả lời / danh sách", "en": "Answered / listed"},
+    "col_change": {"vi": "Thêm từ {day}", "en": "New since {day}"},
+    "col_needed": {"vi": "Cần mỗi ngày", "en": "Needed a day"},
+    "col_projected": {"vi": "Dự kiến đạt mục tiêu", "en": "Target met (projected)"},
+    "col_behind": {"vi": "Chậm tiến độ", "en": "Behind pace"},
+    "behind_mark": {"vi": "chậm", "en": "behind"},
+    "progress_status": {
+        "vi": "Đến hết ngày {day}, {answered} trên {roster} HTX ({share}) đã trả lời khảo "
+              "sát, thêm {change} HTX so với ngày {previous}.",
+        "en": "By the end of {day}, {answered} of the {roster} cooperatives ({share}) had "
+              "answered the survey, {change} more than on {previous}."},
+    "progress_needed": {
+        "vi": "Để đạt mục tiêu {target} vào ngày {deadline} còn cần {remaining} HTX, tức "
+              "{per_day} HTX mỗi ngày.",
+        "en": "To reach the target of {target} by {deadline}, {remaining} more cooperatives "
+              "must answer: {per_day} a day."},
+    "progress_overdue": {
+        "vi": "Đã hết hạn ({deadline}); còn thiếu {remaining} HTX để đạt mục tiêu {target}.",
+        "en": "The deadline ({deadline}) is over; {remaining} cooperatives are still "
+              "missing for the target of {target}."},
+    "progress_projected": {
+        "vi": "Với tốc độ của {days} ngày gần nhất ({per_day} HTX mỗi ngày), mục tiêu sẽ "
+              "đạt vào khoảng ngày {day}.",
+        "en": "At the pace of the last {days} days ({per_day} a day), the target would be "
+              "met around {day}."},
+    "progress_stalled": {
+        "vi": "Trong {days} ngày gần nhất không có HTX nào trả lời thêm, nên chưa dự kiến "
+              "được ngày đạt mục tiêu.",
+        "en": "No further cooperative answered in the last {days} days, so no date can be "
+              "projected."},
+    "progress_reached": {"vi": "Mục tiêu {target} đã đạt vào ngày {day}.",
+                         "en": "The target of {target} was met on {day}."},
+    "progress_behind": {
+        "vi": "{count} quận, huyện chậm tiến độ (giữ tốc độ hiện nay sẽ không đạt mục tiêu "
+              "đúng hạn): {names}.",
+        "en": "{count} districts are behind pace (at their recent pace they would miss the "
+              "deadline): {names}."},
+    "progress_method": {
+        "vi": "Một HTX được tính là đã trả lời từ phiếu hợp lệ đầu tiên của HTX đó (phiếu "
+              "gửi trùng chỉ tính một lần; phiếu không ghi mã HTX được đối chiếu theo tên "
+              "HTX trong danh sách). Số \"thêm\" so sánh với ngày {previous} ({days} ngày "
+              "trước). Tốc độ gần đây là số HTX trả lời lần đầu trong {window} ngày gần "
+              "nhất chia cho số ngày; ngày dự kiến đạt mục tiêu giả định tốc độ đó không "
+              "đổi. Quận, huyện \"chậm tiến độ\" là nơi chưa đạt mục tiêu và theo tốc độ đó "
+              "sẽ không đạt trước hạn.",
+        "en": "A cooperative counts as answered from its first valid submission (repeated "
+              "submissions count once; submissions without a cooperative code are matched "
+              "to the roster by name). \"New\" compares with {previous} ({days} days "
+              "earlier). The recent pace is the number of cooperatives that answered for the "
+              "first time in the last {window} days divided by the days; the projected date "
+              "assumes that pace holds. A district is \"behind pace\" when it has not met "
+              "the target and would not meet it by the deadline at that pace."},
+    "progress_by_district_title": {"vi": "Tỷ lệ HTX đã trả lời theo quận, huyện",
+                                   "en": "Cooperatives that answered, by district"},
+    "cumulative_title": {"vi": "Số HTX đã trả lời (cộng dồn) – toàn thành phố",
+                         "en": "Cooperatives that answered (cumulative) – whole city"},
+    "groups_title": {"vi": "Tỷ lệ HTX đã trả lời theo nhóm",
+                     "en": "Cooperatives that answered, by group"},
+    "axis_answered_n": {"vi": "Số HTX đã trả lời", "en": "Cooperatives that answered"},
+    "legend_answered": {"vi": "Đã trả lời (cộng dồn)", "en": "Answered (cumulative)"},
+    "target_value": {"vi": "Mục tiêu: {value}", "en": "Target: {value}"},
+    "deadline_value": {"vi": "Hạn: {day}", "en": "Deadline: {day}"},
+    "today_value": {"vi": "Đến ngày {day}", "en": "As of {day}"},
+    "internal_mark": {"vi": "NỘI BỘ — không phát hành",
+                      "en": "NỘI BỘ — không phát hành (internal, not for release)"},
+    "followup_title": {"vi": "Danh sách HTX chưa trả lời khảo sát – {unit} – đến ngày {day}",
+                       "en": "Cooperatives that have not answered – {unit} – as of {day}"},
+    "followup_count": {"vi": "{count} HTX chưa trả lời / {roster} HTX trong danh sách",
+                       "en": "{count} not answered of {roster} listed"},
+    "followup_none": {"vi": "Tất cả HTX đã trả lời.", "en": "Every cooperative has answered."},
+    "followup_summary": {"vi": "Tổng hợp", "en": "Summary"},
+    "followup_unresolved": {"vi": "Phiếu chưa xác định HTX",
+                            "en": "Submissions to resolve"},
+    "followup_unresolved_note": {
+        "vi": "Các phiếu dưới đây không ghi mã HTX (hoặc ghi mã không có trong danh sách) và "
+              "tên HTX không khớp với đúng một HTX trong danh sách. Cần xác định HTX, ghi mã "
+              "vào tệp dữ liệu rồi chạy lại.",
+        "en": "These submissions have no cooperative code of the roster, and their name fits "
+              "no cooperative of the roster, or several. Find the cooperative, write its "
+              "code in the export and run again."},
+    "col_coop_id": {"vi": "Mã HTX", "en": "Code"},
+    "col_coop_name": {"vi": "Tên HTX", "en": "Cooperative"},
+    "col_commune": {"vi": "Xã, phường, thị trấn", "en": "Commune"},
+    "col_sector": {"vi": "Ngành nghề", "en": "Sector"},
+    "col_director": {"vi": "Giám đốc", "en": "Director"},
+    "col_phone": {"vi": "Điện thoại", "en": "Phone"},
+    "col_zalo": {"vi": "Zalo", "en": "Zalo"},
+    "col_email": {"vi": "Email", "en": "Email"},
+    "col_days_open": {"vi": "Số ngày từ khi mở khảo sát", "en": "Days since the round opened"},
+    "col_visit_date": {"vi": "Ngày đến làm việc", "en": "Visited on"},
+    "col_outcome": {"vi": "Kết quả", "en": "Outcome"},
+    "col_note": {"vi": "Ghi chú", "en": "Note"},
+    "col_not_yet": {"vi": "Chưa trả lời", "en": "Not yet answered"},
+    "col_file_row": {"vi": "Tệp, dòng", "en": "File, row"},
+    "col_submitted_at": {"vi": "Thời gian gửi", "en": "Sent at"},
+    "col_written_id": {"vi": "Mã HTX đã ghi", "en": "Code written"},
+    "col_written_name": {"vi": "Tên HTX đã ghi", "en": "Name written"},
+    "col_respondent": {"vi": "Người trả lời", "en": "Respondent"},
+    "col_reason": {"vi": "Lý do", "en": "Reason"},
+    "reason_no_match": {"vi": "Tên không khớp HTX nào trong danh sách",
+                        "en": "The name matches no cooperative of the roster"},
+    "reason_several": {"vi": "Tên khớp nhiều HTX: {codes}",
+                       "en": "The name fits several cooperatives: {codes}"},
 }
 
 
@@ -261,7 +418,7 @@ _CELL = "padding:4px 10px;border-bottom:1px solid #ddd;"
 
 
 def html_table(frame: pd.DataFrame, numeric: Sequence[str] = (), note: str | None = None,
-               caption: str | None = None) -> str:
+               caption: str | None = None, nowrap: Sequence[str] = ()) -> str:
     """An HTML table of already formatted text, for ``IPython.display.HTML``.
 
     Parameters
@@ -273,6 +430,8 @@ def html_table(frame: pd.DataFrame, numeric: Sequence[str] = (), note: str | Non
         Columns aligned right. A cell equal to :data:`SUPPRESSED` is shown grey.
     note, caption
         Text under / above the table (escaped).
+    nowrap
+        Columns whose cells never wrap (e.g. unit names in a wide table).
     """
     head = "".join(
         f'<th style="{_CELL}border-bottom:2px solid #555;'
@@ -285,6 +444,7 @@ def html_table(frame: pd.DataFrame, numeric: Sequence[str] = (), note: str | Non
             text = str(r[c])
             cls, align = (' class="num"', "right") if c in numeric else ("", "left")
             grey = "color:#888;" if text == SUPPRESSED else ""
+            grey += "white-space:nowrap;" if c in nowrap else ""
             cells.append(f'<td{cls} style="{_CELL}text-align:{align};{grey}">'
                          f"{html.escape(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
@@ -315,40 +475,116 @@ def scale_labels(meta: Mapping, lang: str = "vi") -> dict[int, str]:
 
 
 def _cell(row: Mapping, column: str, kind: str, lang: str) -> str:
-    """A formatted figure of a scores row; withheld rows give "—"."""
+    """A formatted figure of a scores row; withheld rows give "—"; an estimate flagged
+    unreliable gets "*" (:data:`UNRELIABLE`)."""
     if bool(row.get("suppressed", False)):
         return SUPPRESSED
     value = row[column]
-    return percent(value, 1, lang) if kind == "percent" else number(value, 1, lang)
+    text = percent(value, 1, lang) if kind == "percent" else number(value, 1, lang)
+    flag = row.get("unreliable", False)
+    return text + UNRELIABLE if not is_missing(flag) and bool(flag) and text != SUPPRESSED \
+        else text
+
+
+#: Mark after an estimate whose relative standard error exceeds the threshold.
+UNRELIABLE = "*"
+
+
+def level(confidence: float | None, lang: str = "vi") -> str:
+    """A confidence level as the reports write it: ``0.95`` -> ``"95%"``."""
+    c = 0.95 if confidence is None else float(confidence)
+    return number(c * 100, 0 if float(c * 100).is_integer() else 1, lang) + "%"
+
+
+def interval(low: float | None, high: float | None, decimals: int = 1,
+             lang: str = "vi", percent_: bool = False) -> str:
+    """``(74.91, 77.32)`` -> ``"74,9–77,3"`` (a share with ``percent_=True``:
+    ``"80,1–82,4%"``); "—" when either bound is missing."""
+    if is_missing(low) or is_missing(high):
+        check_lang(lang)
+        return SUPPRESSED
+    if percent_:
+        return f"{number(float(low) * 100, decimals, lang)}–{percent(high, decimals, lang)}"
+    return f"{number(low, decimals, lang)}–{number(high, decimals, lang)}"
+
+
+def tier_label(tier_id: object, meta: Mapping, lang: str = "vi") -> str:
+    """The name of a tier id from ``Results.meta["tiers"]`` ("kha" -> "Khá"); "—" if none."""
+    check_lang(lang)
+    if is_missing(tier_id) or not tier_id:
+        return SUPPRESSED
+    for tier in meta.get("tiers", []):
+        if tier["id"] == tier_id:
+            return nfc(str(tier[lang]))
+    return str(tier_id)
+
+
+def versus_label(flag: object, lang: str = "vi") -> str:
+    """``"above"`` -> ``"▲ cao hơn"``, ``"similar"`` -> ``"≈ tương đương"``, ``"below"`` ->
+    ``"▼ thấp hơn"``; "—" when not compared."""
+    check_lang(lang)
+    if is_missing(flag) or flag not in ("above", "similar", "below"):
+        return SUPPRESSED
+    return t(f"vs_{flag}", lang)
+
+
+def theme_labels(meta: Mapping, lang: str = "vi") -> dict[str, str]:
+    """``{theme id: name}`` of the open answers' themes in ``Results.meta["themes"]``."""
+    check_lang(lang)
+    labels = (meta.get("themes") or {}).get("labels") or {}
+    return {k: nfc(str(v[lang])) for k, v in labels.items()}
+
+
+def rank_range(rank: object, low: object, high: object, lang: str = "vi") -> str:
+    """``(2, 1, 3)`` -> ``"2 (1–3)"``; ``(1, 1, 1)`` -> ``"1"``; "—" when not ranked."""
+    check_lang(lang)
+    if is_missing(rank):
+        return SUPPRESSED
+    if is_missing(low) or is_missing(high) or int(low) == int(high):
+        return count(rank, lang)
+    return f"{count(rank, lang)} ({count(low, lang)}–{count(high, lang)})"
 
 
 def dimension_frame(unit_dims: pd.DataFrame, city_dims: pd.DataFrame | None = None,
-                    lang: str = "vi") -> pd.DataFrame:
+                    lang: str = "vi", confidence: float | None = None) -> pd.DataFrame:
     """The dimension table of a report as text: area, n, index, % satisfied (, city index).
 
     Parameters
     ----------
     unit_dims, city_dims
         ``Results.dimension_table(code, lang)`` (``measure, label, n, index, satisfied,
-        suppressed``); ``city_dims`` adds the city's index as the last column.
+        suppressed``); ``city_dims`` adds the city's index as the last column. With
+        ``Results.estimates(code, lang=lang)`` (``low``, ``high``, ``vs_city``) the
+        interval of the index follows it, and the comparison with the city ends the row.
+    confidence
+        Level named in the interval's header.
     """
     rows = []
     city = city_dims.set_index("measure") if city_dims is not None else None
+    has_ci = {"low", "high"} <= set(unit_dims.columns)
+    has_vs = "vs_city" in unit_dims.columns and city is not None
+    ci_col = t("col_interval", lang, level=level(confidence, lang))
     for _, r in unit_dims.iterrows():
         line = {t("col_dimension", lang): nfc(str(r["label"])),
                 t("col_n", lang): count(r["n"], lang),
-                t("col_index", lang): _cell(r, "index", "number", lang),
-                t("col_satisfied", lang): _cell(r, "satisfied", "percent", lang)}
+                t("col_index", lang): _cell(r, "index", "number", lang)}
+        if has_ci:
+            line[ci_col] = (SUPPRESSED if bool(r.get("suppressed", False))
+                            else interval(r["low"], r["high"], 1, lang))
+        line[t("col_satisfied", lang)] = _cell(r, "satisfied", "percent", lang)
         if city is not None:
             c = city.loc[r["measure"]] if r["measure"] in city.index else {"index": None}
             line[t("col_city", lang) + " – " + t("col_index", lang)] = _cell(
                 c, "index", "number", lang)
+        if has_vs:
+            line[t("col_vs_city", lang)] = versus_label(r["vs_city"], lang)
         rows.append(line)
     return pd.DataFrame(rows)
 
 
 def district_frame(scores: pd.DataFrame, coverage: pd.DataFrame, names: Mapping[str, str],
-                   lang: str = "vi", measure: str = INDEX) -> pd.DataFrame:
+                   lang: str = "vi", measure: str = INDEX, weighted: pd.DataFrame | None = None,
+                   meta: Mapping | None = None) -> pd.DataFrame:
     """All units as text: name, listed, answered, coverage, index, % satisfied.
 
     Parameters
@@ -359,39 +595,92 @@ def district_frame(scores: pd.DataFrame, coverage: pd.DataFrame, names: Mapping[
         ``{code: label}`` of the rows to show, in order (put ``"city"`` last for a total row).
     measure
         The measure whose index and % satisfied are shown.
+    weighted
+        ``Results.weighted``: the city row then shows the post-stratified figures.
+    meta
+        ``Results.meta``: when given and ``scores`` has intervals, the interval of the
+        index, the tier and the rank (with its range) are shown too.
     """
     s = scores[scores["measure"] == measure].set_index("unit")
+    if weighted is not None and len(weighted) and CITY in s.index:
+        w = weighted[weighted["measure"] == measure].set_index("unit")
+        s = s.copy()
+        for col in w.columns.intersection(s.columns).drop(["kind", "measure", "dimension"],
+                                                          errors="ignore"):
+            s.loc[CITY, col] = w.loc[CITY, col]
     c = coverage.set_index("unit")
+    detail = meta is not None and {"low", "high", "tier"} <= set(s.columns)
     rows = []
     for code, name in names.items():
         cov = c.loc[code]
         sc = s.loc[code] if code in s.index else {"suppressed": True}
-        rows.append({
+        row = {
             t("col_unit", lang): name,
             t("col_roster", lang): count(cov["roster_n"], lang),
             t("col_n", lang): count(cov["answered"], lang),
             t("col_coverage", lang): percent(cov["share"], 1, lang),
             t("col_index", lang): _cell(sc, "index", "number", lang),
-            t("col_satisfied", lang): _cell(sc, "satisfied", "percent", lang),
-        })
+        }
+        if detail:
+            hidden = bool(sc.get("suppressed", False))
+            conf = meta.get("confidence")
+            row[t("col_interval", lang, level=level(conf, lang))] = (
+                SUPPRESSED if hidden else interval(sc.get("low"), sc.get("high"), 1, lang))
+        row[t("col_satisfied", lang)] = _cell(sc, "satisfied", "percent", lang)
+        if detail:
+            row[t("col_tier", lang)] = (SUPPRESSED if hidden
+                                        else tier_label(sc.get("tier"), meta, lang))
+            row[t("col_rank", lang)] = (SUPPRESSED if hidden or code == CITY else rank_range(
+                sc.get("rank"), sc.get("rank_low"), sc.get("rank_high"), lang))
+            if code == CITY:
+                row[t("col_rank", lang)] = ""
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
-def _table_html(frame: pd.DataFrame, lang: str, min_n: int | None) -> str:
-    """All columns but the first right-aligned; the "—" note when a cell is withheld."""
-    withheld = bool((frame.iloc[:, 1:] == SUPPRESSED).to_numpy().any())
-    note = t("suppressed_note", lang, min_n=min_n) if withheld and min_n is not None else None
-    return html_table(frame, numeric=list(frame.columns[1:]), note=note)
+def table_notes(frame: pd.DataFrame, lang: str = "vi", min_n: int | None = None,
+                secondary: bool = False, rse_threshold: float | None = None) -> str | None:
+    """The footnotes a table of formatted figures needs: the "—" note when a cell is
+    withheld (naming secondary suppression when it is applied), the "*" note when an
+    estimate is flagged unreliable."""
+    cells = frame.iloc[:, 1:].astype(str)
+    notes = []
+    if min_n is not None and bool((cells == SUPPRESSED).to_numpy().any()):
+        key = "suppressed_note_secondary" if secondary else "suppressed_note"
+        notes.append(t(key, lang, min_n=min_n))
+    if rse_threshold is not None and bool(cells.apply(
+            lambda col: col.str.endswith(UNRELIABLE)).to_numpy().any()):
+        notes.append(t("unreliable_note", lang, rse=percent(rse_threshold, 0, lang)))
+    return ". ".join(notes) + "." if notes else None
+
+
+def _table_html(frame: pd.DataFrame, lang: str, min_n: int | None,
+                meta: Mapping | None = None, nowrap: Sequence[str] = ()) -> str:
+    """All columns but the first right-aligned; the "—" (and "*") notes when needed."""
+    if meta is None:
+        withheld = bool((frame.iloc[:, 1:] == SUPPRESSED).to_numpy().any())
+        note = t("suppressed_note", lang, min_n=min_n) if withheld and min_n is not None else None
+    else:
+        note = table_notes(frame, lang, min_n, bool(meta.get("secondary_suppression")),
+                           meta.get("rse_threshold"))
+    return html_table(frame, numeric=list(frame.columns[1:]), note=note, nowrap=nowrap)
 
 
 def dimension_table_html(unit_dims: pd.DataFrame, city_dims: pd.DataFrame | None = None,
-                         lang: str = "vi", min_n: int | None = None) -> str:
-    """:func:`dimension_frame` as an HTML table, with a note on "—" cells."""
-    return _table_html(dimension_frame(unit_dims, city_dims, lang), lang, min_n)
+                         lang: str = "vi", min_n: int | None = None,
+                         meta: Mapping | None = None) -> str:
+    """:func:`dimension_frame` as an HTML table, with a note on "—" cells (and, given
+    ``Results.meta``, the interval's level and the notes on secondary suppression and
+    "*")."""
+    conf = meta.get("confidence") if meta is not None else None
+    return _table_html(dimension_frame(unit_dims, city_dims, lang, conf), lang, min_n, meta)
 
 
 def district_table_html(scores: pd.DataFrame, coverage: pd.DataFrame,
                         names: Mapping[str, str], lang: str = "vi",
-                        min_n: int | None = None) -> str:
+                        min_n: int | None = None, weighted: pd.DataFrame | None = None,
+                        meta: Mapping | None = None) -> str:
     """:func:`district_frame` as an HTML table, with a note on "—" cells."""
-    return _table_html(district_frame(scores, coverage, names, lang), lang, min_n)
+    frame = district_frame(scores, coverage, names, lang, weighted=weighted, meta=meta)
+    keep = [frame.columns[0]] + [c for c in frame.columns if c == t("col_tier", lang)]
+    return _table_html(frame, lang, min_n, meta, nowrap=keep)

@@ -7,6 +7,7 @@ the tables. A withheld figure is never described.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -14,11 +15,14 @@ import pandas as pd
 
 from . import fmt
 from .codebook import nfc
+from .geography import CITY
 from .scoring import INDEX, Results
+from .themes import quote_markdown
 
 #: Differences from the city smaller than this many index points are called "similar"
-#: ("tương đương"). A documented reporting convention, not a statistical test: it is
-#: quoted in every methodology section and will give way to intervals when they exist.
+#: ("tương đương") by :func:`versus_city` when the tables carry no interval-based
+#: comparison (``vs_city``). The reports always pass tables that do: they call a
+#: difference real only when its interval excludes 0.
 SIMILAR_POINTS = 3.0
 
 _AND = {"vi": "và", "en": "and"}
@@ -94,7 +98,8 @@ def headline(unit_name: str, index: float, satisfied: float, n: int, roster_n: i
     return nfc(_cap(text))
 
 
-def too_few(unit_name: str, n: int, roster_n: int, min_n: int, lang: str = "vi") -> str:
+def too_few(unit_name: str, n: int, roster_n: int, min_n: int, lang: str = "vi",
+            reason: str = "primary") -> str:
     """Why a unit's report shows no figures (fewer than ``min_n`` respondents).
 
     Parameters
@@ -105,10 +110,25 @@ def too_few(unit_name: str, n: int, roster_n: int, min_n: int, lang: str = "vi")
         Cooperatives that answered / on the roster.
     min_n
         The smallest number of respondents behind a published figure.
+    reason
+        ``"secondary"`` when enough answered but the figures are withheld to protect
+        another unit's (secondary suppression).
     """
     fmt.check_lang(lang)
     vi = lang == "vi"
     c = lambda k: fmt.count(k, lang)  # noqa: E731
+    if reason == "secondary" and n >= min_n:
+        return nfc(
+            f"{c(n)} trong {c(roster_n)} HTX của {unit_name} đã trả lời khảo sát. Tuy vậy, "
+            f"số liệu của {unit_name} không được công bố: có một quận, huyện dưới "
+            f"{c(min_n)} HTX trả lời, và nếu công bố cả số liệu này thì số liệu bị ẩn đó có "
+            "thể tính ngược ra từ số liệu toàn thành phố. Đây là quy tắc ẩn bổ sung mà các "
+            "cơ quan thống kê áp dụng để bảo vệ bí mật của từng HTX." if vi else
+            f"{c(n)} of the {c(roster_n)} cooperatives of {unit_name} answered the survey. "
+            f"Its figures are nevertheless withheld: a district has fewer than {c(min_n)} "
+            "respondents, and publishing these figures would let a reader work that "
+            "district's withheld figures out from the city's. Statistics offices protect "
+            "each respondent's confidentiality this way (secondary suppression).")
     if roster_n == 0:
         return (f"Danh sách khảo sát không có HTX nào của {unit_name}, nên báo cáo không có "
                 f"số liệu." if vi else
@@ -207,16 +227,24 @@ def versus_city(dim_table_unit: pd.DataFrame, dim_table_city: pd.DataFrame,
                 threshold_points: float = SIMILAR_POINTS, lang: str = "vi") -> str:
     """How the unit's dimensions compare with the city's: higher, lower or similar.
 
-    A dimension is "higher" ("lower") when the unit's index, rounded as shown, exceeds
-    (falls short of) the city's by at least ``threshold_points``; otherwise "similar".
-    This is a reporting convention (:data:`SIMILAR_POINTS`), not a significance test.
+    With ``Results.estimates`` tables (a ``vs_city`` column) a dimension is "higher"
+    ("lower") only when the interval of its difference from the city lies above (below)
+    0 — the difference exceeds its uncertainty; otherwise "similar".
+
+    Without that column (``Results.dimension_table``): "higher" ("lower") when the
+    unit's index, rounded as shown, exceeds (falls short of) the city's by at least
+    ``threshold_points``; otherwise "similar" — a reporting convention
+    (:data:`SIMILAR_POINTS`), not a significance test.
 
     Parameters
     ----------
     dim_table_unit, dim_table_city
-        ``Results.dimension_table`` of the unit and of ``"city"``.
+        ``Results.estimates`` (or ``Results.dimension_table``) of the unit and of
+        ``"city"``.
     """
     fmt.check_lang(lang)
+    if "vs_city" in dim_table_unit.columns:
+        return _versus_city_intervals(dim_table_unit, dim_table_city, lang)
     words = _VERSUS[lang]
     u = _published(_dims_of(dim_table_unit))
     c = _published(_dims_of(dim_table_city))
@@ -273,6 +301,60 @@ _VERSUS = {
 }
 
 
+_VERSUS_CI = {
+    "vi": {
+        "higher": "Chỉ số cao hơn toàn thành phố, vượt ngoài phạm vi sai số, ở {k}: {items}.",
+        "lower": "Chỉ số thấp hơn toàn thành phố, vượt ngoài phạm vi sai số, ở {k}: {items}.",
+        "rest": "Ở {k} còn lại{names}, chênh lệch với toàn thành phố nằm trong phạm vi sai số "
+                "nên được coi là tương đương.",
+        "all": "Ở cả {k}{names}, chênh lệch với toàn thành phố nằm trong phạm vi sai số nên "
+               "được coi là tương đương.",
+    },
+    "en": {
+        "higher": "The index is above the city's, beyond the margin of error, in {k}: "
+                  "{items}.",
+        "lower": "The index is below the city's, beyond the margin of error, in {k}: {items}.",
+        "rest": "In the other {k}{names} the difference from the city is within the margin "
+                "of error, so they count as similar.",
+        "all": "In all {k}{names} the difference from the city is within the margin of "
+               "error, so they count as similar.",
+    },
+}
+
+
+def _versus_city_intervals(dim_table_unit: pd.DataFrame, dim_table_city: pd.DataFrame,
+                           lang: str) -> str:
+    """:func:`versus_city` from the interval-based flags (``vs_city``)."""
+    words, base = _VERSUS_CI[lang], _VERSUS[lang]
+    u = _published(_dims_of(dim_table_unit))
+    u = u[u["vs_city"].isin(["above", "below", "similar"])]
+    c = _published(_dims_of(dim_table_city))
+    both = u.merge(c[["measure", "shown"]], on="measure", suffixes=("", "_city"))
+
+    def count(k: int) -> str:
+        return _plural(k, base["area"], lang)
+
+    def items(rows: pd.DataFrame) -> str:
+        return _join([f"**{nfc(str(r.label))}** ({fmt.number(r.shown, 1, lang)} {base['vs']} "
+                      f"{fmt.number(r.shown_city, 1, lang)})" for r in rows.itertuples()], lang)
+
+    diff = both["index"] - both["measure"].map(_dims_of(dim_table_city)
+                                                .set_index("measure")["index"])
+    both = both.assign(gap=diff)
+    higher = both[both["vs_city"] == "above"].sort_values("gap", ascending=False, kind="stable")
+    lower = both[both["vs_city"] == "below"].sort_values("gap", kind="stable")
+    same = both[both["vs_city"] == "similar"]
+    out = [words[key].format(k=count(len(rows)), items=items(rows))
+           for key, rows in (("higher", higher), ("lower", lower)) if len(rows)]
+    if len(same):
+        names = (f" ({_join(_named(same['label']), lang)})" if len(same) <= _MAX_NAMED else "")
+        out.append(words["rest" if out else "all"].format(k=count(len(same)), names=names))
+    missing = len(_dims_of(dim_table_unit)) - len(both)
+    if missing:
+        out.append(base["missing"].format(k=count(missing)))
+    return nfc(" ".join(out))
+
+
 def _dims_of(dim_table: pd.DataFrame) -> pd.DataFrame:
     return dim_table[dim_table["kind"] == "dimension"] if "kind" in dim_table else dim_table
 
@@ -305,12 +387,21 @@ def district_spread(index_rows: pd.DataFrame, names: Mapping[str, str], min_n: i
                    f"({top})." if vi else
                    f"The districts' satisfaction index ranges from {fmt.number(lo, 1, lang)} "
                    f"({bottom}) to {fmt.number(hi, 1, lang)} ({top}).")
-    if len(withheld):
-        listed = _join(list(withheld["name"]), lang)
+    second = (withheld[withheld["suppression"] == "secondary"] if "suppression" in withheld
+              else withheld.iloc[:0])
+    few = withheld[~withheld.index.isin(second.index)]
+    if len(few):
+        listed = _join(list(few["name"]), lang)
         out.append(f"Không công bố chỉ số của {listed} vì có dưới {fmt.count(min_n, lang)} "
                    f"HTX trả lời." if vi else
                    f"No index is published for {listed}: fewer than "
                    f"{fmt.count(min_n, lang)} cooperatives answered.")
+    if len(second):
+        listed = _join(list(second["name"]), lang)
+        out.append(f"Chỉ số của {listed} cũng không được công bố, để số liệu đã ẩn không thể "
+                   f"tính ngược ra từ số liệu toàn thành phố." if vi else
+                   f"The index of {listed} is withheld too, so that the withheld figures "
+                   f"cannot be worked out from the city's.")
     return nfc(" ".join(out))
 
 
@@ -322,7 +413,13 @@ class UnitFigures:
     """The headline numbers of one unit, read from :class:`~hailong.scoring.Results`.
 
     ``published`` is False when the satisfaction index is withheld (fewer than ``min_n``
-    respondents): the report then shows :func:`too_few` instead of figures.
+    respondents, or to protect another unit: ``withheld`` says which, ``"primary"`` or
+    ``"secondary"``): the report then shows :func:`too_few` instead of figures.
+
+    For the city the figures are the post-stratified (weighted) ones when the results
+    have them (``weighted`` True); ``unweighted_index`` / ``unweighted_satisfied`` keep
+    the plain means. Intervals, tier, rank range and the comparison with the city are
+    NaN / empty when the results carry none.
     """
 
     code: str
@@ -340,6 +437,29 @@ class UnitFigures:
     overall_number: str
     published: bool
     min_n: int
+    index_low: float = math.nan
+    index_high: float = math.nan
+    satisfied_low: float = math.nan
+    satisfied_high: float = math.nan
+    tier: str | None = None
+    tier_label: str = ""
+    unreliable: bool = False
+    withheld: str = ""
+    weighted: bool = False
+    unweighted_index: float = math.nan
+    unweighted_satisfied: float = math.nan
+    n_eff: float = math.nan
+    rank: int | None = None
+    rank_low: int | None = None
+    rank_high: int | None = None
+    ranked: int = 0
+    vs_city: str = ""
+    city_index: float = math.nan
+    confidence: float = 0.95
+
+
+def _opt_int(x) -> int | None:
+    return None if fmt.is_missing(x) else int(x)
 
 
 def unit_figures(results: Results, code: str, lang: str = "vi") -> UnitFigures:
@@ -359,7 +479,38 @@ def unit_figures(results: Results, code: str, lang: str = "vi") -> UnitFigures:
     overall = one.scores[one.scores["kind"] == "overall"].iloc[0]
     number = results.measures.set_index("measure").loc[overall["measure"], "number"]
     year = results.meta.get("round")
-    return UnitFigures(
+    extra = {}
+    if "se" in results.scores.columns:
+        est = results.estimates(code, "index", lang).iloc[0]
+        weighted = code == CITY and len(results.weighted) > 0
+        ranked = results.scores[(results.scores["measure"] == INDEX)
+                                & results.scores["rank"].notna()]
+        city = results.estimates(CITY, "index", lang).iloc[0]
+        extra = dict(
+            index_low=float(est["low"]), index_high=float(est["high"]),
+            satisfied_low=float(est["satisfied_low"]),
+            satisfied_high=float(est["satisfied_high"]),
+            tier=None if fmt.is_missing(est["tier"]) else str(est["tier"]),
+            tier_label=("" if fmt.is_missing(est["tier"])
+                        else fmt.tier_label(est["tier"], results.meta, lang)),
+            unreliable=bool(est["unreliable"]),
+            withheld=str(s.loc[INDEX, "suppression"]) if bool(s.loc[INDEX, "suppressed"]) else "",
+            weighted=weighted,
+            unweighted_index=float(s.loc[INDEX, "index"]),
+            unweighted_satisfied=float(s.loc[INDEX, "satisfied"]),
+            n_eff=float(est["n_eff"]) if "n_eff" in est.index else math.nan,
+            rank=_opt_int(est.get("rank")), rank_low=_opt_int(est.get("rank_low")),
+            rank_high=_opt_int(est.get("rank_high")), ranked=int(len(ranked)),
+            vs_city=str(est.get("vs_city") or ""), city_index=float(city["index"]),
+            confidence=float(results.meta.get("confidence", 0.95)),
+        )
+        if weighted:
+            w = results.weighted.set_index("measure")
+            extra.update(index=float(w.loc[INDEX, "index"]),
+                         satisfied=float(w.loc[INDEX, "satisfied"]),
+                         overall_index=float(w.loc[overall["measure"], "index"]),
+                         overall_satisfied=float(w.loc[overall["measure"], "satisfied"]))
+    base = dict(
         code=code,
         name=fmt.unit_name(one, code, lang),
         inline_name=fmt.unit_name(one, code, lang, form="inline"),
@@ -373,6 +524,7 @@ def unit_figures(results: Results, code: str, lang: str = "vi") -> UnitFigures:
         published=not bool(s.loc[INDEX, "suppressed"]),
         min_n=int(results.meta.get("min_n", 0)),
     )
+    return UnitFigures(**{**base, **extra})
 
 
 def title(figures: UnitFigures, results: Results, lang: str = "vi") -> str:
@@ -388,25 +540,46 @@ def summary(figures: UnitFigures, lang: str = "vi") -> str:
     """The opening paragraph: :func:`headline`, or :func:`too_few` when withheld."""
     f = figures
     if not f.published:
-        return too_few(f.inline_name, f.answered, f.roster_n, f.min_n, lang)
+        return too_few(f.inline_name, f.answered, f.roster_n, f.min_n, lang,
+                       reason=f.withheld or "primary")
     return headline(f.inline_name, f.index, f.satisfied, f.answered, f.roster_n, lang, f.year)
 
 
 def key_figures(unit: UnitFigures, city: UnitFigures | None = None, lang: str = "vi") -> str:
     """An HTML table of the headline numbers, with the city's beside them if given."""
+    detail = not math.isnan(unit.index_low) or unit.tier is not None or (
+        city is not None and not math.isnan(city.index_low))
+
     def column(f: UnitFigures) -> list[str]:
         pub = f.published
-        return [f"{fmt.count(f.answered, lang)}/{fmt.count(f.roster_n, lang)}",
-                fmt.percent(f.coverage, 1, lang),
-                fmt.number(f.index if pub else None, 1, lang),
-                fmt.percent(f.satisfied if pub else None, 1, lang),
-                fmt.number(f.overall_index, 1, lang),
-                fmt.percent(f.overall_satisfied, 1, lang)]
+        cells = [f"{fmt.count(f.answered, lang)}/{fmt.count(f.roster_n, lang)}",
+                 fmt.percent(f.coverage, 1, lang),
+                 fmt.number(f.index if pub else None, 1, lang),
+                 fmt.percent(f.satisfied if pub else None, 1, lang),
+                 fmt.number(f.overall_index, 1, lang),
+                 fmt.percent(f.overall_satisfied, 1, lang)]
+        if detail:
+            cells[3:3] = [fmt.interval(f.index_low, f.index_high, 1, lang) if pub
+                          else fmt.SUPPRESSED]
+            cells[5:5] = [fmt.interval(f.satisfied_low, f.satisfied_high, 1, lang,
+                                       percent_=True) if pub else fmt.SUPPRESSED,
+                          f.tier_label if pub and f.tier_label else fmt.SUPPRESSED]
+            if unit.code != CITY:
+                cells.append(fmt.rank_range(f.rank, f.rank_low, f.rank_high, lang)
+                             if pub and f.code != CITY else "")
+        return cells
 
     keys = ["kf_answered", "kf_coverage", "kf_index", "kf_satisfied", "kf_overall",
             "kf_overall_satisfied"]
+    if detail:
+        keys = ["kf_answered", "kf_coverage", "kf_index", "kf_index_interval", "kf_satisfied",
+                "kf_satisfied_interval", "kf_tier", "kf_overall", "kf_overall_satisfied"]
+        if unit.code != CITY:
+            keys.append("kf_rank")
+    level = fmt.level(unit.confidence, lang)
     frame = pd.DataFrame({fmt.t("col_figure", lang):
-                          [fmt.t(k, lang, number=unit.overall_number) for k in keys],
+                          [fmt.t(k, lang, number=unit.overall_number, level=level,
+                                 k=fmt.count(unit.ranked, lang)) for k in keys],
                           unit.name: column(unit)})
     numeric = [unit.name]
     if city is not None and city.code != unit.code:
@@ -416,6 +589,25 @@ def key_figures(unit: UnitFigures, city: UnitFigures | None = None, lang: str = 
 
 
 # ----------------------------------------------------------------------- methodology
+
+
+_SECONDARY_RULE = {
+    "vi": " (ẩn sơ cấp). Vì số liệu toàn thành phố tổng hợp từ các quận, huyện, một số liệu "
+          "bị ẩn có thể tính ngược từ số liệu toàn thành phố và các quận, huyện còn lại; vì "
+          "vậy, khi một số liệu của một quận, huyện bị ẩn, số liệu đó của quận, huyện có ít HTX "
+          "trả lời nhất trong số còn lại cũng bị ẩn (ẩn bổ sung, như cách làm của các cơ quan "
+          "thống kê), và quận, huyện bị ẩn chỉ số chung thì ẩn mọi số liệu. Số HTX trả lời và "
+          "tỷ lệ tham gia vẫn được công bố. Số liệu có gia quyền gộp các ô nhỏ với ô khác nên "
+          "không tách riêng được một quận, huyện (xấp xỉ)",
+    "en": " (primary suppression). City figures add up the districts', so a withheld figure "
+          "could be worked out from the city's and the other districts'; therefore when a "
+          "district's figure is withheld, the same figure of the district with the fewest "
+          "respondents among the rest is withheld too (secondary suppression, as statistics "
+          "offices do), and a district whose overall index is withheld has every figure "
+          "withheld. Numbers of respondents and coverage stay published. Weighted figures "
+          "pool small cells with others, so they do not single out one district (an "
+          "approximation)",
+}
 
 
 def methodology(meta: Mapping, lang: str = "vi", threshold_points: float = SIMILAR_POINTS,
@@ -438,6 +630,9 @@ def methodology(meta: Mapping, lang: str = "vi", threshold_points: float = SIMIL
                 lang).replace(" và ", " hoặc ").replace(" and ", " or ")
     min_n = fmt.count(meta["min_n"], lang)
     thr = _points(threshold_points, lang)
+    intervals = "confidence" in meta
+    level = fmt.level(meta.get("confidence"), lang)
+    secondary = bool(meta.get("secondary_suppression"))
     when = data_date if data_date is not None else meta.get("data_date")
     version = meta.get("codebook_version")
     if vi:
@@ -453,10 +648,15 @@ def methodology(meta: Mapping, lang: str = "vi", threshold_points: float = SIMIL
             "Chỉ số 0 nghĩa là mọi HTX chọn mức thấp nhất, 100 là mọi HTX chọn mức cao nhất.",
             f"**Tỷ lệ hài lòng** là tỷ lệ câu trả lời ở mức {sat} trên tổng số câu trả lời "
             "được tính điểm.",
-            f"**So sánh với toàn thành phố:** chênh lệch dưới {thr} điểm được coi là tương "
-            "đương. Ngưỡng này là quy ước của báo cáo, chưa tính đến sai số thống kê.",
+            (f"**So sánh với toàn thành phố:** một chỉ số được coi là cao hơn (▲) hay thấp "
+             f"hơn (▼) toàn thành phố chỉ khi khoảng tin cậy {level} của chênh lệch không "
+             "chứa 0, tức là chênh lệch vượt ngoài phạm vi sai số; ngược lại là tương đương "
+             "(≈)." if intervals else
+             f"**So sánh với toàn thành phố:** chênh lệch dưới {thr} điểm được coi là tương "
+             "đương. Ngưỡng này là quy ước của báo cáo, chưa tính đến sai số thống kê."),
             f"**Bảo vệ bí mật:** không công bố số liệu nào dựa trên dưới {min_n} HTX trả "
-            f"lời; ô không công bố ghi “{fmt.SUPPRESSED}”.",
+            f"lời{_SECONDARY_RULE['vi'] if secondary else ''}; ô không công bố ghi "
+            f"“{fmt.SUPPRESSED}”.",
         ]
         if when is not None:
             lines.append(f"**Số liệu** tính đến ngày {fmt.date(when, lang)}.")
@@ -473,14 +673,410 @@ def methodology(meta: Mapping, lang: str = "vi", threshold_points: float = SIMIL
             "the mean score is over the unit's cooperatives. 0 means every cooperative chose "
             "the lowest answer, 100 the highest.",
             f"**% satisfied** is the share of scored answers that are {sat}.",
-            f"**Comparison with the city:** differences under {thr} points are called "
-            "similar. This threshold is a reporting convention; it does not yet account for "
-            "statistical uncertainty.",
+            (f"**Comparison with the city:** a figure is called above (▲) or below (▼) the "
+             f"city only when the {level} interval of the difference excludes 0, i.e. the "
+             "difference exceeds its margin of error; otherwise it is similar (≈)."
+             if intervals else
+             f"**Comparison with the city:** differences under {thr} points are called "
+             "similar. This threshold is a reporting convention; it does not yet account for "
+             "statistical uncertainty."),
             f"**Confidentiality:** no figure based on fewer than {min_n} cooperatives is "
-            f"published; withheld cells show “{fmt.SUPPRESSED}”.",
+            f"published{_SECONDARY_RULE['en'] if secondary else ''}; withheld cells show "
+            f"“{fmt.SUPPRESSED}”.",
         ]
         if when is not None:
             lines.append(f"**Data** as of {fmt.date(when, lang)}.")
         if version:
             lines.append(f"**Questionnaire:** version {version}.")
+    if sources := data_sources(meta, lang):
+        lines.append(sources)
     return nfc("\n".join(f"- {x}" for x in lines))
+
+
+# ------------------------------------------ intervals, weighting, reliability, themes
+
+
+def precision(figures: UnitFigures, lang: str = "vi") -> str:
+    """How sure the headline is: intervals, tier, rank range, comparison with the city.
+
+    One short paragraph after :func:`summary`; ``""`` when the figures are withheld or
+    the results carry no intervals.
+    """
+    fmt.check_lang(lang)
+    f = figures
+    if not f.published or math.isnan(f.index_low):
+        return ""
+    vi = lang == "vi"
+    level = fmt.level(f.confidence, lang)
+    census = (fmt.number(f.index_low, 1, lang) == fmt.number(f.index_high, 1, lang))
+    out = []
+    if census:
+        out.append("Mọi HTX trong danh sách đã trả lời nên các số liệu không có sai số chọn "
+                   "mẫu." if vi else
+                   "Every listed cooperative answered, so the figures have no sampling error.")
+    else:
+        idx = fmt.interval(f.index_low, f.index_high, 1, lang)
+        sat = fmt.interval(f.satisfied_low, f.satisfied_high, 1, lang, percent_=True)
+        out.append(f"Với độ tin cậy {level}, chỉ số hài lòng chung nằm trong khoảng {idx} và "
+                   f"tỷ lệ câu trả lời hài lòng trong khoảng {sat}." if vi else
+                   f"With {level} confidence, the satisfaction index lies within {idx} and "
+                   f"the share of satisfied answers within {sat}.")
+    if f.tier_label:
+        out.append(f"Xếp loại: **{f.tier_label}**." if vi else f"Tier: **{f.tier_label}**.")
+    if f.code != CITY and f.vs_city in ("above", "below", "similar"):
+        city = fmt.number(f.city_index, 1, lang)
+        word = {"above": ("cao hơn", "above"), "below": ("thấp hơn", "below"),
+                "similar": ("tương đương", "similar to")}[f.vs_city]
+        if f.vs_city == "similar":
+            out.append(f"Chỉ số chung tương đương với toàn thành phố ({city}): chênh lệch nằm "
+                       "trong phạm vi sai số." if vi else
+                       f"The index is similar to the city's ({city}): the difference is within "
+                       "the margin of error.")
+        else:
+            out.append(f"Chỉ số chung {word[0]} toàn thành phố ({city}), vượt ngoài phạm vi "
+                       "sai số." if vi else
+                       f"The index is {word[1]} the city's ({city}), beyond the margin of "
+                       "error.")
+    if f.code != CITY and f.rank is not None and f.ranked > 1:
+        k = fmt.count(f.ranked, lang)
+        if f.rank_low == f.rank_high:
+            out.append(f"Xếp thứ {f.rank} trong {k} quận, huyện được công bố." if vi else
+                       f"Ranked {f.rank} of {k} published districts.")
+        else:
+            out.append(f"Xếp thứ {f.rank} trong {k} quận, huyện được công bố; tính cả sai số, "
+                       f"thứ hạng có thể từ {f.rank_low} đến {f.rank_high}." if vi else
+                       f"Ranked {f.rank} of {k} published districts; allowing for the "
+                       f"margin of error the rank could be anywhere from {f.rank_low} to "
+                       f"{f.rank_high}.")
+    if f.weighted:
+        out.append("Số liệu toàn thành phố được gia quyền theo danh sách HTX (xem phần "
+                   "Phương pháp tính)." if vi else
+                   "The city's figures are weighted to the roster (see Method).")
+    if f.unreliable:
+        out.append("Sai số tương đối lớn: cần đọc các số liệu này thận trọng." if vi else
+                   "The relative error is large: read these figures with care.")
+    return nfc(" ".join(out))
+
+
+#: Plain readings of Cronbach's alpha (lower bound, Vietnamese, English), highest first —
+#: the usual rule of thumb (George & Mallery, 2003).
+ALPHA_READINGS = ((0.9, "rất cao", "excellent"), (0.8, "tốt", "good"),
+                  (0.7, "chấp nhận được", "acceptable"), (0.6, "còn thấp", "questionable"),
+                  (-math.inf, "thấp", "poor"))
+
+
+def alpha_reading(alpha: float, lang: str = "vi") -> str:
+    """The plain reading of an alpha value ("tốt", "chấp nhận được" ...); "—" if missing."""
+    fmt.check_lang(lang)
+    if fmt.is_missing(alpha):
+        return fmt.SUPPRESSED
+    for low, vi, en in ALPHA_READINGS:
+        if float(fmt.rounded(alpha, 2)) >= low:
+            return vi if lang == "vi" else en
+    return fmt.SUPPRESSED
+
+
+def reliability_table_html(results: Results, lang: str = "vi") -> str:
+    """Cronbach's alpha of every dimension with its interval and reading (HTML table)."""
+    fmt.check_lang(lang)
+    r = results.reliability
+    if r is None or r.empty:
+        return ""
+    labels = results.measures.set_index("measure")[lang]
+    level = fmt.level(results.meta.get("confidence"), lang)
+    frame = pd.DataFrame({
+        fmt.t("col_dimension", lang): [nfc(str(labels.get(m, m))) for m in r["measure"]],
+        fmt.t("col_items", lang): [fmt.count(k, lang) for k in r["items"]],
+        fmt.t("col_n", lang): [fmt.count(k, lang) for k in r["n"]],
+        fmt.t("col_alpha", lang): [fmt.number(a, 2, lang) for a in r["alpha"]],
+        fmt.t("col_interval", lang, level=level): [
+            fmt.interval(lo, hi, 2, lang) for lo, hi in zip(r["low"], r["high"])],
+        fmt.t("col_reading", lang): [alpha_reading(a, lang) for a in r["alpha"]],
+    })
+    return fmt.html_table(frame, numeric=list(frame.columns[1:5]))
+
+
+def _alpha_sentence(results: Results, lang: str) -> str:
+    r = results.reliability
+    if r is None or r.empty or r["alpha"].isna().all():
+        return ""
+    vi = lang == "vi"
+    lo, hi = r["alpha"].min(), r["alpha"].max()
+    span = (fmt.number(lo, 2, lang) if fmt.number(lo, 2, lang) == fmt.number(hi, 2, lang)
+            else f"{fmt.number(lo, 2, lang)} {'đến' if vi else 'to'} {fmt.number(hi, 2, lang)}")
+    weak = int((r["alpha"] < 0.7).sum())
+    if vi:
+        text = (f"**Độ tin cậy của thang đo (hệ số Cronbach's alpha):** alpha cho biết các câu "
+                "hỏi trong cùng một lĩnh vực có cùng đo một điều hay không (từ 0 đến 1; từ "
+                "0,7 trở lên thường được coi là chấp nhận được). Tính trên mọi HTX trả lời "
+                "của toàn thành phố, câu bỏ trống được xử lý theo từng cặp câu hỏi; khoảng tin "
+                f"cậy theo phương pháp Feldt. Alpha của các lĩnh vực từ {span}")
+        if weak == len(r):
+            text += (" — thấp: các câu hỏi trong một lĩnh vực đo những khía cạnh khá khác "
+                     "nhau, nên cần đọc điểm từng câu hỏi bên cạnh điểm lĩnh vực.")
+        elif weak:
+            text += (f"; {fmt.count(weak, lang)} lĩnh vực dưới 0,7, với các lĩnh vực này nên "
+                     "đọc thêm điểm từng câu hỏi.")
+        else:
+            text += ": các câu hỏi trong mỗi lĩnh vực nhất quán với nhau."
+        return text
+    text = ("**Reliability of the scales (Cronbach's alpha):** alpha tells whether the "
+            "questions of an area measure one thing (0 to 1; 0.7 or more is usually "
+            "acceptable). Computed over every respondent in the city, missing answers "
+            f"pairwise; Feldt intervals. The areas' alpha ranges from {span}")
+    if weak == len(r):
+        return text + (" — low: the questions of an area measure rather different aspects, "
+                       "so read the questions' scores beside the area's.")
+    if weak:
+        return text + f"; {fmt.count(weak, lang)} areas are below 0.7: read their questions too."
+    return text + ": the questions of each area are consistent."
+
+
+def methodology_details(results: Results, code: str, lang: str = "vi") -> str:
+    """The statistical part of the method section (Markdown list), for any report.
+
+    Number of respondents and coverage of the unit; intervals and the finite population
+    correction; how to read intervals; the citywide weighting (weighted and unweighted
+    figures, Kish's effective n, the cell-collapsing rule); the comparison with the city
+    and its approximation; tiers; rank ranges; Cronbach's alpha with a plain reading;
+    the suppression rule (primary and secondary); the "*" flag; the open answers.
+    """
+    fmt.check_lang(lang)
+    vi = lang == "vi"
+    m = results.meta
+    if "confidence" not in m:
+        return ""
+    one = results.unit(str(code).strip())
+    code = str(one.units["unit"].iloc[0])
+    cov = one.coverage.iloc[0]
+    c = lambda k: fmt.count(k, lang)  # noqa: E731
+    level = fmt.level(m.get("confidence"), lang)
+    min_n = c(m["min_n"])
+    name = fmt.unit_name(one, code, lang, form="inline")
+    lines = []
+    n_index = int(one.scores.loc[one.scores["measure"] == INDEX, "n"].iloc[0])
+    lines.append(
+        f"**Số HTX:** {c(cov['answered'])} trên {c(cov['roster_n'])} HTX trong danh sách của "
+        f"{name} đã trả lời ({fmt.percent(cov['share'], 1, lang)}); {c(n_index)} HTX có điểm "
+        "chung (đã cho ý kiến ít nhất một lĩnh vực)." if vi else
+        f"**Respondents:** {c(cov['answered'])} of the {c(cov['roster_n'])} listed "
+        f"cooperatives of {name} answered ({fmt.percent(cov['share'], 1, lang)}); "
+        f"{c(n_index)} have an overall score (rated at least one area).")
+    lines.append(
+        f"**Khoảng tin cậy {level}:** mỗi chỉ số đi kèm một khoảng; với cách tính này, "
+        f"{level} các khoảng như vậy chứa giá trị thật. Chỉ số 0–100 dùng khoảng t của giá trị "
+        "trung bình: x̄ ± t × s/√n × √(1 − n/N), với n là số HTX trả lời và N là số HTX trong "
+        "danh sách của đơn vị (hiệu chỉnh tổng thể hữu hạn: khảo sát gần như toàn bộ HTX nên "
+        "sai số nhỏ; khi mọi HTX đã trả lời thì không còn sai số chọn mẫu). Tỷ lệ hài lòng dùng "
+        "khoảng Wilson, cũng hiệu chỉnh theo N; với tỷ lệ gộp nhiều câu hỏi, các câu trả lời "
+        "của cùng một HTX không độc lập nên khoảng được tính trên số câu trả lời hiệu dụng." if vi
+        else
+        f"**{level} intervals:** each figure comes with an interval; computed this way, "
+        f"{level} of such intervals contain the true value. The 0–100 index uses the t "
+        "interval of the mean, x̄ ± t × s/√n × √(1 − n/N), n being the respondents and N the "
+        "cooperatives listed in the unit (finite population correction: the survey covers "
+        "nearly every cooperative, so the error is small, and none is left when all have "
+        "answered). % satisfied uses Wilson's interval, with the same correction; for a share "
+        "pooled over several questions, one cooperative's answers are not independent, so "
+        "the interval rests on the effective number of answers.")
+    lines.append(
+        "**Đọc khoảng tin cậy:** hai đơn vị có khoảng tin cậy chồng lên nhau nhiều thì chưa "
+        "thể nói đơn vị nào hơn; báo cáo chỉ nói “cao hơn” hay “thấp hơn” khi chênh lệch vượt "
+        "ngoài phạm vi sai số." if vi else
+        "**Reading intervals:** when two units' intervals overlap a lot, neither can be said "
+        "to be ahead; the report says “above” or “below” only when a difference exceeds its "
+        "margin of error.")
+    w = m.get("weighting")
+    wt = results.weighted.set_index("measure") if len(results.weighted) else None
+    city = results.scores[(results.scores["unit"] == CITY)].set_index("measure")
+    if w and wt is not None and not bool(wt.loc[INDEX, "suppressed"]):
+        mc = c(w["min_cell"])
+        idx_w, idx_u = fmt.number(wt.loc[INDEX, "index"], 1, lang), fmt.number(
+            city.loc[INDEX, "index"], 1, lang)
+        sat_w, sat_u = fmt.percent(wt.loc[INDEX, "satisfied"], 1, lang), fmt.percent(
+            city.loc[INDEX, "satisfied"], 1, lang)
+        n_eff = fmt.number(w["n_eff"], 0, lang)
+        deff = fmt.number(w["design_effect"], 2, lang)
+        lines.append(
+            "**Gia quyền (số liệu toàn thành phố):** tỷ lệ trả lời khác nhau giữa các quận, "
+            "huyện và loại hình HTX, nên số liệu toàn thành phố được gia quyền hậu phân tầng: "
+            "mỗi ô (quận, huyện × loại hình HTX) có trọng số = số HTX trong danh sách / số HTX "
+            f"trả lời. Ô có dưới {mc} HTX trả lời được gộp vào ô lớn nhất cùng quận, huyện; "
+            f"quận, huyện có dưới {mc} HTX trả lời được gộp chung, và nếu nhóm gộp vẫn dưới "
+            f"{mc} HTX thì nhập vào ô lớn nhất của thành phố (còn {c(w['cells'])} ô). Chỉ số "
+            f"chung toàn thành phố có gia quyền {idx_w}, không gia quyền {idx_u}; tỷ lệ hài "
+            f"lòng có gia quyền {sat_w}, không gia quyền {sat_u}. Cỡ mẫu hiệu dụng (Kish) "
+            f"{n_eff} trên {c(w['respondents'])} HTX trả lời (hệ số thiết kế {deff}). Sai số "
+            "của số liệu có gia quyền tính theo phương pháp tuyến tính hóa, phân tầng theo ô."
+            if vi else
+            "**Weighting (city figures):** response rates differ between districts and types "
+            "of cooperative, so the city's figures are post-stratified: each cell (district × "
+            "type) is weighted by listed / answered cooperatives. A cell with fewer than "
+            f"{mc} respondents joins the largest cell of its district; districts with fewer "
+            f"than {mc} are pooled, and a pool still below {mc} joins the city's largest cell "
+            f"({c(w['cells'])} cells remain). City index weighted {idx_w}, unweighted "
+            f"{idx_u}; % satisfied weighted {sat_w}, unweighted {sat_u}. Kish's effective "
+            f"sample size {n_eff} of {c(w['respondents'])} respondents (design effect "
+            f"{deff}). Standard errors of weighted figures by linearization, stratified by "
+            "cell.")
+    lines.append(
+        "**Sai số của chênh lệch với toàn thành phố:** chênh lệch = chỉ số của đơn vị − chỉ "
+        "số toàn thành phố (có gia quyền). Vì đơn vị là một phần của thành phố, phương sai "
+        "của chênh lệch = Var(đơn vị) + Var(thành phố) − 2 × w × Var(đơn vị), với w là tỷ "
+        "trọng số HTX của đơn vị trong danh sách toàn thành phố (phép xấp xỉ: coi phần đóng "
+        "góp của đơn vị vào số liệu toàn thành phố bằng w × số liệu của đơn vị)." if vi else
+        "**Error of the difference from the city:** difference = unit − city (weighted). "
+        "The unit is part of the city, so Var(difference) = Var(unit) + Var(city) − 2 × w × "
+        "Var(unit), w being the unit's share of the city's listed cooperatives (an "
+        "approximation: the unit's "
+        "contribution to the city figure is taken as w × the unit's figure).")
+    tiers = m.get("tiers") or []
+    if tiers:
+        parts, upper = [], None
+        for t in sorted(tiers, key=lambda t: -t["lower"]):
+            lo = fmt.number(t["lower"], 0, lang)
+            label = nfc(str(t[lang]))
+            if upper is None:
+                parts.append(f"{label} ≥ {lo}")
+            elif t["lower"] <= 0:
+                parts.append(f"{label} < {fmt.number(upper, 0, lang)}")
+            else:
+                parts.append(f"{label} {lo}–<{fmt.number(upper, 0, lang)}")
+            upper = t["lower"]
+        lines.append(
+            f"**Xếp loại** theo chỉ số 0–100 (đã làm tròn như in): {'; '.join(parts)}." if vi
+            else f"**Tiers** by the 0–100 index (rounded as printed): {'; '.join(parts)}.")
+    lines.append(
+        "**Thứ hạng:** thay vì chỉ một con số, báo cáo ghi khoảng thứ hạng có thể: mô phỏng "
+        f"{c(m.get('rank_draws', 0))} lần, mỗi lần lấy chỉ số của từng quận, huyện ngẫu nhiên "
+        "theo sai số của nó rồi xếp hạng; khoảng là {level} ở giữa các thứ hạng nhận được "
+        "(hạt giống ngẫu nhiên cố định nên kết quả lặp lại được).".replace("{level}", level)
+        if vi else
+        "**Ranks:** rather than a bare rank the report gives the range a rank could take: "
+        f"{c(m.get('rank_draws', 0))} simulations draw each district's index from its "
+        f"sampling distribution and rank them; the range is the central {level} of the "
+        "ranks (fixed seed: the same data give the same ranges).")
+    if alpha := _alpha_sentence(results, lang):
+        lines.append(alpha)
+    rse = fmt.percent(m.get("rse_threshold"), 0, lang)
+    star = "\\" + fmt.UNRELIABLE  # escaped: "*" would start emphasis in Markdown
+    lines.append(
+        f"**Dấu {star}:** số liệu có sai số tương đối (sai số chuẩn / giá trị) trên {rse} "
+        f"được đánh dấu {star} và cần đọc thận trọng." if vi else
+        f"**{star} mark:** figures whose relative standard error (standard error / value) "
+        f"exceeds {rse} are marked {star}: read them with care.")
+    if len(results.themes):
+        lines.append(
+            "**Câu hỏi mở:** câu trả lời về khó khăn và kiến nghị được xếp vào chủ đề theo "
+            "từ khóa (một câu trả lời có thể thuộc nhiều chủ đề; bộ từ khóa là dữ liệu của "
+            f"dự án). Số HTX nêu một chủ đề dưới {min_n} không được công bố. Trích dẫn đã bỏ "
+            "tên người, số điện thoại, email và tên HTX, và không ghi quận, huyện." if vi else
+            "**Open questions:** answers on difficulties and recommendations are put into "
+            "themes by keywords (an answer can have several; the keyword list is project "
+            f"data). Counts below {min_n} cooperatives are withheld. Quotes have names of "
+            "people, phone numbers, e-mails and the cooperative's name removed, and name no "
+            "district.")
+    return nfc("\n".join(f"- {x}" for x in lines))
+
+
+def themes_table_html(results: Results, code: str, lang: str = "vi") -> str:
+    """Respondents naming each theme, per open question, for one unit (HTML table).
+
+    ``""`` when the results have no themes. Withheld counts show "—" with the note.
+    """
+    fmt.check_lang(lang)
+    t = results.themes
+    if t is None or t.empty:
+        return ""
+    t = t[t["unit"] == str(code)]
+    labels = fmt.theme_labels(results.meta, lang)
+    names = {q["id"]: q for q in results.meta.get("open_questions", [])}
+    frame = pd.DataFrame({fmt.t("col_theme", lang): list(labels.values())})
+    for q in dict.fromkeys(t["question"]):
+        rows = t[t["question"] == q].set_index("theme")
+        head = nfc(str(names[q][lang])) if q in names else q
+        answered = int(rows["answered"].iloc[0]) if len(rows) else 0
+        col = (f"{head} ({fmt.count(answered, lang)} HTX có ý kiến)" if lang == "vi" else
+               f"{head} ({fmt.count(answered, lang)} answered)")
+        cells = []
+        for k in labels:
+            r = rows.loc[k] if k in rows.index else None
+            if r is None or bool(r["suppressed"]):
+                cells.append(fmt.SUPPRESSED)
+            else:
+                cells.append(f"{fmt.count(r['respondents'], lang)} "
+                             f"({fmt.percent(r['share'], 1, lang)})")
+        frame[col] = cells
+    return fmt._table_html(frame, lang, results.meta.get("min_n"), results.meta)
+
+
+def themes_summary(results: Results, code: str, question: str = "RECOMMENDATIONS",
+                   lang: str = "vi", top: int = 3) -> str:
+    """The most named themes of an open question in one sentence ("" if none published)."""
+    fmt.check_lang(lang)
+    t = results.themes
+    if t is None or t.empty:
+        return ""
+    rows = t[(t["unit"] == str(code)) & (t["question"] == question)
+             & ~t["suppressed"].astype(bool) & (t["respondents"] > 0)]
+    rows = rows[rows["theme"] != (results.meta.get("themes") or {}).get("other")]
+    if rows.empty:
+        return ""
+    labels = fmt.theme_labels(results.meta, lang)
+    rows = rows.sort_values("respondents", ascending=False, kind="stable").head(top)
+    items = _join([f"**{labels.get(r.theme, r.theme)}** ({fmt.percent(r.share, 1, lang)})"
+                   for r in rows.itertuples()], lang)
+    n = fmt.count(int(rows["answered"].iloc[0]), lang)
+    if lang == "vi":
+        return nfc(f"Trong {n} HTX có ý kiến, các chủ đề được nêu nhiều nhất là {items}.")
+    return nfc(f"Of the {n} cooperatives who answered, the most named themes are {items}.")
+
+
+def quotes_markdown(results: Results, question: str = "RECOMMENDATIONS",
+                    lang: str = "vi") -> str:
+    """Redacted example answers per theme as a Markdown list ("" if none).
+
+    The texts were redacted when the results were computed (:mod:`hailong.themes`) and
+    are escaped here, so they show literally.
+    """
+    fmt.check_lang(lang)
+    q = results.quotes
+    if q is None or q.empty:
+        return ""
+    q = q[q["question"] == question]
+    labels = fmt.theme_labels(results.meta, lang)
+    lines = []
+    for theme, rows in q.groupby("theme", sort=False):
+        said = "; ".join(f"“{quote_markdown(text)}”" for text in rows["text"])
+        lines.append(f"- **{labels.get(theme, theme)}:** {said}")
+    return nfc("\n".join(lines))
+
+
+_KIND = {"vi": {"roster": "danh sách HTX", "responses": "dữ liệu khảo sát"},
+         "en": {"roster": "roster", "responses": "survey export"}}
+
+
+def data_sources(meta: Mapping, lang: str = "vi") -> str:
+    """The input files the results were computed from, in one sentence ("" if unknown).
+
+    Parameters
+    ----------
+    meta
+        ``Results.meta``; ``inputs`` lists ``name``, ``sha256`` (short), ``rows`` and
+        ``kind`` of each file (see :func:`hailong.store.inputs_summary`).
+    """
+    from .safetext import markdown_text
+
+    fmt.check_lang(lang)
+    vi = lang == "vi"
+    parts = []
+    for e in meta.get("inputs") or []:
+        kind = _KIND[lang].get(e.get("kind", ""), "")
+        rows = (f"{fmt.count(e['rows'], lang)} {'dòng' if vi else 'rows'}; "
+                if e.get("rows") is not None else "")
+        parts.append(f"{kind + ' ' if kind else ''}{markdown_text(e['name'])} "
+                     f"({rows}SHA-256 {e['sha256']})")
+    if not parts:
+        return ""
+    lead = "**Tệp dữ liệu đầu vào:**" if vi else "**Input files:**"
+    return nfc(f"{lead} {'; '.join(parts)}.")

@@ -21,6 +21,7 @@ from .codebook import Codebook, load_codebook
 from .config import Config, Round, load_config
 from .geography import Units, load_units
 from .scoring import Results, compute_results
+from .themes import load_themes
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,8 @@ def fingerprint(ctx: RoundContext) -> str:
     """
     h = hashlib.sha256()
     files = ctx.inputs + [ctx.round.codebook, ctx.round.units, ctx.config.path]
+    if ctx.config.themes is not None and ctx.config.themes.is_file():
+        files.append(ctx.config.themes)  # the open answers' theme dictionary
     h.update(store.inputs_fingerprint(files).encode())
     for src in sorted(_LIB_DIR.glob("*.py")):
         h.update(src.name.encode())
@@ -136,10 +139,13 @@ def load_results(round_year: int | str | None = None,
     results = compute_results(
         validated.responses, validated.roster, ctx.codebook, ctx.units,
         level=ctx.round.unit_level, min_n=ctx.config.min_n,
+        stats=ctx.config.stats,
+        themes=load_themes(ctx.config.themes) if ctx.config.themes else None,
         meta={"round": ctx.round.year, "fingerprint": key,
               "organisation": ctx.config.organisation,
               "round_label": ctx.round.label,
               "rows": validated.summary(),
+              "inputs": store.inputs_summary(ctx.processed_dir),
               "data_date": _last_submission(validated)},
     )
     _save_atomically(results, ctx.results_dir)

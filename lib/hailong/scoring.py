@@ -25,6 +25,36 @@ Let ``x[r, i]`` be respondent ``r``'s answer to item ``i`` on the scale ``min..m
   answer distribution are withheld (NaN); ``n`` itself is kept.
 - Coverage: ``share = answered / roster_n`` (accepted responses over cooperatives of
   the roster in the unit).
+
+With a :class:`~hailong.config.StatsSettings` (the pipeline always passes one) every
+figure is also qualified (formulas in :mod:`hailong.stats`):
+
+- Intervals per unit and measure, with the finite population correction, the unit's
+  roster count being the population: t interval of the mean (shown on the 0–100 scale),
+  Wilson interval of the satisfied share (for a dimension or the index, where a
+  respondent gives several answers, Wilson on the effective number of answers from the
+  ratio estimator's variance, the respondent being the sampled unit). ``rse`` = standard
+  error / estimate; ``unreliable`` when either figure's rse exceeds the threshold.
+- Citywide weighted figures (table ``weighted``): post-stratification on unit ×
+  ``weight_cells`` (cells collapsed by :func:`hailong.stats.poststratify`'s rule),
+  weighted means and shares with stratified linearized standard errors, Kish's
+  effective n. The unweighted city figures stay in ``scores``.
+- Tier of every published index; ``vs_city`` (above / similar / below) from the
+  interval of the unit's difference from the weighted city figure
+  (:func:`hailong.stats.compare_with_whole`); rank and rank range of each published
+  unit (:func:`hailong.stats.rank_ranges`) for the index, the dimensions and the overall
+  item.
+- Secondary suppression (``secondary_suppression``): the units × measures table of
+  respondent counts is protected with the city as its total row
+  (:func:`hailong.stats.suppress_table`): first on the index, and a unit withheld there
+  is withheld in every measure (its index is nearly the mean of its dimensions, so
+  partial figures would let a reader rebuild it); then measure by measure. Withheld
+  rows have ``suppression`` ``"primary"`` (fewer than ``min_n``) or ``"secondary"``.
+- Cronbach's alpha per dimension (table ``reliability``) over all respondents, missing
+  answers pairwise, with Feldt's interval.
+- Open answers (with a :class:`~hailong.themes.ThemeBook`): theme counts per unit
+  (table ``themes``, withheld below ``min_n``) and redacted example quotes (``quotes``)
+  from units whose figures are published.
 """
 
 from __future__ import annotations
@@ -37,9 +67,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import stats as st
 from .codebook import Codebook
+from .config import StatsSettings
 from .errors import InputError, ParameterError
 from .geography import CITY, Units
+from .themes import COUNT_COLUMNS, QUOTE_COLUMNS, Redactor, ThemeBook, example_quotes, \
+    theme_counts
 
 #: Measure id of the satisfaction index (mean of a respondent's dimension scores).
 INDEX = "INDEX"
@@ -48,7 +82,28 @@ INDEX_LABEL = {"vi": "Chỉ số hài lòng", "en": "Satisfaction index"}
 #: The respondent's unit column for each reporting level.
 LEVEL_COLUMNS = {"district": "district_code", "commune": "commune_code"}
 #: The tables of :class:`Results`, each saved as ``<name>.parquet``.
-TABLES = ("respondents", "scores", "distribution", "coverage", "units", "measures")
+TABLES = ("respondents", "scores", "distribution", "coverage", "units", "measures",
+          "weighted", "reliability", "cells", "themes", "quotes")
+#: Columns ``scores`` has after the original nine (see :func:`compute_results`).
+SCORE_DETAIL = ["suppression", "se", "low", "high", "satisfied_se", "satisfied_low",
+                "satisfied_high", "rse", "satisfied_rse", "unreliable", "tier", "vs_city",
+                "diff", "diff_low", "diff_high", "rank", "rank_low", "rank_high"]
+#: Columns of ``Results.weighted`` (the citywide post-stratified figures).
+WEIGHTED_COLUMNS = ["unit", "kind", "measure", "dimension", "n", "n_eff", "mean", "index",
+                    "se", "low", "high", "satisfied", "satisfied_se", "satisfied_low",
+                    "satisfied_high", "rse", "satisfied_rse", "unreliable", "tier",
+                    "suppressed"]
+#: Columns of ``Results.reliability``.
+RELIABILITY_COLUMNS = ["unit", "measure", "items", "n", "alpha", "low", "high", "nan_policy"]
+#: Columns of ``Results.cells`` (post-strata).
+CELL_COLUMNS = ["unit", "group", "roster_n", "respondents", "cell", "rule", "cell_roster_n",
+                "cell_respondents", "weight"]
+_EMPTY = {"weighted": WEIGHTED_COLUMNS, "reliability": RELIABILITY_COLUMNS,
+          "cells": CELL_COLUMNS, "themes": COUNT_COLUMNS, "quotes": QUOTE_COLUMNS}
+
+
+def _empty(name: str) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in _EMPTY[name]})
 _RESPONDENT_FIELDS = ("coop_id", "sector", "variant", "member")
 
 
@@ -76,7 +131,20 @@ class Results:
         ``measure, kind, dimension, order, number, vi, en``: labels of every measure.
     meta
         JSON-safe dict: the caller's ``meta`` plus codebook version, scale, ``min_n``,
-        ``level``.
+        ``level`` and the statistical settings.
+    weighted
+        The city's post-stratified figures per measure (:data:`WEIGHTED_COLUMNS`).
+    reliability
+        Cronbach's alpha of each dimension with Feldt's interval
+        (:data:`RELIABILITY_COLUMNS`).
+    cells
+        The post-strata: original cell, the cell it was collapsed into, its weight
+        (:data:`CELL_COLUMNS`).
+    themes
+        Respondents per theme of each open question, per unit and the city
+        (:data:`hailong.themes.COUNT_COLUMNS`).
+    quotes
+        Redacted example sentences per theme (:data:`hailong.themes.QUOTE_COLUMNS`).
     """
 
     respondents: pd.DataFrame
@@ -86,6 +154,11 @@ class Results:
     units: pd.DataFrame
     measures: pd.DataFrame
     meta: dict = field(default_factory=dict)
+    weighted: pd.DataFrame = field(default_factory=lambda: _empty("weighted"))
+    reliability: pd.DataFrame = field(default_factory=lambda: _empty("reliability"))
+    cells: pd.DataFrame = field(default_factory=lambda: _empty("cells"))
+    themes: pd.DataFrame = field(default_factory=lambda: _empty("themes"))
+    quotes: pd.DataFrame = field(default_factory=lambda: _empty("quotes"))
 
     def save(self, directory: str | Path) -> Path:
         """Write one ``<table>.parquet`` per table and ``meta.json`` into ``directory``."""
@@ -133,7 +206,9 @@ class Results:
         return replace(self, respondents=respondents,
                        scores=rows(self.scores), distribution=rows(self.distribution),
                        coverage=rows(self.coverage), units=rows(self.units),
-                       meta=dict(self.meta))
+                       weighted=rows(self.weighted), reliability=rows(self.reliability),
+                       cells=rows(self.cells), themes=rows(self.themes),
+                       quotes=rows(self.quotes), meta=dict(self.meta))
 
     def dimension_table(self, unit: str, lang: str = "vi") -> pd.DataFrame:
         """One row per dimension (codebook order) of ``unit``.
@@ -149,6 +224,36 @@ class Results:
         t = s.merge(labels, on="measure").sort_values("order")
         cols = ["measure", "label", "n", "mean", "index", "satisfied", "suppressed"]
         return t[cols].reset_index(drop=True)
+
+    def estimates(self, unit: str, kind: str = "dimension", lang: str = "vi",
+                  weighted: bool = True) -> pd.DataFrame:
+        """The measures of one ``kind`` of ``unit`` with everything that qualifies them.
+
+        For ``"city"`` (and ``weighted``) the figures are the post-stratified ones of
+        :attr:`weighted`; for a unit, those of :attr:`scores` (intervals, tier,
+        ``vs_city``, rank range). Rows in codebook order.
+
+        Columns ``measure, label, n, index, se, low, high, satisfied, satisfied_low,
+        satisfied_high, unreliable, tier, vs_city, diff, diff_low, diff_high, rank,
+        rank_low, rank_high, suppressed, suppression`` (``n_eff`` too for the city).
+        """
+        code = self._check_unit(unit)
+        if lang not in ("vi", "en"):
+            raise ParameterError("Unknown language.", found=lang, expected="vi or en")
+        s = self.scores
+        s = s[(s["unit"] == code) & (s["kind"] == kind)]
+        if code == CITY and weighted and len(self.weighted):
+            w = self.weighted[self.weighted["kind"] == kind].drop(
+                columns=["unit", "kind", "dimension", "suppressed"])
+            keep = [c for c in s.columns if c not in w.columns or c == "measure"]
+            s = s[keep].merge(w, on="measure", how="left")
+        labels = self.measures[["measure", "order", lang]].rename(columns={lang: "label"})
+        t = s.merge(labels, on="measure").sort_values("order")
+        cols = ["measure", "label", "n", "n_eff", "mean", "index", "se", "low", "high",
+                "satisfied", "satisfied_se", "satisfied_low", "satisfied_high", "rse",
+                "satisfied_rse", "unreliable", "tier", "vs_city", "diff", "diff_low",
+                "diff_high", "rank", "rank_low", "rank_high", "suppressed", "suppression"]
+        return t[[c for c in cols if c in t.columns]].reset_index(drop=True)
 
     def _check_unit(self, code: str) -> str:
         code = str(code).strip()
@@ -168,6 +273,8 @@ def compute_results(
     level: str = "district",
     min_n: int = 5,
     meta: dict | None = None,
+    stats: StatsSettings | None = None,
+    themes: ThemeBook | None = None,
 ) -> Results:
     """Compute every table of :class:`Results` for all units of ``level`` and the city.
 
@@ -186,6 +293,14 @@ def compute_results(
         Figures resting on fewer respondents than this are withheld.
     meta
         Extra facts to keep with the results (round, input hashes, built_at ...).
+    stats
+        Confidence level, RSE threshold, tiers, post-strata, rank simulation and
+        whether to apply secondary suppression (``data/hailong.yaml`` ``statistics:``).
+        Without it the defaults of :class:`~hailong.config.StatsSettings` apply, except
+        that only primary suppression is done.
+    themes
+        The open answers' theme dictionary; without it ``themes`` and ``quotes`` are
+        empty.
 
     Returns
     -------
@@ -207,7 +322,9 @@ def compute_results(
     value, ``mean`` = their mean, ``index = (mean - min) / (max - min) * 100``,
     ``satisfied`` = answers in the satisfied set / answers (pooled over items for
     dimensions and INDEX), ``suppressed = n < min_n`` (then mean, index, satisfied and
-    the distribution are NaN). Coverage ``share = answered / roster_n``.
+    the distribution are NaN). Coverage ``share = answered / roster_n``. Intervals,
+    weights, tiers, comparisons, ranks, secondary suppression, reliability and themes:
+    see the module docstring.
     """
     unit_col = _level_column(level)
     if isinstance(min_n, bool) or not isinstance(min_n, (int, np.integer)) or min_n < 0:
@@ -220,12 +337,28 @@ def compute_results(
     unit_table = _units_table(units, level)
     codes = list(unit_table["unit"])
 
+    settings = stats if stats is not None else StatsSettings(secondary_suppression=False)
     resp = responses.reset_index(drop=True)
     resp_units = unit_codes(resp[unit_col])
     answers = _answers_long(resp, resp_units, codebook)
     respondents = _respondents(resp, resp_units, answers, codebook)
     scores = _scores(resp, respondents, answers, measures, codes, codebook, min_n)
+    coverage = _coverage(unit_codes(roster[unit_col]), resp_units, codes, min_n)
     outside = int((~resp_units.isin([c for c in codes if c != CITY])).sum())
+    scores = _intervals(scores, resp, respondents, answers, coverage, codebook, settings)
+    if settings.secondary_suppression:
+        scores = _secondary(scores, codes, min_n)
+    distribution = _distribution(answers, scores, measures, codes, codebook, min_n)
+    distribution.loc[distribution.merge(scores[["unit", "measure", "suppressed"]],
+                                        on=["unit", "measure"], how="left")["suppressed"]
+                     .fillna(False).to_numpy(dtype=bool), ["count", "share"]] = np.nan
+    strata = _poststrata(resp, resp_units, roster, unit_col, settings)
+    weighted = _weighted(resp, respondents, answers, strata, scores, measures, codebook,
+                         settings)
+    scores = _qualify(scores, weighted, coverage, codes, settings)
+    reliability = _reliability(resp, codebook, settings)
+    themes_t, quotes = _open_answers(resp, resp_units, roster, codebook, themes, scores,
+                                     codes, min_n, settings)
     info = {
         **(meta or {}),
         "codebook_version": codebook.version,
@@ -236,15 +369,21 @@ def compute_results(
         "satisfied_values": sorted(codebook.scale.satisfied),
         "scale_labels": [{"value": v, **lb} for v, lb in codebook.scale.labels.items()],
         "respondents_outside_units": outside,
+        **_stats_meta(settings, strata, weighted, themes, codebook),
     }
     return Results(
         respondents=respondents,
         scores=scores,
-        distribution=_distribution(answers, scores, measures, codes, codebook, min_n),
-        coverage=_coverage(unit_codes(roster[unit_col]), resp_units, codes, min_n),
+        distribution=distribution,
+        coverage=coverage,
         units=unit_table,
         measures=measures,
         meta=_jsonable(info),
+        weighted=weighted,
+        reliability=reliability,
+        cells=_cells_table(strata),
+        themes=themes_t,
+        quotes=quotes,
     )
 
 
@@ -364,11 +503,7 @@ def _scores(resp: pd.DataFrame, respondents: pd.DataFrame, answers: pd.DataFrame
             measures: pd.DataFrame, codes: list[str], codebook: Codebook,
             min_n: int) -> pd.DataFrame:
     """Unit × measure: n, mean, index, satisfied (pooled), suppressed."""
-    item_ids = [it.id for it in codebook.items]
-    values = respondents.drop(columns=["coop_id", "sector", "variant", "member"])
-    values[item_ids] = resp[item_ids].apply(pd.to_numeric).astype("float64").to_numpy()
-    long = values.melt(id_vars="unit", var_name="measure", value_name="value")
-    long = long.dropna(subset=["value"])
+    long = _values_long(resp, respondents, codebook)
     grid = pd.MultiIndex.from_product([codes, measures["measure"]], names=["unit", "measure"])
     stats = (_with_city(long).groupby(["unit", "measure"])["value"]
              .agg(n="count", mean="mean").reindex(grid))
@@ -385,6 +520,17 @@ def _scores(resp: pd.DataFrame, respondents: pd.DataFrame, answers: pd.DataFrame
     cols = ["unit", "kind", "measure", "dimension", "n", "mean", "index", "satisfied",
             "suppressed"]
     return t[cols]
+
+
+def _values_long(resp: pd.DataFrame, respondents: pd.DataFrame,
+                 codebook: Codebook) -> pd.DataFrame:
+    """Every respondent value of every measure: ``row, unit, measure, value`` (no NaN)."""
+    item_ids = [it.id for it in codebook.items]
+    values = respondents.drop(columns=["coop_id", "sector", "variant", "member"])
+    values[item_ids] = resp[item_ids].apply(pd.to_numeric).astype("float64").to_numpy()
+    values.insert(0, "row", np.arange(len(values)))
+    long = values.melt(id_vars=["row", "unit"], var_name="measure", value_name="value")
+    return long.dropna(subset=["value"]).reset_index(drop=True)
 
 
 def _distribution(answers: pd.DataFrame, scores: pd.DataFrame, measures: pd.DataFrame,
@@ -431,3 +577,303 @@ def _jsonable(meta: dict) -> dict:
         raise TypeError(f"meta value of type {type(obj).__name__} cannot be stored")
 
     return json.loads(json.dumps(meta, default=default, ensure_ascii=False))
+
+
+# ------------------------------------------------------------------ qualified figures
+
+
+def _to_index(x, codebook: Codebook):
+    """A value (or a difference, with ``shift=False``) on the 0–100 scale."""
+    lo, hi = codebook.scale.min, codebook.scale.max
+    return (np.asarray(x, dtype="float64") - lo) / (hi - lo) * 100
+
+
+def _per_respondent_satisfied(answers: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Per respondent (``row``) and measure: satisfied answers ``s`` and answers ``a``
+    (pooled over items for dimensions and INDEX), with ``unit``."""
+    pooled = _pooled(answers)
+    pooled = pooled.assign(s=pooled["value"].isin(codebook.scale.satisfied).astype("float64"))
+    return (pooled.groupby(["unit", "measure", "row"])["s"].agg(s="sum", a="size")
+            .reset_index().astype({"a": "float64"}))
+
+
+def _intervals(scores: pd.DataFrame, resp: pd.DataFrame, respondents: pd.DataFrame,
+               answers: pd.DataFrame, coverage: pd.DataFrame, codebook: Codebook,
+               settings: StatsSettings) -> pd.DataFrame:
+    """Add standard errors, intervals, RSE and the unreliable flag to ``scores``.
+
+    The unit's roster count is its population (FPC); the city's is the whole roster.
+    """
+    conf = settings.confidence
+    z = st.z_value(conf)
+    span = codebook.scale.max - codebook.scale.min
+    key = ["unit", "measure"]
+    roster_n = coverage.set_index("unit")["roster_n"]
+    # means: t interval with FPC (1 - n/N)
+    long = _with_city(_values_long(resp, respondents, codebook))
+    g = long.groupby(key)["value"].agg(n="count", sd="std").reset_index()
+    t = scores.merge(g[key + ["sd"]], on=key, how="left")
+    n = t["n"].to_numpy(dtype="float64")
+    big_n = np.maximum(t["unit"].map(roster_n).to_numpy(dtype="float64"), n)
+    f = st._fpc_variance(n, big_n, "mean")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se_mean = np.where(f == 0, 0.0, t["sd"].to_numpy() / np.sqrt(n) * np.sqrt(f))
+    se_mean = np.where(n > 0, se_mean, np.nan)
+    low, high = st.t_bounds(t["mean"], se_mean, n - 1, conf)
+    t["se"] = se_mean / span * 100
+    t["low"], t["high"] = _to_index(low, codebook), _to_index(high, codebook)
+    # satisfied: Wilson (FPC (N-n)/(N-1)) for one answer per respondent; for pooled
+    # answers Wilson on the effective n from the ratio estimator's variance
+    per = _per_respondent_satisfied(answers, codebook)
+    per = _with_city(per)
+    agg = per.groupby(key).agg(m=("a", "size"), S=("s", "sum"), A=("a", "sum")).reset_index()
+    per = per.merge(agg, on=key)
+    per["dev2"] = (per["s"] - per["S"] / per["A"] * per["a"]) ** 2
+    agg = agg.merge(per.groupby(key)["dev2"].sum().rename("ss").reset_index(), on=key)
+    t = t.merge(agg, on=key, how="left")
+    m = t["m"].to_numpy(dtype="float64")
+    p = (t["S"] / t["A"]).to_numpy(dtype="float64")
+    big_m = np.maximum(t["unit"].map(roster_n).to_numpy(dtype="float64"), np.nan_to_num(m))
+    single = t["kind"].isin(["item", "overall"]).to_numpy()
+    f_prop = st._fpc_variance(np.nan_to_num(m), big_m, "proportion")
+    f_mean = st._fpc_variance(np.nan_to_num(m), big_m, "mean")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        abar = (t["A"] / t["m"]).to_numpy(dtype="float64")
+        v_ratio = np.where(f_mean == 0, 0.0,
+                           f_mean / (m * abar ** 2) * t["ss"].to_numpy() / (m - 1))
+        v_ratio = np.where((m < 2) & (f_mean > 0), np.nan, v_ratio)
+        se_single = np.sqrt(p * (1 - p) / m * f_prop)
+    w_low, w_high = st._wilson(p, m, z * z * f_prop)
+    r_low, r_high = st.wilson_from_se(p, np.sqrt(v_ratio), conf)
+    t["satisfied_se"] = np.where(single, se_single, np.sqrt(v_ratio))
+    t["satisfied_low"] = np.where(single, w_low, r_low)
+    t["satisfied_high"] = np.where(single, w_high, r_high)
+    t["rse"] = st.relative_se(t["se"], t["index"])
+    t["satisfied_rse"] = st.relative_se(t["satisfied_se"], t["satisfied"])
+    t["unreliable"] = (st.unreliable(t["se"], t["index"], settings.rse_threshold)
+                       | st.unreliable(t["satisfied_se"], t["satisfied"], settings.rse_threshold))
+    t["suppression"] = np.where(t["suppressed"], st.PRIMARY, "")
+    t = t.drop(columns=["sd", "m", "S", "A", "ss"])
+    return _blank_withheld(t)
+
+
+_QUALIFIERS = ["se", "low", "high", "satisfied_se", "satisfied_low", "satisfied_high", "rse",
+               "satisfied_rse"]
+
+
+def _blank_withheld(t: pd.DataFrame) -> pd.DataFrame:
+    """NaN every figure of a withheld row (the flags False / empty)."""
+    hidden = t["suppressed"].astype(bool)
+    cols = ["mean", "index", "satisfied"] + [c for c in _QUALIFIERS if c in t.columns]
+    t.loc[hidden, cols] = np.nan
+    if "unreliable" in t.columns:
+        t["unreliable"] = t["unreliable"].astype(bool) & ~hidden
+    return t
+
+
+def _secondary(scores: pd.DataFrame, codes: list[str], min_n: int) -> pd.DataFrame:
+    """Withhold complementary units so that no withheld figure follows from the city's.
+
+    The units × measures table of respondent counts, with the city as its total row,
+    goes through :func:`hailong.stats.suppress_table`: first the INDEX column alone (a
+    unit withheld there is then withheld in every measure), then every measure.
+    """
+    units = [c for c in codes if c != CITY]
+    order = list(dict.fromkeys(scores["measure"]))
+    n = (scores[scores["unit"].isin(units)]
+         .pivot(index="unit", columns="measure", values="n")
+         .reindex(index=units, columns=order).fillna(0))
+    if not len(units):
+        return scores
+    whole_unit = st.suppress_table(n[[INDEX]], min_n, margins="columns").cells[INDEX]
+    primary = (n > 0) & ((n < min_n) | whole_unit.to_numpy()[:, None])
+    sup = st.suppress_table(n, min_n, margins="columns", primary=primary)
+    hidden = sup.cells.stack()
+    hidden.index.names = ["unit", "measure"]
+    city = sup.column_totals.rename_axis("measure").reset_index(name="hidden")
+    city.insert(0, "unit", CITY)
+    extra = pd.concat([hidden.rename("hidden").reset_index(), city], ignore_index=True)
+    t = scores.merge(extra, on=["unit", "measure"], how="left")
+    newly = t["hidden"].fillna(False).astype(bool) & ~t["suppressed"].astype(bool)
+    t.loc[newly, "suppressed"] = True
+    t.loc[newly, "suppression"] = st.SECONDARY
+    return _blank_withheld(t.drop(columns="hidden"))
+
+
+def _poststrata(resp: pd.DataFrame, resp_units: pd.Series, roster: pd.DataFrame,
+                unit_col: str, settings: StatsSettings) -> st.PostStrata | None:
+    """Post-strata unit × ``weight_cells`` (or unit alone when that column is absent)."""
+    if not len(resp):
+        return None
+    col = settings.weight_cells
+    both = col in resp.columns and col in roster.columns
+
+    def frame(units: pd.Series, source: pd.DataFrame) -> pd.DataFrame:
+        group = source[col].astype("str").to_numpy() if both else np.full(len(source), "")
+        return pd.DataFrame({"unit": units.to_numpy(), "group": group})
+
+    return st.poststratify(frame(resp_units, resp), frame(unit_codes(roster[unit_col]), roster),
+                           by=["unit", "group"], min_cell=settings.min_cell)
+
+
+def _cells_table(strata: st.PostStrata | None) -> pd.DataFrame:
+    if strata is None:
+        return _empty("cells")
+    t = strata.cells.rename(columns={"population": "roster_n",
+                                     "cell_population": "cell_roster_n"})
+    return t[CELL_COLUMNS].astype({"unit": "str", "group": "str", "cell": "str",
+                                   "rule": "str"})
+
+
+def _weighted(resp: pd.DataFrame, respondents: pd.DataFrame, answers: pd.DataFrame,
+              strata: st.PostStrata | None, scores: pd.DataFrame, measures: pd.DataFrame,
+              codebook: Codebook, settings: StatsSettings) -> pd.DataFrame:
+    """The city's post-stratified figures for every measure (:data:`WEIGHTED_COLUMNS`)."""
+    if strata is None:
+        return _empty("weighted")
+    conf = settings.confidence
+    span = codebook.scale.max - codebook.scale.min
+    w = strata.weights.to_numpy()
+    h = strata.cell.to_numpy()
+    sizes = strata.stratum_sizes.to_numpy()
+    item_ids = [it.id for it in codebook.items]
+    values = respondents.drop(columns=["coop_id", "unit", "sector", "variant", "member"])
+    values[item_ids] = resp[item_ids].apply(pd.to_numeric).astype("float64").to_numpy()
+    per = _per_respondent_satisfied(answers, codebook)
+    city = scores[scores["unit"] == CITY].set_index("measure")
+    rows = []
+    for m in measures.itertuples():
+        est = st.weighted_mean(values[m.measure].to_numpy(), w, h, sizes, conf)
+        one = per[per["measure"] == m.measure].groupby("row")[["s", "a"]].sum()
+        one = one.reindex(range(len(w)), fill_value=0.0)
+        sat = st.weighted_proportion(one["s"].to_numpy(), w, one["a"].to_numpy(), h, sizes,
+                                     conf)
+        hidden = bool(city.loc[m.measure, "suppressed"]) if m.measure in city.index else True
+        rows.append({
+            "unit": CITY, "kind": m.kind, "measure": m.measure,
+            "dimension": m.dimension if m.dimension != "None" else None,
+            "n": est.n, "n_eff": est.n_eff, "mean": est.estimate,
+            "index": _to_index(est.estimate, codebook).item(), "se": est.se / span * 100,
+            "low": _to_index(est.low, codebook).item(),
+            "high": _to_index(est.high, codebook).item(),
+            "satisfied": sat.estimate, "satisfied_se": sat.se,
+            "satisfied_low": sat.low, "satisfied_high": sat.high, "suppressed": hidden})
+    t = pd.DataFrame(rows)
+    t["dimension"] = t["dimension"].where(t["dimension"].notna(), None)
+    t["rse"] = st.relative_se(t["se"], t["index"])
+    t["satisfied_rse"] = st.relative_se(t["satisfied_se"], t["satisfied"])
+    t["unreliable"] = (st.unreliable(t["se"], t["index"], settings.rse_threshold)
+                       | st.unreliable(t["satisfied_se"], t["satisfied"], settings.rse_threshold))
+    t.loc[t["suppressed"], ["n_eff"]] = np.nan
+    t = _blank_withheld(t)
+    t["tier"] = st.tier_of(t["index"], settings.tiers)
+    t["n"] = t["n"].astype("int64")
+    return t[WEIGHTED_COLUMNS].astype({"unit": "str", "kind": "str", "measure": "str"})
+
+
+#: Measure kinds that are ranked across units.
+RANKED_KINDS = ("index", "dimension", "overall")
+
+
+def _qualify(scores: pd.DataFrame, weighted: pd.DataFrame, coverage: pd.DataFrame,
+             codes: list[str], settings: StatsSettings) -> pd.DataFrame:
+    """Tier, comparison with the (weighted) city and rank range of every published row."""
+    t = scores.copy()
+    t["tier"] = st.tier_of(t["index"], settings.tiers)
+    roster_n = coverage.set_index("unit")["roster_n"]
+    city_n = float(roster_n.get(CITY, np.nan))
+    city = (weighted.set_index("measure")[["index", "se"]] if len(weighted)
+            else t[t["unit"] == CITY].set_index("measure")[["index", "se"]])
+    ref = t["measure"].map(city["index"]), t["measure"].map(city["se"])
+    share = t["unit"].map(roster_n) / city_n if city_n else np.nan
+    diff, low, high, flag = st.compare_with_whole(t["index"], t["se"], ref[0], ref[1], share,
+                                                  settings.confidence)
+    is_unit = (t["unit"] != CITY).to_numpy()
+    t["vs_city"] = np.where(is_unit, flag, "")
+    t["diff"] = np.where(is_unit, diff, np.nan)
+    t["diff_low"] = np.where(is_unit, low, np.nan)
+    t["diff_high"] = np.where(is_unit, high, np.nan)
+    for col in ("rank", "rank_low", "rank_high"):
+        t[col] = pd.array([pd.NA] * len(t), dtype="Int64")
+    ranked = t[is_unit & t["kind"].isin(RANKED_KINDS).to_numpy()]
+    for k, (measure, rows) in enumerate(ranked.groupby("measure", sort=False)):
+        rr = st.rank_ranges(rows["index"], rows["se"], settings.rank_draws,
+                            settings.rank_seed + k, settings.confidence)
+        t.loc[rows.index, ["rank", "rank_low", "rank_high"]] = rr.to_numpy()
+    t["unreliable"] = t["unreliable"].astype(bool)
+    base = ["unit", "kind", "measure", "dimension", "n", "mean", "index", "satisfied",
+            "suppressed"]
+    return t[base + SCORE_DETAIL]
+
+
+def _reliability(resp: pd.DataFrame, codebook: Codebook,
+                 settings: StatsSettings) -> pd.DataFrame:
+    """Cronbach's alpha (pairwise) with Feldt's interval for each dimension, citywide."""
+    rows = []
+    for d in codebook.dimensions:
+        ids = [i.id for i in d.items if i.id in resp.columns]
+        items = resp[ids].apply(pd.to_numeric, errors="coerce")
+        alpha, (low, high) = st.cronbach_alpha(items, "pairwise", settings.confidence)
+        rows.append((CITY, d.id, len(ids), int(items.notna().any(axis=1).sum()), alpha, low,
+                     high, "pairwise"))
+    return pd.DataFrame(rows, columns=RELIABILITY_COLUMNS).astype(
+        {"items": "int64", "n": "int64", "alpha": "float64", "low": "float64",
+         "high": "float64"})
+
+
+def _open_answers(resp: pd.DataFrame, resp_units: pd.Series, roster: pd.DataFrame,
+                  codebook: Codebook, book: ThemeBook | None, scores: pd.DataFrame,
+                  codes: list[str], min_n: int,
+                  settings: StatsSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Theme counts per unit and redacted quotes from units whose index is published."""
+    questions = [q.id for q in codebook.open_questions if q.id in resp.columns]
+    if book is None or not questions:
+        return _empty("themes"), _empty("quotes")
+    answers = resp[questions].assign(unit=resp_units.to_numpy())
+    counts = theme_counts(answers, questions, book, codes, min_n, city=CITY)
+    people = [x for col in ("respondent_name",) if col in resp.columns for x in resp[col]]
+    people += [x for col in ("director_name",) if col in roster.columns for x in roster[col]]
+    orgs = [x for frame in (roster, resp) if "coop_name" in frame.columns
+            for x in frame["coop_name"]]
+    redactor = Redactor(book, [p for p in people if isinstance(p, str)],
+                        [o for o in orgs if isinstance(o, str)])
+    s = scores[(scores["measure"] == INDEX) & (scores["unit"] != CITY)]
+    published = set(s.loc[~s["suppressed"].astype(bool), "unit"])
+    eligible = answers[answers["unit"].isin(published)]
+    quotes = example_quotes(eligible, questions, book, redactor, settings.quotes_per_theme,
+                            city=CITY)
+    return counts, quotes
+
+
+def _stats_meta(settings: StatsSettings, strata: st.PostStrata | None,
+                weighted: pd.DataFrame, book: ThemeBook | None, codebook: Codebook) -> dict:
+    """The statistical settings and the weighting summary kept in ``Results.meta``."""
+    info = {
+        "confidence": settings.confidence,
+        "rse_threshold": settings.rse_threshold,
+        "tiers": [{"id": t.id, "lower": t.lower, "vi": t.vi, "en": t.en}
+                  for t in settings.tiers],
+        "secondary_suppression": settings.secondary_suppression,
+        "rank_draws": settings.rank_draws,
+        "rank_seed": settings.rank_seed,
+        "open_questions": [{"id": q.id, "number": q.number, "vi": q.vi, "en": q.en}
+                           for q in codebook.open_questions],
+    }
+    if strata is not None:
+        w = strata.weights
+        row = weighted.set_index("measure").loc[INDEX] if len(weighted) else None
+        info["weighting"] = {
+            "cells_by": settings.weight_cells, "min_cell": settings.min_cell,
+            "cells": int(strata.cells["cell"].nunique()),
+            "collapsed": int((strata.cells["rule"] != "own").sum()),
+            "respondents": int(len(w)), "n_eff": st.kish_effective_n(w),
+            "design_effect": float(len(w) / st.kish_effective_n(w)),
+            "weight_min": float(w.min()), "weight_max": float(w.max()),
+            "index_n_eff": None if row is None else float(row["n_eff"]),
+        }
+    if book is not None:
+        info["themes"] = {"file": str(book.path) if book.path else None,
+                          "other": book.other.id,
+                          "labels": {t.id: {"vi": t.vi, "en": t.en}
+                                     for t in (*book.themes, book.other)}}
+    return info

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from .codebook import Codebook
 from .errors import InputError
 from .geography import Units
 from .ingest import FILE_COLUMN, ROW_COLUMN, RosterSpec, load_roster_spec, normalize_text
+from .matching import match_to_roster
 
 ROSTER_COLUMNS = ["coop_id", "coop_name", "district_code", "commune_code", "sector", "variant",
                   "legal_form", "member", "size_class", "founded_year", "director_name",
@@ -32,10 +34,17 @@ ROSTER_COLUMNS = ["coop_id", "coop_name", "district_code", "commune_code", "sect
 RESPONSE_FIRST_COLUMNS = ["coop_id", "submitted_at", "district_code", "commune_code", "sector",
                           "variant", "member", "respondent_name", "respondent_phone",
                           "source_file", "source_row"]
-LEDGER_COLUMNS = ["source_file", "source_row", "coop_id", "status", "reason", "message"]
+#: The ledger: one row per survey row read. ``column`` names the column(s) concerned (the
+#: headers as written, "; "-separated) when the row is not simply accepted.
+LEDGER_COLUMNS = ["source_file", "source_row", "coop_id", "status", "reason", "message",
+                  "column"]
 STATUSES = ("accepted", "merged", "set_aside")
-#: Timestamp formats of the online form (ISO 8601 is accepted as well).
-TIME_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
+#: Timestamp formats of the online form and of Excel: day first, with "/", "-" or "."
+#: (ISO 8601 and Excel serial day numbers are accepted as well).
+TIME_FORMATS = tuple(f"%d{sep}%m{sep}%Y{time}" for sep in "/-."
+                     for time in (" %H:%M:%S", " %H:%M", "", " %I:%M:%S %p", " %I:%M %p"))
+#: Years a survey submission can be from.
+PLAUSIBLE_YEARS = (2000, dt.date.today().year + 1)
 #: How many roster problems one error message lists.
 MAX_LISTED = 10
 
@@ -51,9 +60,13 @@ class Validated:
         row read: ``source_file, source_row, coop_id, status, reason, message`` (``message``
         says where the row is and what to do, for rows not accepted).
     warnings
-        Things the user should know that did not stop anything (ignored columns, ...).
+        Things the user should know that did not stop anything (ignored columns, text
+        converted from a legacy encoding, ...).
     rows_read
         Rows read per input file (roster and exports), by the file's path as given.
+    sources
+        Per input file: ``kind`` (``"roster"`` / ``"responses"``), ``read_as`` (how it
+        was read: :class:`hailong.ingest.ReadAs` as a dict) and ``extra_columns``.
     """
 
     roster: pd.DataFrame
@@ -61,6 +74,7 @@ class Validated:
     ledger: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
     rows_read: dict[str, int] = field(default_factory=dict)
+    sources: dict[str, dict] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         """``{"read": n, "accepted": n, "merged": n, "set_aside": n}`` of the survey rows."""
@@ -220,13 +234,15 @@ def answer_lookup(codebook: Codebook) -> dict[str, float]:
     return out
 
 
-def answer_value(text: str, lookup: dict[str, float]) -> float | None:
-    """The value of one answer; ``None`` if it is outside the scale ("4.0" reads as 4)."""
-    key = normalize_text(text)
-    if key in lookup:
-        return lookup[key]
+#: An answer written as number and label: "4 - Hài lòng", "(4) Hài lòng", "Hài lòng (4)".
+_NUMBER_AND_LABEL = (re.compile(r"\(?(\d+)\)?\s*[-–.:)]?\s*(\D.*)"),
+                     re.compile(r"(\D.*?)\s*[-–:]?\s*\((\d+)\)"))
+
+
+def _number_value(key: str, lookup: dict[str, float]) -> float | None:
+    """The value of an answer written as a number ("4", "4.0", "4,0")."""
     try:
-        number = float(key)
+        number = float(key.replace(",", "."))
     except ValueError:
         return None
     if number.is_integer() and str(int(number)) in lookup:
@@ -234,12 +250,53 @@ def answer_value(text: str, lookup: dict[str, float]) -> float | None:
     return None
 
 
-def parse_timestamp(text: str) -> dt.datetime | None:
-    """``dd/mm/yyyy HH:MM:SS``, ``dd/mm/yyyy HH:MM``, ``dd/mm/yyyy`` or ISO 8601; else ``None``.
+def answer_value(text: str, lookup: dict[str, float]) -> float | None:
+    """The value of one answer; ``None`` if it is outside the scale.
 
-    A time with a UTC offset is converted to Vietnam time (UTC+7), then the offset dropped.
+    A scale label or "no opinion" label (any case, spacing, Unicode form, old or new
+    tone-mark placement), the number alone ("4", "4.0", "4,0"), or both when they agree
+    ("4 - Hài lòng", "Hài lòng (4)"); blank is no opinion (NaN).
     """
-    text = text.strip()
+    key = normalize_text(text)
+    if key in lookup:
+        return lookup[key]
+    value = _number_value(key, lookup)
+    if value is not None:
+        return value
+    for i, pattern in enumerate(_NUMBER_AND_LABEL):
+        m = pattern.fullmatch(key)
+        if m:
+            number, label = (m.group(1), m.group(2)) if i == 0 else (m.group(2), m.group(1))
+            by_number = _number_value(number, lookup)
+            by_label = lookup.get(label.strip())
+            if by_number is not None and by_label == by_number:
+                return by_number
+    return None
+
+
+#: Day 0 of Excel's serial day numbers (1900 date system, as Excel counts).
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+_SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
+_AM_PM = {"sa": "AM", "ch": "PM", "am": "AM", "pm": "PM"}
+_DATE_SHAPE = re.compile(r"(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})\b.*")
+
+
+def parse_timestamp(text: str) -> dt.datetime | None:
+    """A submission time; ``None`` if ``text`` is not one.
+
+    ``dd/mm/yyyy HH:MM:SS`` (also ``-`` or ``.`` between the parts, without seconds or
+    time, or with a 12-hour time and AM/PM or the Vietnamese SA/CH), ISO 8601, or an
+    Excel serial day number (``45000.5`` = 15/03/2023 12:00). A time with a UTC offset is
+    converted to Vietnam time (UTC+7), then the offset dropped.
+    """
+    text = " ".join(text.split())
+    if _SERIAL.fullmatch(text):
+        days = float(text)
+        return (_EXCEL_EPOCH + dt.timedelta(seconds=round(days * 86400))) \
+            if 20000 <= days < 100000 else None
+    words = text.split(" ")
+    if words[-1].casefold() in _AM_PM:
+        text = " ".join([*words[:-1], _AM_PM[words[-1].casefold()]])
     for fmt in TIME_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt)
@@ -252,6 +309,28 @@ def parse_timestamp(text: str) -> dt.datetime | None:
     if value.tzinfo is not None:
         value = value.astimezone(dt.timezone(dt.timedelta(hours=7))).replace(tzinfo=None)
     return value
+
+
+def timestamp_problem(text: str) -> tuple[str, str] | None:
+    """Why ``text`` is not a usable submission time: ``(message, label)``; ``None`` if it is.
+
+    Tells an empty cell, a date that does not exist ("31/02/2023", or month first), a
+    year no submission can have, and text that is not a date apart.
+    """
+    value = parse_timestamp(text)
+    lo, hi = PLAUSIBLE_YEARS
+    if value is not None:
+        if lo <= value.year <= hi:
+            return None
+        return (f"The date is impossible for a submission (year {value.year}).",
+                "impossible date")
+    if not text.strip():
+        return "The time stamp is empty.", "time stamp missing"
+    shape = _DATE_SHAPE.fullmatch(text.strip())
+    if shape:
+        return ("This date does not exist (the day or the month is out of range; dates are "
+                "read day first: dd/mm/yyyy).", "impossible date")
+    return "The time stamp is not a date and time.", "time stamp not readable"
 
 
 def _mapped(series: pd.Series, fn: Callable[[str], object]) -> pd.Series:
@@ -283,7 +362,9 @@ def _roster_rules(df: pd.DataFrame, codebook: Codebook, units: Units, spec: Rost
         Rule("unique", "coop_id", lambda s: (s == "") | ~s.duplicated(keep=False),
              lambda r: (f"The cooperative code is used more than once (rows {same_id(r)}).",
                         "a code used once", "Remove the repeated row or give it its own code.")),
-        Rule("known_district", "district_code", lambda s: s.isin(districts),
+        # After 01/07/2025 there is no district level: the column stays empty.
+        Rule("known_district", "district_code",
+             lambda s: s.isin(districts) | ((s == "") & (len(districts) == 0)),
              lambda r: ("The district code is empty." if r["district_code"] == ""
                         else "Unknown district code.", f"one of {', '.join(districts)}", fix)),
         Rule("known_commune", "commune_code", lambda s: (s == "") | s.isin(communes),
@@ -334,15 +415,28 @@ def validate_roster(raw: pd.DataFrame, codebook: Codebook, units: Units, *,
         For the first problem in row order; the message counts and lists the others.
     """
     spec = spec or load_roster_spec()
+    problems = roster_problems(raw, codebook, units, spec=spec, level=level)
+    if problems:
+        raise _roster_error(problems)
+    return _roster_frame(raw.reset_index(drop=True), codebook, spec)
+
+
+def roster_problems(raw: pd.DataFrame, codebook: Codebook, units: Units, *,
+                    spec: RosterSpec | None = None, level: str = "district") -> list[Problem]:
+    """Every problem of the ingested roster, in row order (empty: the roster is usable).
+
+    Raises
+    ------
+    InputError
+        If the roster has no row at all.
+    """
+    spec = spec or load_roster_spec()
     df = raw.reset_index(drop=True)
     if df.empty:
         raise InputError("The roster lists no cooperative.", file=next(iter(_files(raw)), None),
                          hint="Every cooperative of the survey must be a row of the roster.")
     rules = _roster_rules(df, codebook, units, spec, level)
-    problems = _problems(df, _schema(rules), rules)
-    if problems:
-        raise _roster_error(problems)
-    return _roster_frame(df, codebook, spec)
+    return _problems(df, _schema(rules), rules)
 
 
 def _roster_frame(df: pd.DataFrame, codebook: Codebook, spec: RosterSpec) -> pd.DataFrame:
@@ -376,14 +470,17 @@ def _response_rules(codebook: Codebook, roster_ids: set[str]) -> list[Rule]:
              label="blank cooperative code"),
         Rule("in_roster", "coop_id", lambda s: (s == "") | s.isin(roster_ids),
              lambda r: ("This cooperative code is not in the roster.", "a code of the roster",
-                        "Correct the code, or add the cooperative to the roster (matching by "
-                        "name is a later feature)."),
+                        "Correct the code in a copy of the export, or add the cooperative "
+                        "to the roster."),
              label="not in the roster"),
-        Rule("timestamp", "submitted_at", lambda s: _mapped(s, parse_timestamp).notna(),
-             lambda r: ("The time stamp is not a date and time.",
-                        "dd/mm/yyyy HH:MM:SS, dd/mm/yyyy or ISO 8601",
-                        "Correct the time stamp in the export."),
-             label="time stamp not readable"),
+        Rule("timestamp", "submitted_at",
+             lambda s: _mapped(s, lambda t: timestamp_problem(t) is None).astype(bool),
+             lambda r: ((timestamp_problem(r["submitted_at"]) or ("",))[0],
+                        f"a date and time of {PLAUSIBLE_YEARS[0]}–{PLAUSIBLE_YEARS[1]}: "
+                        "dd/mm/yyyy HH:MM:SS, dd/mm/yyyy, ISO 8601 or an Excel date",
+                        "Correct the time stamp in a copy of the export (the survey tool "
+                        "records it; ask whoever typed it in)."),
+             label="time stamp not usable"),
     ]
     rules += [Rule("in_scale", item.id, in_scale,
                    lambda r: ("Answer outside the scale.",
@@ -395,9 +492,11 @@ def _response_rules(codebook: Codebook, roster_ids: set[str]) -> list[Rule]:
     return rules
 
 
-def _ledger_row(row: pd.Series, status: str, reason: str = "", message: str = "") -> dict:
+def _ledger_row(row: pd.Series, status: str, reason: str = "", message: str = "",
+                column: str = "") -> dict:
     return {"source_file": row[FILE_COLUMN], "source_row": int(row[ROW_COLUMN]),
-            "coop_id": row["coop_id"], "status": status, "reason": reason, "message": message}
+            "coop_id": row["coop_id"], "status": status, "reason": reason, "message": message,
+            "column": column}
 
 
 def _choose_latest(df: pd.DataFrame, times: pd.Series, ok: pd.Index) -> dict[int, int]:
@@ -411,17 +510,51 @@ def _choose_latest(df: pd.DataFrame, times: pd.Series, ok: pd.Index) -> dict[int
     return {int(i): int(kept[c]) for i, c in usable["coop_id"].items()}
 
 
-def _merged_entry(df: pd.DataFrame, index: int, keep: int) -> tuple[str, str]:
-    """Ledger reason and message of a submission replaced by the later one ``keep``."""
-    kept = df.loc[keep]
+def answers_differ(a: pd.Series, b: pd.Series, codebook: Codebook,
+                   lookup: dict[str, float] | None = None) -> list[str]:
+    """Canonical columns where two submissions' answers differ.
+
+    Scored items are compared by value ("Hài lòng" = "4"; blank = "Không ý kiến"), open
+    questions by their text as :func:`~hailong.ingest.normalize_text` gives it.
+    """
+    lookup = lookup or answer_lookup(codebook)
+    out = []
+    for item in codebook.scored_items:
+        x, y = answer_value(a[item.id], lookup), answer_value(b[item.id], lookup)
+        if not (x == y or (x is not None and y is not None and math.isnan(x) and math.isnan(y))):
+            out.append(item.id)
+    out += [q.id for q in codebook.open_questions
+            if normalize_text(a[q.id]) != normalize_text(b[q.id])]
+    return out
+
+
+def _merged_entry(df: pd.DataFrame, index: int, keep: int,
+                  differ: list[str] | None = None) -> tuple[str, str, str]:
+    """Ledger reason, message and columns of a submission replaced by the later one ``keep``.
+
+    ``differ``: the canonical columns whose answers differ from the kept submission's.
+    """
+    kept, row = df.loc[keep], df.loc[index]
     where = f"row {kept[ROW_COLUMN]} of {Path(kept[FILE_COLUMN]).name}"
     reason = f"duplicate: a later submission ({where}) is used"
-    message = str(InputError(
-        f"Another submission of {df.loc[index, 'coop_id']} was sent later ({where}); "
-        "this one is not counted.", file=df.loc[index, FILE_COLUMN],
-        row=int(df.loc[index, ROW_COLUMN]),
-        hint="Nothing to do, unless this is the answer that should count."))
-    return reason, message
+    file = str(row[FILE_COLUMN])
+    headers = [_header(df, file, c) for c in differ or []]
+    if headers:
+        shown = ", ".join(f'"{h}"' for h in headers[:5]) + (
+            f" and {len(headers) - 5} more" if len(headers) > 5 else "")
+        reason += f"; different answers in {len(headers)} column(s)"
+        text = (f"{row['coop_id']} answered twice with different answers; the later "
+                f"submission ({where}) is counted, this one is not. The answers differ in "
+                f"{len(headers)} column(s): {shown}.")
+        hint = ("Check with the cooperative which answers are right. If it is these, remove "
+                "the later submission from a copy of the export and use that copy.")
+    else:
+        reason += "; same answers"
+        text = (f"Another submission of {row['coop_id']} was sent later ({where}), with the "
+                "same answers; this one is not counted.")
+        hint = "Nothing to do."
+    message = str(InputError(text, file=file, row=int(row[ROW_COLUMN]), hint=hint))
+    return reason, message, "; ".join(headers)
 
 
 def validate_responses(raw: pd.DataFrame, roster: pd.DataFrame,
@@ -448,14 +581,18 @@ def validate_responses(raw: pd.DataFrame, roster: pd.DataFrame,
         by_row.setdefault(p.index, []).append(p)
     times = pd.to_datetime(_mapped(df["submitted_at"], parse_timestamp)).astype("datetime64[us]")
     keep = _choose_latest(df, times, df.index.difference(list(by_row)))
+    lookup = answer_lookup(codebook)
     ledger = []
     for index, row in df.iterrows():
         if index in by_row:
             ps = by_row[index]
             ledger.append(_ledger_row(row, "set_aside", "; ".join(p.reason for p in ps),
-                                      "\n".join(str(p.error()) for p in ps)))
+                                      "\n".join(str(p.error()) for p in ps),
+                                      "; ".join(dict.fromkeys(p.column for p in ps))))
         elif keep[index] != index:
-            ledger.append(_ledger_row(row, "merged", *_merged_entry(df, index, keep[index])))
+            differ = answers_differ(row, df.loc[keep[index]], codebook, lookup)
+            ledger.append(_ledger_row(row, "merged",
+                                      *_merged_entry(df, index, keep[index], differ)))
         else:
             ledger.append(_ledger_row(row, "accepted"))
     ledger_df = pd.DataFrame(ledger, columns=LEDGER_COLUMNS).astype(
@@ -487,10 +624,32 @@ def _responses_frame(rows: pd.DataFrame, times: pd.Series, roster: pd.DataFrame,
 
 
 def _warnings(*frames: pd.DataFrame) -> list[str]:
-    """One warning per ignored column of each file."""
-    return [f'{Path(file).name}: column "{col}" is not used (not a known column).'
-            for f in frames for file, cols in f.attrs.get("extra_columns", {}).items()
-            for col in cols]
+    """One warning per ignored column of each file, and per file converted from a legacy
+    encoding."""
+    out = [f'{Path(file).name}: column "{col}" is not used (not a known column).'
+           for f in frames for file, cols in f.attrs.get("extra_columns", {}).items()
+           for col in cols]
+    for f in frames:
+        for file, read_as in (f.attrs.get("read_as") or {}).items():
+            if read_as.get("converted_from"):
+                out.append(f"{Path(file).name}: text typed in the old "
+                           f"{read_as['converted_from']} encoding was converted to Unicode "
+                           f"({read_as['converted_cells']} cells in "
+                           f"{len(read_as['converted_rows'])} rows); the file itself is "
+                           "unchanged.")
+    return out
+
+
+def sources(roster_raw: pd.DataFrame, responses_raw: pd.DataFrame) -> dict[str, dict]:
+    """Per input file: its ``kind``, how it was read and the columns it ignored."""
+    out: dict[str, dict] = {}
+    for kind, f in (("roster", roster_raw), ("responses", responses_raw)):
+        for file in _files(f):
+            out[file] = {"kind": kind,
+                         "read_as": dict((f.attrs.get("read_as") or {}).get(file) or {}),
+                         "extra_columns": list((f.attrs.get("extra_columns") or {})
+                                               .get(file) or [])}
+    return out
 
 
 def _rows_read(*frames: pd.DataFrame) -> dict[str, int]:
@@ -521,7 +680,12 @@ def validate_round(roster_raw: pd.DataFrame, responses_raw: pd.DataFrame, codebo
         If the roster has any problem (survey rows with problems are set aside instead).
     """
     roster = validate_roster(roster_raw, codebook, units, spec=roster_spec, level=level)
-    responses, ledger = validate_responses(responses_raw, roster, codebook)
+    # Rows with a blank or unknown code get the code their name matches (hailong.matching).
+    named = match_to_roster(responses_raw, roster,
+                            {c: units.name(c) for c in units.codes("district")})
+    responses, ledger = validate_responses(named.frame, roster, codebook)
+    ledger = named.annotate(ledger)
     return Validated(roster=roster, responses=responses, ledger=ledger,
                      warnings=_warnings(roster_raw, responses_raw),
-                     rows_read=_rows_read(roster_raw, responses_raw))
+                     rows_read=_rows_read(roster_raw, responses_raw),
+                     sources=sources(roster_raw, responses_raw))

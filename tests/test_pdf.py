@@ -1,0 +1,264 @@
+"""PDFs of the reports, checked with poppler (pdfinfo, pdftotext, pdffonts, pdfimages).
+
+The real reports come from the build shared with test_browser.py (_built_sample.py);
+the tests of a missing browser or Playwright start no browser.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from _built_sample import UNITS, sample_build
+from hailong import fmt, pdf
+from hailong.build import BuildSummary, build
+from hailong.cli import main
+from hailong.config import PROJECT_ROOT
+from hailong.pdf import PdfRenderer, PdfUnavailable, render_all
+from hailong.pipeline import load_results
+
+NOTEBOOKS = Path(__file__).parent / "data" / "notebooks"
+A4 = (595.0, 842.0)  # points (210 x 297 mm)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> BuildSummary:
+    return sample_build(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def jobs(built):
+    return {job.unit: job for job in built.built}
+
+
+def run(*cmd: str) -> str:
+    return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+
+
+def page_count(path: Path) -> int:
+    return int(re.search(r"^Pages:\s+(\d+)", run("pdfinfo", str(path)), re.M).group(1))
+
+
+def text(path: Path, first: int | None = None, last: int | None = None) -> str:
+    """The PDF's text (pages ``first``..``last``), runs of white space made one space."""
+    pages = [*(["-f", str(first)] if first else []), *(["-l", str(last)] if last else [])]
+    return " ".join(run("pdftotext", *pages, str(path), "-").split())
+
+
+def pages_text(path: Path) -> list[str]:
+    return [text(path, k, k) for k in range(1, page_count(path) + 1)]
+
+
+# ----------------------------------------------------------------------- real reports
+
+def test_every_built_report_has_a_pdf_and_the_step_is_timed(built, jobs):
+    assert not built.failures
+    assert sorted(jobs) == sorted(UNITS)
+    assert sorted(built.pdf.made) == sorted(job.pdf for job in jobs.values())
+    assert built.pdf.unavailable is None and built.pdf.failed == []
+    assert built.pdf.seconds > 0 and built.pdf.per_report == built.pdf.seconds / len(UNITS)
+    for job in jobs.values():
+        assert job.pdf.read_bytes()[:5] == b"%PDF-"
+    # no temporary file is left beside them
+    assert not [p for p in built.out_dir.iterdir() if p.name.startswith(".")]
+
+
+def test_every_page_is_a4_portrait(jobs):
+    for job in jobs.values():
+        n = page_count(job.pdf)
+        sizes = re.findall(r"size:\s+([\d.]+) x ([\d.]+) pts",
+                           run("pdfinfo", "-f", "1", "-l", str(n), str(job.pdf)))
+        assert len(sizes) == n
+        for w, h in sizes:
+            assert abs(float(w) - A4[0]) <= 1 and abs(float(h) - A4[1]) <= 1
+
+
+def test_page_counts(jobs):
+    # a district: cover, summary + key figures + contents, charts and tables, the method
+    assert page_count(jobs["311"].pdf) >= 4
+    # the island district has no figures: a cover and a few pages of text
+    assert 2 <= page_count(jobs["318"].pdf) < page_count(jobs["311"].pdf)
+
+
+def test_text_has_the_exact_vietnamese_title_and_unit_name(jobs):
+    for job in jobs.values():
+        assert job.title in text(job.pdf)
+    assert "Báo cáo chỉ số hài lòng của HTX – Huyện Thuỷ Nguyên – Năm 2022" in text(
+        jobs["311"].pdf)
+    assert "Huyện Bạch Long Vĩ" in text(jobs["318"].pdf)
+    city = text(jobs["city"].pdf)
+    for name in ("Thuỷ Nguyên", "Kiến Thuỵ", "Bạch Long Vĩ", "Hồng Bàng", "Tiên Lãng"):
+        assert name in city
+
+
+def test_cover_names_organisation_title_unit_round_and_data_date(jobs):
+    results = load_results(2022)
+    data_date = fmt.date(results.meta["data_date"], "vi")  # e.g. 19/05/2023
+    job = jobs["311"]
+    cover = text(job.pdf, 1, 1)
+    for part in ("Liên minh Hợp tác xã thành phố Hải Phòng".upper(), job.title,
+                 "Huyện Thuỷ Nguyên", "Năm 2022", data_date):
+        assert part in cover, part
+    assert "Trang" not in cover  # no page number on the cover
+    assert cover.count(job.title) == 1  # nor the running title (only the title itself)
+    assert "Liên minh Hợp tác xã thành phố Hải Phòng" not in cover  # nor the footer
+
+
+def test_pages_after_the_cover_are_numbered_with_a_running_title(jobs):
+    job = jobs["311"]
+    pages = pages_text(job.pdf)
+    n = len(pages)
+    for k, page in enumerate(pages[1:], start=2):
+        assert f"Trang {k}/{n}" in page
+        assert job.title in page
+        assert "Liên minh Hợp tác xã thành phố Hải Phòng" in page
+
+
+def test_fonts_are_embedded(jobs):
+    for job in jobs.values():
+        rows = run("pdffonts", str(job.pdf)).splitlines()[2:]
+        assert rows, "no font listed"
+        names = []
+        for row in rows:
+            cols = row.split()
+            # name, type (1-2 words), encoding, emb, sub, uni, object, id
+            assert cols[-5] == "yes", row
+            names.append(cols[0])
+        assert any("NotoSans" in name for name in names)
+
+
+def test_no_chart_is_cut_across_pages(jobs):
+    for job in jobs.values():
+        html = job.html.read_text(encoding="utf-8")
+        images = [line.split() for line in run("pdfimages", "-list", str(job.pdf)).splitlines()[2:]]
+        drawn = [(cols[0], cols[10]) for cols in images if cols[2] == "image"]  # page, object
+        # each chart is drawn once, on one page: a chart split by a page break would be
+        # drawn (clipped) on two pages
+        assert len(drawn) == html.count("<img ")
+        assert len({obj for _, obj in drawn}) == len(drawn)
+
+
+def _row_labels(table) -> list[str]:
+    """The first two words of the header cells and of each row's first cell (text only)."""
+    cells = [*table.select("thead th"), *(tr.find(["td", "th"]) for tr in table.select("tbody tr"))]
+    words = [" ".join(c.get_text(" ", strip=True).split()[:2]) for c in cells if c is not None]
+    return [w for w in words if re.search(r"[^\W\d_]", w)]
+
+
+def test_tables_are_not_cut_across_pages(jobs):
+    from bs4 import BeautifulSoup
+
+    checked = 0
+    for job in jobs.values():
+        pages = pages_text(job.pdf)
+        soup = BeautifulSoup(job.html.read_text(encoding="utf-8"), "html.parser")
+        for table in soup.select("main table"):
+            labels = _row_labels(table)
+            # the page holding most of the table holds all of it: header and every row
+            best = max(pages, key=lambda p: sum(label in p for label in labels))
+            missing = [label for label in labels if label not in best]
+            assert not missing, (job.unit, labels[0], missing)
+            checked += 1
+    assert checked >= 3  # the key figures and the area tables at least
+
+
+def test_method_section_starts_a_page(jobs):
+    job = jobs["311"]
+    heading = fmt.t("sec_method", "vi")
+    # below the running title, the page begins with the method's heading
+    starts = [k for k, p in enumerate(pages_text(job.pdf)) if p.startswith(f"{job.title} {heading}")]
+    assert len(starts) == 1 and starts[0] >= 2
+
+
+def test_render_one_page_and_refuse_the_network(tmp_path):
+    page = tmp_path / "a.html"
+    page.write_text('<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'
+                    '<link rel="stylesheet" href="https://example.org/x.css"></head><body>'
+                    '<p>Thuỷ Nguyên</p><img src="http://example.org/x.png" alt=""></body></html>',
+                    encoding="utf-8")
+    with PdfRenderer() as renderer:
+        out = renderer.render(page)
+    assert out == tmp_path / "a.pdf" and text(out) == "Thuỷ Nguyên"
+    assert sorted(renderer.blocked) == ["http://example.org/x.png", "https://example.org/x.css"]
+
+
+# -------------------------------------------------------------- missing dependencies
+
+def test_missing_browser_says_how_to_install_it(tmp_path, monkeypatch):
+    monkeypatch.setenv(pdf.ENV_VAR, str(tmp_path / "no-such-chromium"))
+    reason = pdf.missing()
+    assert f"{pdf.ENV_VAR}={tmp_path / 'no-such-chromium'} is not a file" in reason
+    assert "sudo apt-get install chromium fonts-noto-core" in reason
+    assert "hailong build --no-pdf" in reason
+    with pytest.raises(PdfUnavailable, match="apt-get install chromium"):
+        PdfRenderer().open()
+    with pytest.raises(PdfUnavailable, match="does not exist"):
+        PdfRenderer(tmp_path / "nope").open()
+    batch = render_all([(tmp_path / "a.html", tmp_path / "a.pdf")])
+    assert batch.made == [] and "apt-get install chromium" in batch.unavailable
+
+
+def test_missing_playwright_says_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "playwright.sync_api", None)  # import fails
+    reason = pdf.missing()
+    assert "playwright" in reason and "make env" in reason
+
+
+def _config(tmp_path: Path) -> Path:
+    ref = PROJECT_ROOT / "data" / "reference"
+    path = tmp_path / "hailong.yaml"
+    path.write_text(f"""\
+organisation: {{vi: "Liên minh HTX thử nghiệm", en: "Test Alliance"}}
+current_round: 2022
+rounds:
+  2022:
+    label: {{vi: "Năm 2022", en: "2022"}}
+    codebook: {ref / "codebook" / "codebook-v1.yaml"}
+    units: {ref / "units-2022.csv"}
+    unit_level: district
+    geography_date: 2022-10-01
+    roster: roster.csv
+    responses: [responses.csv]
+""", encoding="utf-8")
+    return path
+
+
+def test_without_a_browser_the_html_is_built_and_old_pdfs_go(tmp_path, monkeypatch):
+    monkeypatch.setenv(pdf.ENV_VAR, str(tmp_path / "no-such-chromium"))
+    out = tmp_path / "out"
+    (out / "2022").mkdir(parents=True)
+    stale = out / "2022" / "303.pdf"
+    stale.write_bytes(b"%PDF- from an earlier build")
+    summary = build(units=["303"], out=out, config_path=_config(tmp_path),
+                    prepare=lambda **kw: None, notebooks=NOTEBOOKS, progress=False, pdf=True)
+    assert summary.failures == [] and (out / "2022" / "303.html").is_file()
+    assert "apt-get install chromium" in summary.pdf.unavailable
+    assert not stale.exists()  # older than the new page: removed, not linked
+    assert "303.pdf" not in (out / "2022" / "index.html").read_text(encoding="utf-8")
+
+
+def test_cli_builds_pdfs_unless_told_not_to_and_warns_without_a_browser(monkeypatch, capsys):
+    import hailong.build
+    from hailong.pdf import PdfBatch
+
+    calls = []
+
+    def fake_build(**kw):
+        calls.append(kw)
+        batch = PdfBatch(unavailable="The PDF step needs Chromium. Install: sudo apt-get "
+                                     "install chromium") if kw["pdf"] else None
+        return BuildSummary(index=Path("index.html"), pdf=batch)
+
+    monkeypatch.setattr(hailong.build, "build", fake_build)
+    assert main(["build", "--no-progress"]) == 0
+    assert calls[-1]["pdf"] is True
+    err = capsys.readouterr().err
+    assert "warning: no PDF made. The PDF step needs Chromium." in err
+    assert "Traceback" not in err
+    assert main(["build", "--no-pdf", "--no-progress"]) == 0
+    assert calls[-1]["pdf"] is False
+    assert "PDF" not in capsys.readouterr().err
