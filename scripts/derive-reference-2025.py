@@ -3,7 +3,7 @@
 Run from the project folder with the source folder as argument (it holds
 ``haiphong-communes-2025-07.tsv`` and ``haiphong-haiduong-communes-old-to-new.csv``):
 
-    .venv/bin/python scripts/derive-reference-2025.py ../shared/reference-data
+    .venv/bin/python scripts/derive-reference-2025.py data/reference/sources
 
 Writes ``units-2025.csv``, ``crosswalk-communes-2025.csv`` and
 ``crosswalk-districts-2022-2025.csv`` (rules: data/reference/README.md). The output is
@@ -98,4 +98,4 @@ def main(src: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "../shared/reference-data")
+    main(sys.argv[1] if len(sys.argv) > 1 else "data/reference/sources")

@@ -14,7 +14,7 @@ from hailong.errors import ConfigError, ParameterError
 from hailong.geography import load_crosswalk, load_units, reporting_level
 
 REF = PROJECT_ROOT / "data" / "reference"
-SHARED = PROJECT_ROOT.parent / "shared" / "reference-data"
+SHARED = REF / "sources"  # the published source lists, copied into the project
 HEADER = "code,name,full_name,level,type,parent_code,valid_from,valid_to\n"
 
 
