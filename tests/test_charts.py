@@ -6,6 +6,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from _hand_trend import hand_trend
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
@@ -199,3 +200,339 @@ def test_show_displays_a_png_with_the_title_as_alt_text(monkeypatch):
     (image,) = shown
     assert image.data[:8] == b"\x89PNG\r\n\x1a\n"
     assert image.metadata["alt"] == "Chỉ số hài lòng chung theo quận, huyện"
+
+
+# ------------------------------------------------------- answers to each question
+
+
+ITEM_MEASURES = pd.DataFrame({
+    "measure": ["D01", "D01_1", "D01_2", "D02", "D02_1"],
+    "kind": ["dimension", "item", "item", "dimension", "item"],
+    "dimension": ["D01", "D01", "D01", "D02", "D02"],
+    "number": [None, "1.1", "1.2", None, "2.1"],
+    "vi": ["Lãnh đạo", "Câu một", "Câu hai", "Tuyên truyền", "Câu ba"],
+    "en": ["Leadership", "Question one", "Question two", "Information", "Question three"],
+})
+ITEM_SHARES = distribution({"D01_1": [0.1, 0.2, 0.3, 0.3, 0.1],
+                            "D01_2": [0.0, 0.0, 0.5, 0.25, 0.25],
+                            "D02_1": [np.nan] * 5})
+
+
+def spans(fig: Figure, y: float) -> list[tuple[float, float]]:
+    """(left, right) of the bar segments of row ``y``, left to right."""
+    return sorted((round(b.get_x(), 6), round(b.get_x() + b.get_width(), 6))
+                  for b in bars(fig) if abs(b.get_y() + b.get_height() / 2 - y) < 1e-9)
+
+
+def test_item_chart_centres_the_neutral_answer_and_writes_each_sides_share():
+    fig = charts.item_distribution(ITEM_SHARES, ITEM_MEASURES, SCALE, source=SOURCE, min_n=5)
+    ax = fig.axes[0]
+    # rows: heading 1, 1.1, 1.2, heading 2, 2.1 (headings are written in the plot)
+    assert yticks(fig) == ["", "1.1. Câu một", "1.2. Câu hai", "", "2.1. Câu ba"]
+    assert {"1. Lãnh đạo", "2. Tuyên truyền"} <= set(texts(fig))
+    # 1.1: 10 / 20 / 30 / 30 / 10 % -> "Bình thường" split 15 | 15 around 0
+    assert spans(fig, 1) == [(-45, -35), (-35, -15), (-15, 15), (15, 45), (45, 55)]
+    # 1.2: nobody below the middle: only the neutral half and the two satisfied answers
+    assert spans(fig, 2) == [(-25, 25), (25, 50), (50, 75)]
+    assert spans(fig, 4) == []                       # 2.1 withheld: no bar, a dash
+    assert "—" in texts(fig)
+    # the share on each side at the ends: 1.1 has 30% below and 40% above the middle
+    assert {"30%", "40%", "0%", "50%"} <= set(texts(fig))
+    assert fig.get_suptitle() == "Câu trả lời theo từng câu hỏi – câu 1.1 đến 2.1"
+    assert ax.get_xlabel() == ("Tỷ lệ câu trả lời (%) – bên trái: chưa hài lòng, bên phải: "
+                               "hài lòng")
+    assert ax.xaxis.get_major_formatter()(-20, 0) == "20"     # no negative shares
+    note = fig.get_supxlabel()
+    assert note.startswith("Mức “Bình thường” được chia đôi hai bên vạch 0.")
+    assert "— : không công bố (dưới 5 HTX trả lời)" in note and note.endswith(SOURCE)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == list(SCALE.values())
+
+
+def test_item_chart_in_english():
+    fig = charts.item_distribution(ITEM_SHARES, ITEM_MEASURES, {1: "Very dissatisfied",
+                                   2: "Dissatisfied", 3: "Neutral", 4: "Satisfied",
+                                   5: "Very satisfied"}, source="Source: x", lang="en")
+    assert yticks(fig)[1] == "1.1. Question one"
+    assert fig.get_suptitle() == "Answers to each question – questions 1.1 to 2.1"
+    assert fig.axes[0].get_xlabel().startswith("Share of answers (%) – left: not satisfied")
+    assert fig.get_supxlabel().startswith("“Neutral” is split in half on both sides of 0.")
+
+
+def test_item_charts_never_split_a_dimension_and_stay_within_a_page():
+    sizes = {"D01": 3, "D02": 3, "D03": 2}
+    rows = []
+    for d, k in sizes.items():
+        rows.append((d, "dimension", d))
+        rows += [(f"{d}_{i}", "item", d) for i in range(1, k + 1)]
+    measures = pd.DataFrame(rows, columns=["measure", "kind", "dimension"])
+    assert charts.item_groups(measures, max_items=5) == [["D01"], ["D02", "D03"]]
+    assert charts.item_groups(measures, max_items=16) == [["D01", "D02", "D03"]]
+
+
+# ------------------------------------------------------------------------- the map
+
+
+TIERS = {"tiers": [{"id": "tot", "lower": 80.0, "vi": "Tốt", "en": "Good"},
+                   {"id": "kha", "lower": 65.0, "vi": "Khá", "en": "Fair"},
+                   {"id": "trung_binh", "lower": 50.0, "vi": "Trung bình", "en": "Average"},
+                   {"id": "yeu", "lower": 0.0, "vi": "Yếu", "en": "Weak"}],
+         "secondary_suppression": False}
+MAP_NAMES = {"303": "Hồng Bàng", "304": "Ngô Quyền", "305": "Lê Chân", "306": "Hải An",
+             "307": "Kiến An", "308": "Đồ Sơn", "309": "Dương Kinh", "311": "Thuỷ Nguyên",
+             "312": "An Dương", "313": "An Lão", "314": "Kiến Thuỵ", "315": "Tiên Lãng",
+             "316": "Vĩnh Bảo", "317": "Cát Hải", "318": "Bạch Long Vĩ"}
+#: Thuỷ Nguyên "Tốt", An Lão "Trung bình", Vĩnh Bảo "Yếu", the rest "Khá"; Đồ Sơn and
+#: Bạch Long Vĩ withheld.
+MAP_VALUES = {**dict.fromkeys(MAP_NAMES, 70.0), "311": 82.0, "313": 55.0, "316": 45.0,
+              "308": np.nan, "318": np.nan}
+MAP_SCORES = pd.DataFrame({"unit": list(MAP_VALUES), "kind": "index", "measure": "INDEX",
+                           "index": list(MAP_VALUES.values()),
+                           "suppressed": [np.isnan(v) for v in MAP_VALUES.values()]})
+
+
+def patch_of(fig: Figure, code: str):
+    (patch,) = [p for ax in fig.axes for p in ax.patches if p.get_gid() == code]
+    return patch
+
+
+def luminance(rgba) -> float:
+    r, g, b = rgba[:3]
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+@pytest.fixture(scope="module")
+def district_map():
+    boundaries = charts.boundaries_for(2022)
+    return charts.choropleth(MAP_SCORES, boundaries, MAP_NAMES, source=SOURCE, meta=TIERS,
+                             min_n=5)
+
+
+def test_map_draws_each_district_from_the_geojson_by_its_code(district_map):
+    # Thuỷ Nguyên's shape spans the bbox the GeoJSON gives for code 311
+    box = patch_of(district_map, "311").get_path().get_extents()
+    assert (box.x0, box.y0, box.x1, box.y1) == pytest.approx(
+        (106.55473953, 20.8639547290001, 106.770412274, 21.0212140360001))
+    assert len({p.get_gid() for ax in district_map.axes for p in ax.patches
+                if p.get_gid()}) == 15
+
+
+def test_map_colours_each_district_by_its_tier_as_the_legend_says(district_map):
+    legend = {t.get_text(): h for t, h in zip(
+        district_map.axes[1].get_legend().get_texts(),
+        district_map.axes[1].get_legend().legend_handles)}
+    assert list(legend) == ["Tốt (≥ 80)", "Khá (65–<80)", "Trung bình (50–<65)", "Yếu (< 50)",
+                            "— : không công bố"]
+    colour = {code: patch_of(district_map, code).get_facecolor() for code in MAP_NAMES}
+    assert colour["311"] == pytest.approx(legend["Tốt (≥ 80)"].get_facecolor())
+    assert colour["303"] == pytest.approx(legend["Khá (65–<80)"].get_facecolor())
+    assert colour["313"] == pytest.approx(legend["Trung bình (50–<65)"].get_facecolor())
+    assert colour["316"] == pytest.approx(legend["Yếu (< 50)"].get_facecolor())
+    assert colour["303"] == colour["317"]                  # same tier, same colour
+    # a sequential palette: the better the tier, the darker
+    assert (luminance(colour["311"]) < luminance(colour["303"]) < luminance(colour["313"])
+            < luminance(colour["316"]))
+
+
+def test_map_hatches_withheld_districts_and_labels_them_with_a_dash(district_map):
+    for code in ("308", "318"):
+        patch = patch_of(district_map, code)
+        r, g, b, _ = patch.get_facecolor()
+        assert patch.get_hatch() == "////" and r == g == b       # grey, hatched
+    assert not patch_of(district_map, "311").get_hatch()
+    labels = [t.get_text() for ax in district_map.axes for t in ax.texts]
+    assert "Đồ Sơn\n—" in labels and "Thuỷ Nguyên\n82,0" in labels
+    assert "Bạch Long Vĩ: —" in labels
+    # the island district far off the coast is drawn in an inset, not on the main map
+    assert patch_of(district_map, "318").axes is not patch_of(district_map, "311").axes
+
+
+def test_map_has_title_source_boundary_attribution_and_notes(district_map):
+    assert district_map.get_suptitle() == "Chỉ số hài lòng chung theo quận, huyện – bản đồ"
+    note = district_map.get_supxlabel()
+    assert note.startswith("— : không công bố (dưới 5 HTX trả lời)")
+    assert note.endswith(f"{SOURCE}. Ranh giới: dvhcvn (GPL-3.0), 2019")
+
+
+def test_map_by_quartiles_and_in_english():
+    boundaries = charts.boundaries_for(2022)
+    values = {code: 60.0 + k for k, code in enumerate(MAP_NAMES)}   # 60, 61, ... 74
+    values.update({"308": np.nan, "318": np.nan})
+    scores = MAP_SCORES.assign(index=list(values.values()))
+    fig = charts.choropleth(scores, boundaries, MAP_NAMES, source="Source: x",
+                            meta=TIERS, lang="en", classes="quartile")
+    legend = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
+    # 13 published values: 60..73 without 65 (Do Son's, withheld; 74 is Bach Long Vi's);
+    # rank r goes to group ceil(4r / 13): ranks 1-3, 4-6, 7-9, 10-13
+    assert legend == ["70.0–73.0", "67.0–69.0", "63.0–66.0", "60.0–62.0", "— : not published"]
+    assert patch_of(fig, "311").get_facecolor() != patch_of(fig, "303").get_facecolor()
+    assert fig.axes[1].get_legend().get_title().get_text() == "Quartile group (index)"
+    assert fig.get_supxlabel().endswith("Source: x. Boundaries: dvhcvn (GPL-3.0), 2019")
+
+
+def test_rounds_without_boundaries_get_no_map_and_bad_files_are_refused(tmp_path):
+    from hailong.errors import ConfigError
+
+    assert charts.boundaries_for(2025) is None          # 2025 communes: no polygons
+    with pytest.raises(ConfigError, match="does not exist"):
+        charts.load_boundaries(tmp_path / "none.geojson")
+    bad = tmp_path / "bad.geojson"
+    bad.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", '
+                   '"properties": {"name": "X"}, "geometry": {"type": "Polygon", '
+                   '"coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}}]}', encoding="utf-8")
+    with pytest.raises(ConfigError, match="no unit code"):
+        charts.load_boundaries(bad)
+
+
+# ------------------------------------------------------------------- over the rounds
+
+
+def points(ax) -> list:
+    """The markers (scatter collections) of an axes, in drawing order."""
+    from matplotlib.collections import PathCollection
+
+    return [c for c in ax.collections if isinstance(c, PathCollection)]
+
+
+def test_trend_chart_draws_each_round_with_its_interval():
+    tr = hand_trend()
+    fig = charts.trend_chart(tr.unit("311"), tr.unit("city"), unit_label="Huyện Thuỷ Nguyên",
+                             city_label="Toàn thành phố", source=SOURCE, confidence=0.95)
+    ax = fig.axes[0]
+    unit_points = [c.get_offsets().tolist()[0] for c in points(ax)[:2]]
+    assert unit_points == [[2021, 70.0], [2022, 74.0]]
+    # whiskers: index ± 1,96 × se (se 1 for Thuỷ Nguyên, 0,5 for the city)
+    whiskers = [c.lines[2][0].get_segments()[0] for c in ax.containers]
+    halves = sorted(round((seg[1][1] - seg[0][1]) / 2, 3) for seg in whiskers)
+    assert halves == [0.98, 0.98, 1.96, 1.96]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2021", "2022"]
+    assert {"70,0", "74,0"} <= set(texts(fig))
+    assert fig.get_suptitle() == "Chỉ số hài lòng chung qua các năm – Huyện Thuỷ Nguyên"
+    assert ax.get_xlabel() == "Năm khảo sát" and ax.get_ylabel() == "Chỉ số hài lòng (0–100)"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "Huyện Thuỷ Nguyên", "Toàn thành phố", "Khoảng tin cậy 95%"]
+    assert fig.get_supxlabel() == SOURCE
+
+
+def test_trend_chart_marks_approximate_rounds_hollow_and_withheld_ones_with_a_dash():
+    tr = hand_trend(approximate_before=True)
+    fig = charts.trend_chart(tr.unit("311"), None, unit_label="Phường Hồng Bàng",
+                             source=SOURCE)
+    ax = fig.axes[0]
+    first, second = points(ax)
+    assert tuple(first.get_facecolor()[0]) == (1.0, 1.0, 1.0, 1.0)     # 2021: hollow
+    assert tuple(second.get_facecolor()[0]) != (1.0, 1.0, 1.0, 1.0)
+    assert "Gần đúng (quy đổi từ địa bàn cũ)" in [
+        t.get_text() for t in ax.get_legend().get_texts()]
+    withheld = hand_trend(previous_n=3)
+    fig = charts.trend_chart(withheld.unit("311"), None, unit_label="Huyện Thuỷ Nguyên",
+                             source=SOURCE, min_n=5)
+    assert texts(fig).count("—") == 1
+    assert len(points(fig.axes[0])) == 1                     # one point: 2022
+    assert fig.get_supxlabel().startswith("— : không công bố (dưới 5 HTX trả lời)")
+
+
+# ------------------------------------------- every chart: title, units, source, language
+
+
+VI_LETTERS = set("àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ")
+
+
+def all_texts(fig: Figure) -> list[str]:
+    """Every piece of text a reader sees in a figure."""
+    out = [fig.get_suptitle(), fig.get_supxlabel()]
+    for ax in fig.axes:
+        out += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
+        out += [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
+        out += [t.get_text() for t in ax.texts]
+        legend = ax.get_legend()
+        if legend is not None:
+            out += [t.get_text() for t in legend.get_texts()] + [legend.get_title().get_text()]
+    return [t for t in out if t]
+
+
+@pytest.fixture(scope="module")
+def report_charts():
+    """Every chart of the district, citywide and progress reports, in both languages,
+    drawn from the sample's results (2022, with the 2021 round lined up)."""
+    from hailong import coverage, fmt, narrative
+    from hailong.pipeline import load_results
+
+    res = load_results(2022)
+    tr = narrative.report_trend(2022)
+    data = coverage.load_progress(2022)
+    p = coverage.progress(data, None)
+    out = {}
+    for lang in ("vi", "en"):
+        src = fmt.source_line(2022, res.meta["organisation"], lang)
+        names = fmt.unit_names(res, "district", lang)
+        dims = res.estimates("311", "dimension", lang)
+        city_dims = res.estimates("city", "dimension", lang)
+        labels = dict(zip(dims["measure"], dims["label"]))
+        scale = fmt.scale_labels(res.meta, lang)
+        unit = fmt.unit_name(res, "311", lang)
+        common = {"source": src, "lang": lang}
+        out[lang] = {
+            "profile": charts.dimension_profile(dims, city_dims, unit_label=unit,
+                                                city_label=fmt.t("col_city", lang),
+                                                min_n=5, meta=res.meta, **common),
+            "distribution": charts.answer_distribution(res.unit("311").distribution, scale,
+                                                       labels=labels, **common),
+            "items": charts.item_charts(res.unit("311").distribution, res.measures, scale,
+                                        min_n=5, meta=res.meta, **common)[0],
+            "coverage": charts.coverage_chart(res.unit("311").coverage, **common),
+            "coverage_by_district": charts.coverage_by_district(res.coverage, names,
+                                                                **common),
+            "ranking": charts.district_comparison(res.scores, names, meta=res.meta,
+                                                  weighted=res.weighted, min_n=5, **common),
+            "heatmap": charts.heatmap(res.scores, names, labels, min_n=5, meta=res.meta,
+                                      **common),
+            "themes": charts.theme_bars(res.themes, fmt.theme_labels(res.meta, lang),
+                                        min_n=5, **common),
+            "map": charts.choropleth(res.scores, charts.boundaries_for(2022), names,
+                                     meta=res.meta, min_n=5, **common),
+            "trend": charts.trend_chart(tr.unit("311"), tr.unit("city"), unit_label=unit,
+                                        city_label=fmt.t("col_city", lang), min_n=5,
+                                        meta=res.meta, **common),
+            "progress_by_district": charts.progress_by_district(
+                p.districts, data.unit_names(lang), target=p.target, **common),
+            "cumulative": charts.cumulative_curve(p.curve, target=p.target,
+                                                  deadline=p.deadline, **common),
+            "coverage_by_group": charts.coverage_by_group(
+                p.members, coverage.group_names("member", data.codebook, lang),
+                target=p.target, **common),
+        }
+    return out
+
+
+CHARTS = ["profile", "distribution", "items", "coverage", "coverage_by_district", "ranking",
+          "heatmap", "themes", "map", "trend", "progress_by_district", "cumulative",
+          "coverage_by_group"]
+
+
+@pytest.mark.parametrize("kind", CHARTS)
+def test_every_chart_has_a_title_units_and_the_source_line(report_charts, kind):
+    for lang, start in (("vi", "Nguồn: "), ("en", "Source: ")):
+        fig = report_charts[lang][kind]
+        assert fig.get_suptitle(), kind
+        source = fig.get_supxlabel().splitlines()[-1]
+        assert source.startswith(start) and "2022" in source, (kind, source)
+        if kind == "coverage":     # a donut: its unit is the % in the middle
+            assert any(t.endswith("%") for t in texts(fig))
+        elif kind == "map":        # a map: its classes are in the legend
+            assert "(" in fig.axes[1].get_legend().get_title().get_text()
+        else:
+            ax = fig.axes[0]
+            labels = [ax.get_xlabel(), ax.get_ylabel()] + [a.get_ylabel() for a in fig.axes]
+            assert any("(" in x for x in labels) or kind == "cumulative", (kind, labels)
+    # the same size in both languages
+    assert report_charts["vi"][kind].get_size_inches() == pytest.approx(
+        report_charts["en"][kind].get_size_inches())
+
+
+@pytest.mark.parametrize("kind", CHARTS)
+def test_english_charts_have_no_vietnamese_words(report_charts, kind):
+    """Titles, axes, legends, notes and labels switch with ``lang``; in English even unit
+    names are written without diacritics, so no Vietnamese letter may remain."""
+    leftover = [t for t in all_texts(report_charts["en"][kind])
+                if VI_LETTERS & set(t.lower())]
+    assert leftover == []

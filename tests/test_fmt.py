@@ -9,6 +9,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 import pytest
+from _hand_trend import MEASURES, hand_trend
 
 from hailong import fmt
 from hailong.config import PROJECT_ROOT
@@ -231,3 +232,66 @@ def test_dimension_table_html_explains_the_dash_only_when_one_is_shown():
     assert "không công bố (dưới 5 HTX trả lời)" in with_dash
     without = fmt.dimension_table_html(UNIT_DIMS.iloc[:1], None, "vi", min_n=5)
     assert "không công bố" not in without
+
+
+# ------------------------------------------------------------- several rounds (trends)
+
+
+def test_a_change_is_signed_and_its_interval_never_seems_to_touch_zero():
+    assert fmt.signed(3.52) == "+3,5"
+    assert fmt.signed(-2.14, lang="en") == "-2.1"
+    assert fmt.signed(0.04) == "0,0"               # no "+" on a change printed as 0
+    assert fmt.signed(None) == "—"
+    assert fmt.change_interval(1.08, 5.97) == "+1,1 – +6,0"
+    assert fmt.change_interval(-3.95, 2.83, "en") == "-4.0 – +2.8"
+    # a significant rise whose lower bound would print as 0,0 gets a second decimal
+    assert fmt.change_interval(0.011, 7.413) == "+0,01 – +7,41"
+    assert fmt.change_interval(np.nan, 1.0) == "—"
+
+
+def test_trend_reading_calls_a_change_only_when_it_is_significant():
+    assert fmt.trend_reading(4.0, True) == "▲ tăng"
+    assert fmt.trend_reading(-5.0, True) == "▼ giảm"
+    assert fmt.trend_reading(8.0, False) == "≈ không đổi đáng kể"
+    assert fmt.trend_reading(8.0, False, "en") == "≈ no significant change"
+    assert fmt.trend_reading(np.nan, False) == "—"
+
+
+def test_source_line_names_the_span_of_the_rounds_a_chart_shows():
+    org = {"vi": "Liên minh HTX", "en": "Cooperative Alliance"}
+    assert fmt.source_line((2021, 2022, 2025), org) == (
+        "Nguồn: Khảo sát mức độ hài lòng của HTX năm 2021–2025, Liên minh HTX")
+    assert fmt.source_line([2022], org, "en") == (
+        "Source: Cooperative Alliance, cooperatives' satisfaction survey 2022")
+
+
+def test_measure_labels_name_the_index_and_the_overall_question():
+    assert fmt.measure_label(MEASURES, "INDEX") == "Chỉ số hài lòng chung"
+    assert fmt.measure_label(MEASURES, "OVERALL", "en") == "Overall rating – question 12"
+    assert fmt.measure_label(MEASURES, "D03") == "Thủ tục hành chính"
+
+
+def test_trend_frame_lists_each_round_the_change_its_interval_and_reading():
+    t = fmt.trend_frame(hand_trend(), "311", MEASURES, "vi", 0.95)
+    assert list(t.columns) == ["Chỉ tiêu", "2021", "2022", "Thay đổi so với năm 2021 (điểm)",
+                               "Khoảng tin cậy 95% của thay đổi", "Đánh giá"]
+    rows = {r[0]: list(r[1:]) for r in t.itertuples(index=False)}
+    assert list(rows) == ["Chỉ số hài lòng chung", "Lãnh đạo, chỉ đạo", "Tuyên truyền",
+                          "Thủ tục hành chính", "Đào tạo", "Đánh giá chung – câu 12"]
+    # 70 -> 74: +4, 4 ± 1,96 × √2 = 1,23 .. 6,77
+    assert rows["Chỉ số hài lòng chung"] == ["70,0", "74,0", "+4,0", "+1,2 – +6,8", "▲ tăng"]
+    assert rows["Tuyên truyền"] == ["80,0", "75,0", "-5,0", "-9,2 – -0,8", "▼ giảm"]
+    assert rows["Thủ tục hành chính"] == ["70,0", "72,0", "+2,0", "-6,3 – +10,3",
+                                          "≈ không đổi đáng kể"]
+    assert rows["Đào tạo"] == ["—", "65,0", "—", "—", "—"]   # withheld in 2021
+
+
+def test_trend_frame_marks_approximate_figures_and_lists_every_unit():
+    t = fmt.trend_units_frame(hand_trend(approximate_before=True),
+                              {"311": "Thuy Nguyen District", "city": "Whole city"}, "en")
+    assert list(t.columns) == ["Unit", "2021", "2022", "Change since 2021 (points)",
+                               "95% interval of the change", "Reading"]
+    assert list(t.iloc[0]) == ["Thuy Nguyen District", "70.0†", "74.0", "+4.0",
+                               "+1.2 – +6.8", "▲ rise"]
+    assert list(t.iloc[1]) == ["Whole city", "68.0†", "67.0", "-1.0", "-2.4 – +0.4",
+                               "≈ no significant change"]

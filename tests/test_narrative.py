@@ -7,8 +7,10 @@ import unicodedata
 import numpy as np
 import pandas as pd
 import pytest
+from _hand_trend import MEASURES, hand_trend, single_round
 
 from hailong import narrative
+from hailong.config import PROJECT_ROOT
 from hailong.errors import ParameterError
 
 
@@ -264,3 +266,205 @@ def test_title_and_key_figures(small_results):
 def test_heading():
     assert narrative.heading("sec_method") == "## Phương pháp tính"
     assert narrative.heading("sec_method", "en", level=3) == "### Method"
+
+
+# ------------------------------------------------------------ key findings and rounds
+
+
+def figures(**kw) -> narrative.UnitFigures:
+    """Thuỷ Nguyên's headline numbers, written out by hand (2022, with intervals)."""
+    base = dict(code="311", name="Huyện Thuỷ Nguyên", inline_name="huyện Thuỷ Nguyên",
+                short_name="Thuỷ Nguyên", year=2022, answered=42, roster_n=50, coverage=0.84,
+                index=74.0, satisfied=0.8, overall_index=73.0, overall_satisfied=0.85,
+                overall_number="12", published=True, min_n=5, index_low=72.1,
+                index_high=75.9, satisfied_low=0.77, satisfied_high=0.83, tier="kha",
+                tier_label="Khá", vs_city="above", city_index=67.0, rank=2, rank_low=1,
+                rank_high=3, ranked=13)
+    return narrative.UnitFigures(**{**base, **kw})
+
+
+DIMS = pd.DataFrame({"measure": ["D01", "D02", "D03", "D04"],
+                     "label": ["Lãnh đạo, chỉ đạo", "Tuyên truyền", "Thủ tục hành chính",
+                               "Đào tạo"],
+                     "index": [68.0, 75.0, 72.0, 65.0], "suppressed": [False] * 4,
+                     "vs_city": ["above", "above", "similar", "below"]})
+
+
+def test_change_sentence_says_significant_only_when_the_interval_excludes_zero():
+    s = narrative.change_sentence
+    assert s("Chỉ số hài lòng chung", 3.52, True, 2021) == (
+        "Chỉ số hài lòng chung tăng 3,5 điểm so với năm 2021 (có ý nghĩa thống kê).")
+    assert s("Chỉ số hài lòng chung", -2.06, True, 2021) == (
+        "Chỉ số hài lòng chung giảm 2,1 điểm so với năm 2021 (có ý nghĩa thống kê).")
+    assert s("Chỉ số hài lòng chung", 1.14, False, 2021) == (
+        "Chỉ số hài lòng chung không thay đổi đáng kể so với năm 2021 (+1,1 điểm, trong "
+        "phạm vi sai số).")
+    assert s("Chỉ số hài lòng chung", 5.2, False, 2023, approximate=True) == (
+        "Chỉ số hài lòng chung không thay đổi đáng kể so với năm 2023 (+5,2 điểm, trong "
+        "phạm vi sai số; so sánh gần đúng).")
+    assert s("The overall satisfaction index", -2.06, True, 2021, "en") == (
+        "The overall satisfaction index fell 2.1 points since 2021 (statistically "
+        "significant).")
+    assert s("The overall satisfaction index", 1.14, False, 2021, "en") == (
+        "The overall satisfaction index shows no significant change since 2021 (+1.1 points, "
+        "within the margin of error).")
+
+
+def test_versus_previous_names_the_areas_that_rose_or_fell_significantly():
+    assert narrative.versus_previous(hand_trend(), "311", MEASURES, "huyện Thuỷ Nguyên") == (
+        "Chỉ số hài lòng chung tăng 4,0 điểm so với năm 2021 (có ý nghĩa thống kê). Có 1 lĩnh "
+        "vực tăng có ý nghĩa thống kê: **Lãnh đạo, chỉ đạo** (+8,0 điểm). Có 1 lĩnh vực giảm "
+        "có ý nghĩa thống kê: **Tuyên truyền** (-5,0 điểm). Ở lĩnh vực còn lại, chỉ số không "
+        "thay đổi đáng kể. Không so sánh được 1 lĩnh vực do có quá ít HTX trả lời.")
+    assert narrative.versus_previous(hand_trend(), "311", MEASURES, "Thuy Nguyen District",
+                                     "en") == (
+        "The overall satisfaction index rose 4.0 points since 2021 (statistically "
+        "significant). Significant rises in 1 area: **Leadership** (+8.0 points). Significant "
+        "falls in 1 area: **Information** (-5.0 points). In the other area there is no "
+        "significant change. Not comparable for lack of answers: 1 area.")
+
+
+def test_versus_previous_of_the_city_without_a_significant_change():
+    text = narrative.versus_previous(hand_trend(), "city", MEASURES, "thành phố Hải Phòng")
+    assert text == ("Chỉ số hài lòng chung không thay đổi đáng kể so với năm 2021 (-1,0 điểm, "
+                    "trong phạm vi sai số). Không lĩnh vực nào thay đổi đáng kể so với năm "
+                    "2021.")
+
+
+def test_versus_previous_without_an_earlier_round_says_nothing():
+    assert narrative.versus_previous(None, "311", MEASURES, "huyện Thuỷ Nguyên") == ""
+    assert narrative.versus_previous(single_round(), "311", MEASURES, "huyện Thuỷ Nguyên") == ""
+    assert not narrative.has_trend(None, "311")
+    assert not narrative.has_trend(single_round(), "311")
+    assert narrative.has_trend(hand_trend(), "311")
+
+
+def test_versus_previous_when_the_earlier_figure_is_withheld_or_missing():
+    withheld = hand_trend(previous_n=3)
+    assert narrative.versus_previous(withheld, "311", MEASURES, "huyện Thuỷ Nguyên") == (
+        "Không so sánh được với năm 2021 vì năm đó có quá ít HTX trả lời.")
+    none = hand_trend(previous_n=0)   # e.g. a commune of the former Hải Dương in 2025
+    assert narrative.versus_previous(none, "311", MEASURES, "phường Thành Đông") == (
+        "Năm 2021 chưa có số liệu của phường Thành Đông để so sánh.")
+    assert narrative.versus_previous(none, "311", MEASURES, "Thanh Dong Ward", "en") == (
+        "There are no 2021 figures for Thanh Dong Ward to compare with.")
+    assert not narrative.has_trend(none, "311")
+
+
+def test_key_findings_of_a_district_with_a_previous_round():
+    assert narrative.key_findings(figures(), DIMS, hand_trend()) == (
+        "### Những điểm chính\n\n"
+        "- Năm 2022, 42 trên 50 HTX của huyện Thuỷ Nguyên (84,0%) đã tham gia khảo sát. Chỉ "
+        "số hài lòng chung đạt 74,0/100; 80,0% câu trả lời ở mức hài lòng trở lên.\n"
+        "- Xếp loại: **Khá**. Với độ tin cậy 95%, chỉ số hài lòng chung nằm trong khoảng "
+        "72,1–75,9 và tỷ lệ câu trả lời hài lòng trong khoảng 77,0–83,0%.\n"
+        "- Chỉ số chung cao hơn toàn thành phố (67,0), vượt ngoài phạm vi sai số. Xếp thứ 2 "
+        "trong 13 quận, huyện được công bố; tính cả sai số, thứ hạng có thể từ 1 đến 3. Theo "
+        "lĩnh vực so với toàn thành phố: cao hơn ở 2, tương đương ở 1 và thấp hơn ở 1 trong 4 "
+        "lĩnh vực.\n"
+        "- Lĩnh vực được đánh giá cao nhất là **Tuyên truyền** (75,0 điểm). Lĩnh vực được "
+        "đánh giá thấp nhất là **Đào tạo** (65,0 điểm).\n"
+        "- Chỉ số hài lòng chung tăng 4,0 điểm so với năm 2021 (có ý nghĩa thống kê). Có 1 "
+        "lĩnh vực tăng và 1 lĩnh vực giảm có ý nghĩa thống kê.")
+
+
+def test_key_findings_without_a_previous_round_and_in_english():
+    text = narrative.key_findings(figures(), DIMS, None)
+    assert "năm 2021" not in text and text.count("\n- ") == 4
+    en = narrative.key_findings(figures(name="Thuy Nguyen District",
+                                        inline_name="Thuy Nguyen District",
+                                        tier_label="Fair"), DIMS, hand_trend(), "en")
+    assert en.startswith("### Key findings\n\n- In 2022, 42 of the 50 cooperatives of Thuy "
+                         "Nguyen District (84.0%) took part in the survey.")
+    assert ("Ranked 2 of 13 published districts; allowing for the margin of error the rank "
+            "could be anywhere from 1 to 3. By area, compared with the city: above in 2, "
+            "similar in 1 and below in 1 of the 4 areas.") in en
+    assert en.endswith("The overall satisfaction index rose 4.0 points since 2021 "
+                       "(statistically significant). Significant rises in 1 area and falls "
+                       "in 1 area.")
+
+
+def test_key_findings_of_a_commune_rank_among_communes_and_none_when_withheld():
+    text = narrative.key_findings(figures(level="commune", ranked=86), DIMS, None)
+    assert "Xếp thứ 2 trong 86 xã, phường, đặc khu được công bố" in text
+    assert narrative.key_findings(figures(published=False), DIMS, hand_trend()) == ""
+
+
+def test_key_findings_of_the_city_quote_the_spread_of_the_districts():
+    city = figures(code="city", name="Thành phố Hải Phòng", inline_name="thành phố Hải Phòng",
+                   rank=None, rank_low=None, rank_high=None, vs_city="", weighted=True)
+    text = narrative.key_findings(city, DIMS, hand_trend(), spread="Dao động từ 60 đến 80.")
+    assert "- Dao động từ 60 đến 80.\n" in text
+    assert "toàn thành phố (67,0)" not in text and "Xếp thứ" not in text
+    assert ("- Chỉ số hài lòng chung không thay đổi đáng kể so với năm 2021 (-1,0 điểm, trong "
+            "phạm vi sai số). Không lĩnh vực nào thay đổi đáng kể.\n") in text
+    assert text.endswith("- Số liệu toàn thành phố được gia quyền theo danh sách HTX (xem phần "
+                         "Phương pháp tính).")
+
+
+def test_trend_notes_state_the_common_questions_and_the_approximate_comparisons():
+    plain = narrative.trend_notes(hand_trend(), "311", MEASURES, "huyện Thuỷ Nguyên")
+    assert "(không tính câu 2.3, không hỏi ở mọi năm)" in plain
+    assert "khoảng tin cậy 95% của nó không chứa 0" in plain
+    assert "bảng đối chiếu" in plain and "†" not in plain
+    approx = narrative.trend_notes(hand_trend(approximate_before=True), "311", MEASURES,
+                                   "phường Hồng Bàng")
+    assert ("- † Gần đúng: số liệu các năm trước của phường Hồng Bàng là số liệu của đơn vị "
+            "cũ") in approx
+    assert "- † Địa giới toàn thành phố năm 2022 khác các năm trước" in approx
+    city = narrative.trend_notes(hand_trend(approximate_before=True), "city", MEASURES,
+                                 "thành phố Hải Phòng", "en")
+    assert "- † Approximate: the city's territory in 2022 differs" in city
+
+
+def test_trend_tables_explain_the_marks_they_use():
+    html = narrative.trend_table_html(hand_trend(approximate_before=True), "311", MEASURES,
+                                      "vi", min_n=5, meta={"confidence": 0.95})
+    assert "70,0†" in html and "▲ tăng" in html and "▼ giảm" in html
+    assert "† : gần đúng, xem ghi chú dưới bảng" in html
+    assert "— : không công bố (dưới 5 HTX trả lời)" in html
+    assert "▲ / ▼ : tăng / giảm có ý nghĩa thống kê (khoảng tin cậy 95% của thay đổi" in html
+    units = narrative.trend_units_table_html(hand_trend(), {"311": "Huyện Thuỷ Nguyên",
+                                                            "city": "Toàn thành phố"})
+    assert "Huyện Thuỷ Nguyên" in units and "†" not in units
+
+
+def test_no_map_note_is_one_line_naming_the_units_and_the_year():
+    assert narrative.no_map_note("commune", 2025) == (
+        "Chưa có dữ liệu ranh giới của các xã, phường, đặc khu năm 2025, nên báo cáo không "
+        "có bản đồ.")
+    assert narrative.no_map_note("commune", 2025, "en") == (
+        "There are no boundary data for the communes of 2025, so the report has no map.")
+
+
+def test_district_spread_counts_many_withheld_communes_instead_of_naming_them():
+    codes = [str(10500 + k) for k in range(10)]
+    scores = pd.DataFrame({"unit": codes, "measure": ["INDEX"] * 10,
+                           "index": [60.0, 80.0] + [np.nan] * 8,
+                           "suppressed": [False, False] + [True] * 8})
+    names = {c: f"Xã {k}" for k, c in enumerate(codes)}
+    assert narrative.district_spread(scores, names, 5, level="commune") == (
+        "Chỉ số hài lòng chung của các xã, phường, đặc khu dao động từ 60,0 (Xã 0) đến 80,0 "
+        "(Xã 1). Không công bố chỉ số của 8 xã, phường, đặc khu vì có dưới 5 HTX trả lời.")
+
+
+def test_report_trend_is_none_without_an_earlier_round_and_stored_after_the_first():
+    assert narrative.report_trend(2021) is None        # the first round of the sample
+    first = narrative.report_trend(2022)
+    assert first.rounds == (2021, 2022)
+    stored = narrative.TREND_DIR
+    assert (PROJECT_ROOT / "data" / "processed" / "2022" / stored / "meta.json").is_file()
+
+
+def test_report_trend_reads_the_stored_trend_without_computing_it(monkeypatch):
+    narrative.report_trend(2022)                       # stored (computed if needed)
+
+    def fail(*_a, **_k):
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr("hailong.rounds.trend", fail)
+    again = narrative.report_trend(2022)
+    t = again.table
+    row = t[(t["unit"] == "311") & (t["measure"] == "INDEX") & (t["round"] == 2022)].iloc[0]
+    assert row["previous_round"] == 2021 and isinstance(bool(row["significant"]), bool)
+    assert again.items_left_out == ("D02_3",)

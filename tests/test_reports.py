@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import html
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import papermill as pm
@@ -103,3 +105,91 @@ def test_district_notebook_runs_in_english(tmp_path):
                         kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOKS))
     shown = out.read_text(encoding="utf-8")
     assert "Thuy Nguyen" in shown and "Satisfaction index" in shown
+    # every sentence, table and heading the report shows is in English
+    import nbformat
+
+    nb = nbformat.read(str(out), as_version=4)
+    shown_text = [o.get("data", {}).get(mime, "") for c in nb.cells for o in c.get("outputs", [])
+                  for mime in ("text/markdown", "text/html")]
+    visible = html.unescape(re.sub(r"<[^>]+>", " ", " ".join(shown_text)))
+    assert "Key findings" in visible and "Change since earlier rounds" in visible
+    assert not VI_LETTERS.search(visible), VI_LETTERS.findall(visible)[:5]
+
+
+# ------------------------------------------------ parameters as papermill shows them
+
+PARAMETERS = {"district.ipynb": ["round_year", "unit", "lang", "config_path"],
+              "citywide.ipynb": ["round_year", "lang", "config_path"],
+              "progress.ipynb": ["as_of", "round_year", "lang", "config_path"]}
+
+
+@pytest.mark.parametrize("name", sorted(PARAMETERS))
+def test_every_notebook_parameter_has_its_meaning(name):
+    from hailong.build import declared_parameters
+
+    params = pm.inspect_notebook(str(NOTEBOOKS / name))
+    assert list(params) == PARAMETERS[name]
+    for p in params.values():
+        # the help is the comment at the end of the parameter's line; an "=" in it would
+        # make papermill (and hailong build's parameter check) skip the line
+        assert len(p["help"]) > 20 and "=" not in p["help"], p
+    assert declared_parameters(NOTEBOOKS / name) == set(PARAMETERS[name])
+
+
+def test_papermill_help_notebook_prints_each_parameter_with_its_meaning():
+    papermill = Path(sys.executable).parent / "papermill"
+    shown = subprocess.run([str(papermill), "--help-notebook",
+                            str(NOTEBOOKS / "district.ipynb")], capture_output=True,
+                           text=True, check=True).stdout
+    for line in ("round_year: int (default 2022)", 'unit: str (default "311")',
+                 "GSO code of the unit", "language of the report: vi (Vietnamese) or en",
+                 "project configuration file"):
+        assert line in shown, line
+
+
+# ------------------------------------------------------------- rounds, map, language
+
+VI_LETTERS = re.compile("[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]",
+                        re.IGNORECASE)
+
+
+def test_reports_of_2022_compare_with_2021_and_the_citywide_one_has_a_map(built, results):
+    district = _text(built.out_dir / "311.html")
+    assert "So sánh với các năm trước" in district and "so với năm 2021" in district
+    assert "Những điểm chính" in district
+    city = _text(built.out_dir / "city.html")
+    assert "So sánh với các năm trước" in city and "Bản đồ chỉ số hài lòng" in city
+    alts = [html.unescape(a) for a in re.findall(
+        r'alt="([^"]*)"', (built.out_dir / "city.html").read_text(encoding="utf-8"))]
+    assert "Chỉ số hài lòng chung theo quận, huyện – bản đồ" in alts
+    assert "Chỉ số hài lòng chung qua các năm – Huyện Thuỷ Nguyên" in [
+        html.unescape(a) for a in re.findall(
+            r'alt="([^"]*)"', (built.out_dir / "311.html").read_text(encoding="utf-8"))]
+    # the island district's figures are withheld: no comparison either
+    assert "So sánh với các năm trước" not in _text(built.out_dir / "318.html")
+
+
+def test_a_round_without_an_earlier_round_has_no_trend_section(tmp_path):
+    summary = build(round_year=2021, units=["311"], out=tmp_path, progress=False, pdf=False)
+    assert not summary.failures
+    text = _text(tmp_path / "2021" / "311.html")
+    assert "Thuỷ Nguyên" in text and "Những điểm chính" in text
+    assert "So sánh với các năm trước" not in text and "so với năm 20" not in text
+
+
+def test_english_citywide_report_has_no_vietnamese_fixed_phrase(tmp_path):
+    summary = build(round_year=2022, units=["city"], out=tmp_path, lang="en", progress=False,
+                    pdf=False)
+    assert not summary.failures
+    page = tmp_path / "2022" / "city.en.html"
+    text = _text(page)
+    for heading in ("Key findings", "Change since earlier rounds",
+                    "Map of the satisfaction index", "Answers to each question"):
+        assert heading in text
+    # the respondents' own words are quoted as written (in Vietnamese, marked as such)
+    assert "Quoted as written, in Vietnamese" in text
+    words = re.sub(r"“[^”]*”", " ", text)
+    leftover = [line.strip() for line in words.splitlines() if VI_LETTERS.search(line)]
+    assert leftover == []
+    alts = re.findall(r'alt="([^"]*)"', page.read_text(encoding="utf-8"))
+    assert alts and not [a for a in alts if VI_LETTERS.search(html.unescape(a))]

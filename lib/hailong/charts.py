@@ -1,10 +1,19 @@
 """The report charts: one seaborn theme, a title, axis units and a source line on each.
 
-Every function takes plain DataFrames (rows of :class:`hailong.scoring.Results` tables)
-and ``lang``, and returns a :class:`matplotlib.figure.Figure` made without pyplot (no
-global figure state; nothing is shown until :func:`show`). A withheld value (fewer than
-``min_n`` respondents) is never drawn as 0: its bar is left out and "—" is written in
-its place.
+Every function takes plain DataFrames (rows of :class:`hailong.scoring.Results` tables,
+or of a :class:`hailong.rounds.Trend`) and ``lang``, and returns a
+:class:`matplotlib.figure.Figure` made without pyplot (no global figure state; nothing is
+shown until :func:`show`); :func:`item_charts` returns several, each fitting an A4 page.
+A withheld value (fewer than ``min_n`` respondents) is never drawn as 0: its bar is left
+out and "—" is written in its place (a withheld unit of a map is grey and hatched).
+
+Charts: :func:`dimension_profile` (a unit against the city), :func:`answer_distribution`
+(answers per dimension), :func:`item_distribution` / :func:`item_charts` (answers to each
+question, diverging bars), :func:`coverage_chart` (donut), :func:`coverage_by_district`,
+:func:`district_comparison` (ranking with intervals, tiers, rank ranges),
+:func:`choropleth` (map of the units from a GeoJSON file: :func:`boundaries_for`),
+:func:`heatmap`, :func:`theme_bars`, :func:`trend_chart` (index over the rounds), and the
+survey-progress charts at the end of the module.
 """
 
 from __future__ import annotations
@@ -12,6 +21,8 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,7 +30,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.ticker import FuncFormatter, MultipleLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
 
 from . import fmt
 from .codebook import nfc
@@ -38,8 +49,9 @@ SIZES = {
     "heatmap": (11.0, 7.4),
     "themes": (8.0, 5.6),
 }
-#: Colours of the tiers, best first (ColorBrewer RdBu, safe for colour-blind readers).
-TIER_COLOURS = ["#2166ac", "#67a9cf", "#ef8a62", "#b2182b", "#777777", "#999999"]
+#: Colours of the tiers, best first: ColorBrewer YlGnBu, a sequential palette safe for
+#: colour-blind readers (the better, the darker). The ranking and the map use the same.
+TIER_COLOURS = ["#24419a", "#1f80b8", "#40b5c4", "#97d6b9", "#777777", "#999999"]
 #: Colour of interval whiskers.
 WHISKER_COLOUR = "#333333"
 #: Colour-blind-safe palette (seaborn "colorblind"); bars use its first colour.
@@ -48,6 +60,8 @@ PALETTE = "colorblind"
 CITY_COLOUR, REST_COLOUR, NEUTRAL_COLOUR = "#222222", "#d0d0d0", "#cccccc"
 #: Sequential colour map of the heatmap (colour-blind safe, light = low).
 HEATMAP_CMAP = "YlGnBu"
+#: A heatmap of more units than this has one row per unit (not one column).
+HEATMAP_COLUMNS = 20
 #: Dimension names longer than this are wrapped on two lines.
 WRAP = 34
 _SOURCE_SIZE = 8
@@ -83,11 +97,20 @@ def show(fig: Figure, alt: str | None = None) -> None:
                   metadata={"alt": alt or fig.get_suptitle()}))
 
 
-def _figure(kind: str) -> Figure:
+#: Charts with one row per unit grow by this many inches per row beyond :data:`ROWS_FIT`
+#: rows (a commune round has more than a hundred units).
+ROW_HEIGHT, ROWS_FIT = 0.22, 16
+
+
+def _figure(kind: str, rows: int = 0) -> Figure:
     """A new figure of ``kind``'s size in the report theme (applied every time, so a chart
-    looks the same whatever the caller did to matplotlib's settings)."""
+    looks the same whatever the caller did to matplotlib's settings); a chart of more
+    than :data:`ROWS_FIT` rows is made taller so that every row stays readable."""
     set_theme()
-    return Figure(figsize=SIZES[kind], layout="constrained")
+    width, height = SIZES[kind]
+    if rows > ROWS_FIT:
+        height += ROW_HEIGHT * (rows - ROWS_FIT)
+    return Figure(figsize=(width, height), layout="constrained")
 
 
 def _finish(fig: Figure, title: str, source: str) -> Figure:
@@ -410,7 +433,7 @@ def coverage_by_district(
     t = _sorted_desc(t)
     text = [f"{fmt.percent(r.share, 1, lang)} ({fmt.count(r.answered, lang)}/"
             f"{fmt.count(r.roster_n, lang)})" for r in t.itertuples()]
-    fig = _figure("coverage_by_district")
+    fig = _figure("coverage_by_district", len(t))
     ax = fig.add_subplot()
     _ranked_bars(ax, t, text, lang)
     city = coverage[coverage["unit"] == CITY]
@@ -465,7 +488,7 @@ def district_comparison(
     t["value"] = t["index"].where(~t["suppressed"].astype(bool))
     t = _sorted_desc(t)
     detail = meta is not None and {"low", "high", "tier"} <= set(t.columns)
-    fig = _figure("comparison")
+    fig = _figure("comparison", len(t))
     ax = fig.add_subplot()
     if detail:
         _ranking_bars(ax, t, meta, lang)
@@ -491,8 +514,9 @@ def district_comparison(
 
 
 def _tier_colours(meta: Mapping) -> dict[str, str]:
-    return {t["id"]: TIER_COLOURS[min(k, len(TIER_COLOURS) - 1)]
-            for k, t in enumerate(meta.get("tiers", []))}
+    """``{tier id: colour}``, the best tier (highest lower bound) darkest."""
+    tiers = sorted(meta.get("tiers", []), key=lambda t: -float(t["lower"]))
+    return {t["id"]: TIER_COLOURS[min(k, len(TIER_COLOURS) - 1)] for k, t in enumerate(tiers)}
 
 
 def _ranking_bars(ax, frame: pd.DataFrame, meta: Mapping, lang: str) -> None:
@@ -567,7 +591,13 @@ def heatmap(
                  .reindex(index=list(labels), columns=list(names)).fillna(False)
                  .to_numpy(dtype=bool))
         annot = np.where(flags & ~np.isnan(values), annot + fmt.UNRELIABLE, annot)
-    fig = _figure("heatmap")
+    # many units (a commune round): one row per unit instead of one column
+    tall = len(names) > HEATMAP_COLUMNS
+    columns = [_wrap(v) for v in labels.values()] if tall else list(names.values())
+    row_names = list(names.values()) if tall else [_wrap(v) for v in labels.values()]
+    if tall:
+        values, annot = values.T, annot.T
+    fig = _figure("heatmap", len(names) if tall else 0)
     ax = fig.add_subplot()
     shown = values[~np.isnan(values)]
     low = float(np.floor(shown.min() / 10) * 10) if shown.size else 0.0
@@ -582,10 +612,11 @@ def heatmap(
                                edgecolor="#bbbbbb", linewidth=0))
         ax.text(c + 0.5, r + 0.5, fmt.SUPPRESSED, ha="center", va="center", fontsize=9,
                 color="#444444")
-    ax.set_xticks(np.arange(len(names)) + 0.5, list(names.values()), rotation=45,
-                  ha="right", rotation_mode="anchor")
-    ax.set_yticks(np.arange(len(labels)) + 0.5, [_wrap(v) for v in labels.values()],
-                  rotation=0)
+    ax.set_xticks(np.arange(len(columns)) + 0.5, columns, rotation=45,
+                  ha="left" if tall else "right", rotation_mode="anchor")
+    if tall:  # the areas' names above the long table of units
+        ax.tick_params(axis="x", top=True, labeltop=True, bottom=False, labelbottom=False)
+    ax.set_yticks(np.arange(len(row_names)) + 0.5, row_names, rotation=0)
     ax.set_xlabel("")
     ax.set_ylabel("")
     if min_n is not None:
@@ -692,7 +723,7 @@ def progress_by_district(
     """
     t = _by_unit(coverage, names).assign(value=lambda d: d["share"])
     t = _sorted_desc(t)
-    fig = _figure("progress_by_district")
+    fig = _figure("progress_by_district", len(t))
     ax = fig.add_subplot()
     _share_bars(ax, t, lang)
     _target_line(ax, target, lang)
@@ -804,3 +835,626 @@ def cumulative_curve(
     _day_axis(ax.xaxis, lang)
     ax.grid(axis="x", visible=False)
     return _finish(fig, title or fmt.t("cumulative_title", lang), source)
+
+
+# ---------------------------------------------------------------------------------------
+# Answers to each question: diverging stacked bars centred on the neutral answer.
+
+SIZES.update({"items": (9.0, 0.0), "map": (9.0, 5.6), "trend": (8.0, 4.6)})
+#: Height in inches of one row (a question or a dimension's heading) of the item chart,
+#: and of what surrounds the rows (title, legend, axis, notes, source).
+ITEM_ROW, ITEM_FRAME = 0.36, 2.1
+#: Question labels are wrapped at this width, on at most two lines ("…" after).
+ITEM_WRAP = 46
+#: At most this many questions in one item chart (a dimension is never split), so that
+#: a chart fits an A4 page.
+ITEM_MAX = 16
+
+
+def item_groups(measures: pd.DataFrame, max_items: int = ITEM_MAX) -> list[list[str]]:
+    """The dimensions in chunks of at most ``max_items`` questions, one chunk per chart.
+
+    Parameters
+    ----------
+    measures
+        ``Results.measures`` (``measure, kind, dimension``) in codebook order.
+    """
+    items = measures[measures["kind"] == "item"]
+    counts = items.groupby("dimension", sort=False).size()
+    groups, current, size = [], [], 0
+    for dim, k in counts.items():
+        if current and size + k > max_items:
+            groups.append(current)
+            current, size = [], 0
+        current.append(str(dim))
+        size += int(k)
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _item_label(number: object, text: str) -> str:
+    """``"1.1. Cấp ủy, chính quyền ..."`` on at most two lines."""
+    return textwrap.fill(nfc(f"{number}. {text}"), ITEM_WRAP, max_lines=2, placeholder=" …")
+
+
+def _scale_sides(values: Sequence[int]) -> tuple[list[int], int | None, list[int]]:
+    """Answers below the middle, the middle answer (odd scales) and those above."""
+    values = sorted(values)
+    half = len(values) // 2
+    middle = values[half] if len(values) % 2 else None
+    return values[:half], middle, values[len(values) - half:]
+
+
+def item_distribution(
+    distribution_rows: pd.DataFrame,
+    measures: pd.DataFrame,
+    scale_labels: Mapping[int, str],
+    *,
+    source: str,
+    dimensions: Sequence[str] | None = None,
+    lang: str = "vi",
+    title: str | None = None,
+    min_n: int | None = None,
+    meta: Mapping | None = None,
+) -> Figure:
+    """Answers to each question as diverging stacked bars, centred on the neutral answer.
+
+    Answers below the middle of the scale run left of 0, those above it right of 0; the
+    middle answer ("Bình thường") is split in half on both sides. The share of answers
+    on each side is written at the bar's ends. Questions are grouped under their
+    dimension (bold heading row) and labelled by number and text. A withheld question
+    (fewer than ``min_n`` answers) shows "—".
+
+    Parameters
+    ----------
+    distribution_rows
+        ``Results.unit(code).distribution`` (``measure, value, share``; NaN share =
+        withheld).
+    measures
+        ``Results.measures`` (``measure, kind, dimension, number, vi, en``).
+    scale_labels
+        ``{value: label}`` of the answer scale (:func:`hailong.fmt.scale_labels`).
+    dimensions
+        The dimension ids to show (default all; :func:`item_groups` splits them so that
+        each chart fits a page).
+    """
+    fmt.check_lang(lang)
+    m = measures.reset_index(drop=True)
+    dims = m[m["kind"] == "dimension"]
+    if dimensions is not None:
+        dims = dims[dims["measure"].isin(list(dimensions))]
+    rows: list[tuple[str, str | None]] = []  # (label, item id or None for a heading)
+    for d in dims.itertuples():
+        items = m[(m["kind"] == "item") & (m["dimension"] == d.measure)]
+        if items.empty:
+            continue
+        number = str(items["number"].iloc[0]).split(".")[0]
+        rows.append((_item_label(number, getattr(d, lang)), None))
+        rows.extend((_item_label(it.number, getattr(it, lang)), it.measure)
+                    for it in items.itertuples())
+    values = sorted(scale_labels)
+    low, middle, high = _scale_sides(values)
+    colours = dict(zip(values, diverging_colours(len(values))))
+    ids = [i for _, i in rows if i is not None]
+    share = (distribution_rows.pivot_table(index="measure", columns="value", values="share",
+                                           aggfunc="first", dropna=False)
+             .reindex(index=ids, columns=values) * 100)
+    set_theme()
+    fig = Figure(figsize=(SIZES["items"][0], ITEM_FRAME + ITEM_ROW * len(rows)),
+                 layout="constrained")
+    ax = fig.add_subplot()
+    left_end, right_end, withheld = [0.0], [0.0], False
+    for y, (_, item) in enumerate(rows):
+        if item is None:
+            continue
+        s = share.loc[item]
+        if s.isna().all():
+            _dash(ax, y, 0.5)
+            withheld = True
+            continue
+        s = s.fillna(0.0)
+        half = s[middle] / 2 if middle is not None else 0.0
+        segments = [(v, -half - s[low[k + 1:]].sum() - s[v], s[v])
+                    for k, v in enumerate(low)]
+        if middle is not None:
+            segments.append((middle, -half, s[middle]))
+        segments += [(v, half + s[high[:k]].sum(), s[v]) for k, v in enumerate(high)]
+        for v, start, width in segments:
+            if width <= 0:
+                continue
+            ax.barh(y, width, left=start, color=colours[v], height=0.68,
+                    edgecolor="white", linewidth=0.5)
+            if width >= 6:
+                ax.text(start + width / 2, y, fmt.number(width, 0, lang), ha="center",
+                        va="center", fontsize=7.5, color=_text_colour(colours[v]))
+        left, right = half + s[low].sum(), half + s[high].sum()
+        ax.text(-left - 1.5, y, fmt.percent(s[low].sum() / 100, 0, lang), ha="right",
+                va="center", fontsize=7.5, color="#444444")
+        ax.text(right + 1.5, y, fmt.percent(s[high].sum() / 100, 0, lang), ha="left",
+                va="center", fontsize=7.5, color="#444444")
+        left_end.append(left)
+        right_end.append(right)
+    ax.axvline(0, color="#555555", linewidth=0.8, zorder=0)
+    lo = -10 * np.ceil((max(left_end) + 12) / 10)
+    hi = 10 * np.ceil((max(right_end) + 12) / 10)
+    ax.set_xlim(lo, hi)
+    ax.xaxis.set_major_locator(MultipleLocator(20))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.number(abs(v), 0, lang)))
+    ax.set_xlabel(fmt.t("axis_diverging", lang))
+    # a dimension's heading: bold, across the plot, on a row of its own
+    for y, (label, item) in enumerate(rows):
+        if item is None:
+            ax.text(lo + 1, y + 0.1, " ".join(label.split()), ha="left", va="center",
+                    fontsize=9.5, fontweight="bold", color=CITY_COLOUR)
+            if y:
+                ax.axhline(y - 0.5, color="#bbbbbb", linewidth=0.8)
+    ax.set_yticks(range(len(rows)), [label if item else "" for label, item in rows])
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.grid(axis="y", visible=False)
+    handles = [Patch(facecolor=colours[v], label=nfc(scale_labels[v])) for v in values]
+    # above the plot, right-aligned: it may reach over the question labels
+    ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1, 1.01),
+              ncols=len(values), frameon=False, borderaxespad=0, handlelength=1.2,
+              columnspacing=1.2)
+    note = (fmt.t("items_note", lang, neutral=nfc(scale_labels[middle])) if middle is not None
+            else fmt.t("items_note_even", lang))
+    source = f"{note}\n{_notes(source, lang, withheld, min_n, meta)}"
+    numbers = [str(m.set_index("measure").loc[i, "number"]) for i in ids]
+    default = (fmt.t("items_title", lang, first=numbers[0], last=numbers[-1]) if numbers
+               else fmt.t("sec_items", lang))
+    return _finish(fig, title or default, source)
+
+
+def item_charts(
+    distribution_rows: pd.DataFrame,
+    measures: pd.DataFrame,
+    scale_labels: Mapping[int, str],
+    *,
+    source: str,
+    lang: str = "vi",
+    min_n: int | None = None,
+    meta: Mapping | None = None,
+    max_items: int = ITEM_MAX,
+) -> list[Figure]:
+    """:func:`item_distribution` for every dimension, in charts that each fit a page."""
+    return [item_distribution(distribution_rows, measures, scale_labels, source=source,
+                              dimensions=group, lang=lang, min_n=min_n, meta=meta)
+            for group in item_groups(measures, max_items)]
+
+
+# ---------------------------------------------------------------------------------------
+# Map of the units by index (choropleth), drawn with matplotlib from a GeoJSON file.
+
+#: Withheld units of a map are light grey and hatched (classes: :data:`TIER_COLOURS`).
+WITHHELD_COLOUR, WITHHELD_EDGE = "#f0f0f0", "#9a9a9a"
+#: Name of the file, beside a round's unit table, listing the boundary files.
+MAPS_FILE = "maps.yaml"
+
+
+@dataclass(frozen=True)
+class Boundaries:
+    """Unit boundaries for a map.
+
+    Attributes
+    ----------
+    level
+        The reporting level the shapes draw (``"district"``).
+    shapes
+        ``{unit code: [ring, ...]}``; a ring is an ``(n, 2)`` array of longitude, latitude.
+    attribution
+        ``{lang: text}`` quoted in the map's source line (the data's licence).
+    label_offsets
+        ``{unit code: (east, north)}`` in degrees: labels moved off a unit too small to
+        hold them, joined to it by a line.
+    """
+
+    level: str
+    shapes: dict[str, list[np.ndarray]]
+    attribution: dict[str, str] = field(default_factory=dict)
+    label_offsets: dict[str, tuple[float, float]] = field(default_factory=dict)
+    path: Path | None = None
+
+
+def load_boundaries(path: str | Path, key: str = "code", level: str = "district",
+                    attribution: Mapping[str, str] | None = None,
+                    label_offsets: Mapping[str, Sequence[float]] | None = None) -> Boundaries:
+    """Read a GeoJSON FeatureCollection of (Multi)Polygons, keyed by the property ``key``.
+
+    Raises
+    ------
+    ConfigError
+        The file is missing, not GeoJSON, or a feature lacks ``key``.
+    """
+    import json
+
+    from .errors import ConfigError
+
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        shapes: dict[str, list[np.ndarray]] = {}
+        for k, feature in enumerate(data["features"], start=1):
+            props, geom = feature.get("properties") or {}, feature["geometry"]
+            if key not in props:
+                raise ConfigError("A boundary has no unit code.", file=path, row=k,
+                                  expected=f"a property {key!r} (the GSO code)")
+            polygons = (geom["coordinates"] if geom["type"] == "MultiPolygon"
+                        else [geom["coordinates"]])
+            shapes[str(props[key])] = [np.asarray(ring, dtype=float)[:, :2]
+                                       for poly in polygons for ring in poly]
+    except FileNotFoundError:
+        raise ConfigError("The boundary file does not exist.", file=path) from None
+    except (ValueError, KeyError, TypeError, IndexError) as exc:
+        raise ConfigError(f"The boundary file is not valid GeoJSON: {exc}", file=path,
+                          expected="a FeatureCollection of Polygon / MultiPolygon features"
+                          ) from None
+    return Boundaries(level=level, shapes=shapes, attribution=dict(attribution or {}),
+                      label_offsets={str(c): (float(v[0]), float(v[1]))
+                                     for c, v in (label_offsets or {}).items()},
+                      path=path)
+
+
+def boundaries_for(round_year: int | str | None = None,
+                   config_path: str | Path | None = None) -> Boundaries | None:
+    """The boundaries of a round's reporting units, or ``None`` when there are none.
+
+    Looks up ``maps.yaml`` beside the round's unit table (``data/reference/``) for an
+    entry with the round's unit table and level. The 2025 communes have none: their
+    reports skip the map with a note (:func:`hailong.narrative.no_map_note`).
+
+    Raises
+    ------
+    ConfigError
+        A malformed ``maps.yaml`` or boundary file.
+    """
+    import yaml
+
+    from .config import load_config
+    from .errors import ConfigError
+
+    rnd = load_config(config_path).round(round_year)
+    catalogue = Path(rnd.units).parent / MAPS_FILE
+    if not catalogue.is_file():
+        return None
+    try:
+        entries = (yaml.safe_load(catalogue.read_text(encoding="utf-8")) or {}).get("maps") or []
+        for e in entries:
+            if e["units"] == Path(rnd.units).name and e["level"] == rnd.unit_level:
+                return load_boundaries(catalogue.parent / e["file"], e.get("key", "code"),
+                                       e["level"], e.get("attribution"),
+                                       e.get("label_offsets"))
+    except (yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
+        raise ConfigError(f"The list of boundary files is not valid: {exc}", file=catalogue,
+                          expected="maps: a list of {units, level, file, key, attribution}"
+                          ) from None
+    return None
+
+
+def _ring_area_centroid(ring: np.ndarray) -> tuple[float, float, float]:
+    """Area (absolute) and centroid of a closed ring (shoelace formula)."""
+    x, y = ring[:, 0], ring[:, 1]
+    cross = x * np.roll(y, -1) - np.roll(x, -1) * y
+    area = cross.sum() / 2
+    if abs(area) < 1e-15:
+        return 0.0, float(x.mean()), float(y.mean())
+    cx = ((x + np.roll(x, -1)) * cross).sum() / (6 * area)
+    cy = ((y + np.roll(y, -1)) * cross).sum() / (6 * area)
+    return abs(float(area)), float(cx), float(cy)
+
+
+def _anchor(rings: list[np.ndarray]) -> tuple[float, float]:
+    """Where a unit's label goes: the centroid of its largest ring."""
+    best = max((_ring_area_centroid(r) for r in rings), key=lambda a: a[0])
+    return best[1], best[2]
+
+
+def _remote(shapes: Mapping[str, list[np.ndarray]]) -> list[str]:
+    """Units far from all the others (an island district): drawn in an inset."""
+    if len(shapes) < 3:
+        return []
+    anchors = {c: np.array(_anchor(r)) for c, r in shapes.items()}
+    middle = np.median(np.array(list(anchors.values())), axis=0)
+    dist = {c: float(np.hypot(*(a - middle))) for c, a in anchors.items()}
+    typical = float(np.median(list(dist.values())))
+    return [c for c, d in dist.items() if d > max(4 * typical, 0.3)]
+
+
+def _unit_patch(rings: list[np.ndarray], code: str, **style):
+    """One patch for all rings of a unit (``gid`` = the unit's code)."""
+    from matplotlib.path import Path as MplPath
+    from matplotlib.patches import PathPatch
+
+    verts, codes = [], []
+    for ring in rings:
+        verts.extend(ring.tolist() + [ring[0].tolist()])
+        codes.extend([MplPath.MOVETO] + [MplPath.LINETO] * (len(ring) - 1) + [MplPath.CLOSEPOLY])
+    patch = PathPatch(MplPath(verts, codes), **style)
+    patch.set_gid(code)
+    return patch
+
+
+def _tier_bins(meta: Mapping, lang: str) -> list[tuple[str, float, str]]:
+    """``(tier id, lower bound, legend label)`` best first: "Khá (65–<80)"."""
+    tiers = sorted(meta.get("tiers") or [], key=lambda t: -float(t["lower"]))
+    out, upper = [], None
+    for t in tiers:
+        lo = fmt.number(t["lower"], 0, lang)
+        name = nfc(str(t[lang]))
+        if upper is None:
+            span = f"≥ {lo}"
+        elif float(t["lower"]) <= 0:
+            span = f"< {fmt.number(upper, 0, lang)}"
+        else:
+            span = f"{lo}–<{fmt.number(upper, 0, lang)}"
+        out.append((t["id"], float(t["lower"]), f"{name} ({span})"))
+        upper = t["lower"]
+    return out
+
+
+def _classes(t: pd.DataFrame, meta: Mapping | None, how: str, lang: str
+             ) -> tuple[pd.Series, list[tuple[str, str]]]:
+    """Each unit's class and the legend ``[(class, label), ...]`` from low to high."""
+    shown = t["value"].dropna()
+    if how == "tier" and meta and meta.get("tiers"):
+        bins = _tier_bins(meta, lang)
+
+        def tier_of(row) -> object:
+            if fmt.is_missing(row["value"]):
+                return None
+            if "tier" in row and not fmt.is_missing(row["tier"]) and row["tier"]:
+                return row["tier"]
+            printed = float(fmt.rounded(row["value"], 1))
+            return next((i for i, lower, _ in bins if printed >= lower), bins[-1][0])
+
+        cls = t.apply(tier_of, axis=1)
+        return cls, [(i, label) for i, _, label in reversed(bins)]
+    if how not in ("tier", "quartile"):
+        raise ValueError(f"classes must be 'tier' or 'quartile', not {how!r}")
+    k = min(4, shown.nunique()) or 1
+    ranks = shown.rank(method="min")  # equal values always share a class
+    group = np.ceil(ranks * k / len(shown)).astype(int) if len(shown) else ranks
+    legend = []
+    for g in range(1, k + 1):
+        members = shown[group == g]
+        if len(members):
+            legend.append((f"q{g}", f"{fmt.number(members.min(), 1, lang)}–"
+                                    f"{fmt.number(members.max(), 1, lang)}"))
+    return group.map(lambda g: f"q{g}").reindex(t.index), legend
+
+
+def choropleth(
+    scores: pd.DataFrame,
+    boundaries: Boundaries,
+    names: Mapping[str, str],
+    *,
+    source: str,
+    meta: Mapping | None = None,
+    lang: str = "vi",
+    title: str | None = None,
+    min_n: int | None = None,
+    classes: str = "tier",
+) -> Figure:
+    """The units coloured by their satisfaction index, each labelled with its value.
+
+    Units far from the others (the island district Bạch Long Vĩ) are drawn in an inset
+    beside the map. A withheld unit is light grey, hatched and labelled "—", with its
+    own legend entry. The source line quotes the boundaries' attribution.
+
+    Parameters
+    ----------
+    scores
+        ``Results.scores`` (the ``INDEX`` rows: ``index``, ``suppressed``, ``tier``).
+    boundaries
+        :func:`boundaries_for` / :func:`load_boundaries`; units are matched by code.
+    names
+        ``{unit code: short name}`` of the units to draw.
+    classes
+        ``"tier"`` (the tiers of ``meta``, same as the tables) or ``"quartile"`` (four
+        groups of equal size).
+    """
+    import matplotlib.patheffects as pe
+
+    fmt.check_lang(lang)
+    rows = _index_rows(scores)
+    rows = rows[rows["measure"] == "INDEX"] if "measure" in rows.columns else rows
+    t = _by_unit(rows, names)
+    t["value"] = t["index"].where(~t["suppressed"].astype(bool))
+    t = t.set_index(t["unit"].astype(str))
+    how = "tier" if classes == "tier" and meta and meta.get("tiers") else classes
+    if how == "tier" and not (meta and meta.get("tiers")):
+        how = "quartile"
+    cls, legend = _classes(t, meta, how, lang)
+    if how == "tier":  # the tiers' colours of the ranking chart
+        colour_of = _tier_colours(meta)
+    else:              # low to high: the same sequence, lightest first
+        colour_of = {c: TIER_COLOURS[len(legend) - 1 - k] for k, (c, _) in enumerate(legend)}
+    shapes = {c: boundaries.shapes[c] for c in names if c in boundaries.shapes}
+    remote = _remote(shapes)
+    set_theme()
+    fig = Figure(figsize=SIZES["map"], layout="constrained")
+    grid = fig.add_gridspec(1, 2, width_ratios=[3.3, 1])
+    ax = fig.add_subplot(grid[0, 0])
+    side = grid[0, 1].subgridspec(2, 1, height_ratios=[2.2, 1])
+    key_ax = fig.add_subplot(side[0] if remote else side[:, 0])
+    key_ax.axis("off")
+    halo = [pe.withStroke(linewidth=2.2, foreground="white")]
+    withheld = False
+
+    def draw(axis, code: str) -> None:
+        nonlocal withheld
+        value = t.loc[code, "value"] if code in t.index else np.nan
+        if fmt.is_missing(value):
+            withheld = True
+            style = {"facecolor": WITHHELD_COLOUR, "edgecolor": WITHHELD_EDGE,
+                     "hatch": "////", "linewidth": 0.5}
+        else:
+            style = {"facecolor": colour_of[cls[code]], "edgecolor": "white",
+                     "linewidth": 0.7}
+        axis.add_patch(_unit_patch(shapes[code], code, **style))
+
+    def label(axis, code: str, x: float, y: float, dx: float = 0.0, dy: float = 0.0) -> None:
+        value = t.loc[code, "value"] if code in t.index else np.nan
+        text = f"{names[code]}\n{fmt.number(value, 1, lang)}"
+        if dx or dy:
+            axis.annotate(text, (x, y), xytext=(x + dx, y + dy), va="center",
+                          ha="left" if dx > 0 else "right" if dx < 0 else "center",
+                          fontsize=7.5, path_effects=halo, zorder=5,
+                          arrowprops={"arrowstyle": "-", "color": "#555555",
+                                      "linewidth": 0.6, "shrinkA": 0, "shrinkB": 2})
+        else:
+            axis.text(x, y, text, ha="center", va="center", fontsize=7.5,
+                      path_effects=halo, zorder=5)
+
+    main = [c for c in shapes if c not in remote]
+    for code in main:
+        draw(ax, code)
+    points = np.concatenate([r for c in main for r in shapes[c]]) if main else np.zeros((1, 2))
+    (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
+    for code in main:
+        x, y = _anchor(shapes[code])
+        dx, dy = boundaries.label_offsets.get(code, (0.0, 0.0))
+        label(ax, code, x, y, dx, dy)
+        x0, x1 = min(x0, x + dx - 0.08), max(x1, x + dx + 0.08)
+        y0, y1 = min(y0, y + dy - 0.02), max(y1, y + dy + 0.02)
+    pad = 0.02 * max(x1 - x0, y1 - y0)
+    ax.set_xlim(x0 - pad, x1 + pad)
+    ax.set_ylim(y0 - pad, y1 + pad)
+    ax.set_aspect(1 / np.cos(np.radians((y0 + y1) / 2)))
+    ax.axis("off")
+    for code in remote[:1]:  # one inset (the sample has one island)
+        inset = fig.add_subplot(side[1])
+        draw(inset, code)
+        pts = np.concatenate(shapes[code])
+        (a0, b0), (a1, b1) = pts.min(axis=0), pts.max(axis=0)
+        span = max(a1 - a0, b1 - b0) * 1.6 + 1e-3
+        cx, cy = (a0 + a1) / 2, (b0 + b1) / 2
+        inset.set_xlim(cx - span, cx + span)
+        inset.set_ylim(cy - span * 1.3, cy + span)
+        inset.set_aspect(1 / np.cos(np.radians(cy)))
+        inset.set_xticks([])
+        inset.set_yticks([])
+        for spine in inset.spines.values():
+            spine.set_edgecolor("#999999")
+        value = t.loc[code, "value"] if code in t.index else np.nan
+        inset.text(0.5, 0.04, f"{names[code]}: {fmt.number(value, 1, lang)}",
+                   transform=inset.transAxes, ha="center", va="bottom", fontsize=7.5)
+    handles = [Patch(facecolor=colour_of[c], edgecolor="white", label=text)
+               for c, text in reversed(legend)]
+    if withheld:
+        handles.append(Patch(facecolor=WITHHELD_COLOUR, edgecolor=WITHHELD_EDGE,
+                             hatch="////", label=fmt.t("map_withheld", lang)))
+    key_title = fmt.t("map_legend_title" if how == "tier" else "map_legend_quartile", lang)
+    key_ax.legend(handles=handles, loc="upper left", frameon=False, title=key_title,
+                  alignment="left", title_fontsize=9, handlelength=1.6, handleheight=1.1,
+                  borderaxespad=0)
+    attribution = boundaries.attribution.get(lang, "")
+    line = f"{source}. {attribution}" if attribution else source
+    line = _notes(line, lang, withheld, min_n, meta)
+    level = fmt.t(f"level_{boundaries.level}", lang) if f"level_{boundaries.level}" in \
+        fmt.MESSAGES else boundaries.level
+    return _finish(fig, title or fmt.t("map_title", lang, level=level), line)
+
+
+# ---------------------------------------------------------------------------------------
+# Several rounds (hailong.rounds.Trend): the index per round with its interval.
+
+
+def _trend_points(rows: pd.DataFrame, measure: str, z: float) -> pd.DataFrame:
+    t = rows[rows["measure"] == measure].sort_values("round")
+    shown = ~t["suppressed"].astype(bool) & t["index"].notna()
+    half = z * t["index_se"].astype(float)
+    return t.assign(shown=shown, low=(t["index"] - half).where(shown),
+                    high=(t["index"] + half).where(shown))
+
+
+def trend_chart(
+    unit_rows: pd.DataFrame,
+    city_rows: pd.DataFrame | None = None,
+    *,
+    unit_label: str,
+    city_label: str = "",
+    source: str,
+    lang: str = "vi",
+    measure: str = "INDEX",
+    confidence: float | None = None,
+    title: str | None = None,
+    min_n: int | None = None,
+    meta: Mapping | None = None,
+) -> Figure:
+    """The index of every round lined up, with interval whiskers, for the unit and the city.
+
+    A figure re-aggregated from earlier units (or of a city with another territory) is
+    drawn as a hollow marker and named in the legend; a withheld round has no point and
+    "—" above its year.
+
+    Parameters
+    ----------
+    unit_rows, city_rows
+        ``Trend.unit(code)`` and ``Trend.unit("city")`` (``round, measure, index,
+        index_se, suppressed, approximate``); ``city_rows`` may be ``None`` (the
+        citywide report draws the city as the unit).
+    confidence
+        Level of the whiskers (index ± z × ``index_se``).
+    """
+    from .stats import z_value
+
+    fmt.check_lang(lang)
+    z = z_value(0.95 if confidence is None else float(confidence))
+    fig = _figure("trend")
+    ax = fig.add_subplot()
+    series = [(_trend_points(unit_rows, measure, z), sns.color_palette(PALETTE)[0], "o",
+               "-", unit_label, 0.0)]
+    if city_rows is not None:
+        series.append((_trend_points(city_rows, measure, z), CITY_COLOUR, "D", "--",
+                       city_label, 0.08))
+    rounds = sorted({int(r) for s in series for r in s[0]["round"]})
+    approximate = withheld = False
+    values, handles = [], []
+    for k, (t, colour, marker, style, label, shift) in enumerate(series):
+        x = t["round"].astype(float) + shift * (max(rounds) - min(rounds) or 1) / 4
+        y = t["index"].where(t["shown"])
+        ax.plot(x[t["shown"]], y[t["shown"]], linestyle=style, color=colour, linewidth=1.5,
+                zorder=2)
+        if label:
+            handles.append(Line2D([], [], color=colour, marker=marker, linestyle=style,
+                                  linewidth=1.5, markersize=6, label=label))
+        for xi, r in zip(x, t.itertuples()):
+            if not r.shown:
+                withheld = withheld or k == 0
+                if k == 0:
+                    ax.text(xi, 1.0, fmt.SUPPRESSED, transform=ax.get_xaxis_transform(),
+                            ha="center", va="bottom", color="#555555")
+                continue
+            hollow = bool(r.approximate)
+            approximate = approximate or hollow
+            ax.errorbar(xi, r.index, yerr=[[r.index - r.low], [r.high - r.index]],
+                        fmt="none", ecolor=colour, elinewidth=1, capsize=3, zorder=3)
+            ax.scatter([xi], [r.index], marker=marker, s=42, zorder=4, color=colour,
+                       facecolors="white" if hollow else colour, linewidths=1.4)
+            values += [r.low, r.high]
+            if k == 0:
+                ax.annotate(fmt.number(r.index, 1, lang), (xi, r.index), xytext=(-7, 0),
+                            textcoords="offset points", ha="right", va="center",
+                            fontsize=8, bbox=_LABEL_BOX, zorder=5)
+    if values:
+        lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+        lo, hi = 5 * np.floor((lo - 3) / 5), 5 * np.ceil((hi + 3) / 5)
+        if hi - lo < 15:
+            lo, hi = lo - (15 - (hi - lo)) / 2, hi + (15 - (hi - lo)) / 2
+        ax.set_ylim(max(lo, 0), min(hi, 100))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10], integer=True))
+    ax.set_xticks(rounds, [str(r) for r in rounds])
+    ax.set_xlim(min(rounds) - 0.7, max(rounds) + 0.5)
+    _number_axis(ax.yaxis, lang)
+    ax.set_ylabel(fmt.t("axis_index", lang))
+    ax.set_xlabel(fmt.t("axis_round", lang))
+    ax.grid(axis="x", visible=False)
+    handles.append(_whisker_handle(lang, confidence))
+    if approximate:
+        handles.append(Line2D([], [], marker="o", linestyle="none", markerfacecolor="white",
+                              markeredgecolor="#555555", label=fmt.t("legend_approximate",
+                                                                     lang)))
+    _legend_above(ax, ncols=len(handles) if len(handles) <= 3 else 2, handles=handles)
+    default = fmt.t("trend_title", lang, unit=unit_label)
+    return _finish(fig, title or default, _notes(source, lang, withheld, min_n, meta))

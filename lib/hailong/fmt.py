@@ -255,8 +255,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "kf_satisfied_interval": {"vi": "– khoảng tin cậy {level} của tỷ lệ hài lòng",
                               "en": "– {level} interval of % satisfied"},
     "kf_tier": {"vi": "Xếp loại", "en": "Tier"},
-    "kf_rank": {"vi": "Thứ hạng trong {k} quận, huyện được công bố (khoảng có thể)",
-                "en": "Rank among {k} published districts (plausible range)"},
+    "kf_rank": {"vi": "Thứ hạng trong {k} {units} được công bố (khoảng có thể)",
+                "en": "Rank among {k} published {units} (plausible range)"},
     "sec_themes": {"vi": "Khó khăn và kiến nghị của HTX",
                    "en": "Cooperatives' difficulties and recommendations"},
     "sec_quotes": {"vi": "Một số kiến nghị tiêu biểu", "en": "Some typical recommendations"},
@@ -391,6 +391,65 @@ MESSAGES: dict[str, dict[str, str]] = {
                         "en": "The name matches no cooperative of the roster"},
     "reason_several": {"vi": "Tên khớp nhiều HTX: {codes}",
                        "en": "The name fits several cooperatives: {codes}"},
+    # --- key findings, answers per question, map, rounds (issues 6 and 8) ---
+    "sec_findings": {"vi": "Những điểm chính", "en": "Key findings"},
+    "sec_items": {"vi": "Câu trả lời theo từng câu hỏi", "en": "Answers to each question"},
+    "sec_map": {"vi": "Bản đồ chỉ số hài lòng", "en": "Map of the satisfaction index"},
+    "sec_trend": {"vi": "So sánh với các năm trước", "en": "Change since earlier rounds"},
+    "level_district": {"vi": "quận, huyện", "en": "districts"},
+    "level_commune": {"vi": "xã, phường, đặc khu", "en": "communes"},
+    "items_title": {"vi": "Câu trả lời theo từng câu hỏi – câu {first} đến {last}",
+                    "en": "Answers to each question – questions {first} to {last}"},
+    "axis_diverging": {
+        "vi": "Tỷ lệ câu trả lời (%) – bên trái: chưa hài lòng, bên phải: hài lòng",
+        "en": "Share of answers (%) – left: not satisfied, right: satisfied"},
+    "items_note": {
+        "vi": "Mức “{neutral}” được chia đôi hai bên vạch 0. Số ở hai đầu thanh: tỷ lệ "
+              "câu trả lời chưa hài lòng (trái) và hài lòng (phải)",
+        "en": "“{neutral}” is split in half on both sides of 0. Figures at the ends: share "
+              "of answers not satisfied (left) and satisfied (right)"},
+    "items_note_even": {
+        "vi": "Số ở hai đầu thanh: tỷ lệ câu trả lời chưa hài lòng (trái) và hài lòng "
+              "(phải)",
+        "en": "Figures at the ends: share of answers not satisfied (left) and satisfied "
+              "(right)"},
+    "map_title": {"vi": "Chỉ số hài lòng chung theo {level} – bản đồ",
+                  "en": "Satisfaction index by {level} – map"},
+    "map_legend_title": {"vi": "Xếp loại (chỉ số 0–100)", "en": "Tier (index 0–100)"},
+    "map_legend_quartile": {"vi": "Nhóm tứ phân vị (chỉ số)",
+                            "en": "Quartile group (index)"},
+    "map_withheld": {"vi": "— : không công bố", "en": "— : not published"},
+    "map_none": {
+        "vi": "Chưa có dữ liệu ranh giới của các {level} năm {year}, nên báo cáo không có "
+              "bản đồ.",
+        "en": "There are no boundary data for the {level} of {year}, so the report has no "
+              "map."},
+    "trend_title": {"vi": "Chỉ số hài lòng chung qua các năm – {unit}",
+                    "en": "Satisfaction index over the rounds – {unit}"},
+    "axis_round": {"vi": "Năm khảo sát", "en": "Survey round"},
+    "legend_approximate": {"vi": "Gần đúng (quy đổi từ địa bàn cũ)",
+                           "en": "Approximate (earlier units re-aggregated)"},
+    "col_measure": {"vi": "Chỉ tiêu", "en": "Measure"},
+    "col_round": {"vi": "{year}", "en": "{year}"},
+    "col_trend_change": {"vi": "Thay đổi so với năm {year} (điểm)",
+                         "en": "Change since {year} (points)"},
+    "col_trend_interval": {"vi": "Khoảng tin cậy {level} của thay đổi",
+                           "en": "{level} interval of the change"},
+    "col_trend_reading": {"vi": "Đánh giá", "en": "Reading"},
+    "trend_reading_note": {
+        "vi": "▲ / ▼ : tăng / giảm có ý nghĩa thống kê (khoảng tin cậy {level} của thay "
+              "đổi không chứa 0); ≈ : thay đổi nằm trong phạm vi sai số",
+        "en": "▲ / ▼ : statistically significant rise / fall (the {level} interval of the "
+              "change excludes 0); ≈ : the change is within the margin of error"},
+    "trend_up": {"vi": "▲ tăng", "en": "▲ rise"},
+    "trend_down": {"vi": "▼ giảm", "en": "▼ fall"},
+    "trend_same": {"vi": "≈ không đổi đáng kể", "en": "≈ no significant change"},
+    "measure_index": {"vi": "Chỉ số hài lòng chung", "en": "Overall satisfaction index"},
+    "measure_overall": {"vi": "Đánh giá chung – câu {number}",
+                        "en": "Overall rating – question {number}"},
+    "approximate_note": {"vi": "† : gần đúng, {why}", "en": "† : approximate, {why}"},
+    "quotes_original": {"vi": "Trích nguyên văn (đã bỏ thông tin cá nhân).",
+                        "en": "Quoted as written, in Vietnamese (personal details removed)."},
 }
 
 
@@ -404,9 +463,16 @@ def t(key: str, lang: str = "vi", **kw: object) -> str:
     return nfc(MESSAGES[key][lang].format(**kw))
 
 
-def source_line(year: int, organisation: Mapping[str, str] | str, lang: str = "vi") -> str:
-    """The source line under every chart, e.g. "Nguồn: Khảo sát ... năm 2022, Liên minh ..."."""
+def source_line(year: int | Sequence[int], organisation: Mapping[str, str] | str,
+                lang: str = "vi") -> str:
+    """The source line under every chart, e.g. "Nguồn: Khảo sát ... năm 2022, Liên minh ...".
+
+    ``year`` may be the rounds a chart spans (``(2021, 2022, 2023)`` -> "2021–2023").
+    """
     org = organisation if isinstance(organisation, str) else organisation.get(lang, "")
+    if not isinstance(year, (int, str)):
+        years = sorted(int(y) for y in year)
+        year = f"{years[0]}–{years[-1]}" if years[0] != years[-1] else str(years[0])
     return t("source", lang, year=year, org=org)
 
 
@@ -684,3 +750,152 @@ def district_table_html(scores: pd.DataFrame, coverage: pd.DataFrame,
     frame = district_frame(scores, coverage, names, lang, weighted=weighted, meta=meta)
     keep = [frame.columns[0]] + [c for c in frame.columns if c == t("col_tier", lang)]
     return _table_html(frame, lang, min_n, meta, nowrap=keep)
+
+
+# ---------------------------------------------------------------------------------------
+# Several rounds (hailong.rounds.Trend): change since the previous round.
+
+#: Mark after a figure of an earlier round re-aggregated to the round's units (a
+#: crosswalk) or of a city with another territory: comparable only approximately.
+APPROXIMATE = "†"
+
+
+def signed(x: float | None, decimals: int = 1, lang: str = "vi") -> str:
+    """A change with its sign, as printed: ``3.52`` -> ``"+3,5"``, ``-2.1`` -> ``"-2,1"``,
+    ``0.04`` -> ``"0,0"``; "—" when missing."""
+    text = number(x, decimals, lang)
+    if text != SUPPRESSED and float(rounded(x, decimals)) > 0:
+        return "+" + text
+    return text
+
+
+def change_interval(low: float | None, high: float | None, lang: str = "vi") -> str:
+    """The interval of a change, signed: ``(1.08, 5.97)`` -> ``"+1,1 – +6,0"``.
+
+    A bound that would print as 0,0 gets a second decimal (``"+0,01 – +7,41"``), so a
+    significant change never shows an interval that seems to touch 0; "—" when missing.
+    """
+    if is_missing(low) or is_missing(high):
+        check_lang(lang)
+        return SUPPRESSED
+    decimals = 2 if 0 in (float(rounded(low, 1)), float(rounded(high, 1))) else 1
+
+    def bound(x: float) -> str:
+        text = number(x, decimals, lang)
+        return "+" + text if float(x) > 0 else text
+
+    return f"{bound(low)} – {bound(high)}"
+
+
+def trend_reading(change: float | None, significant: object, lang: str = "vi") -> str:
+    """``"▲ tăng"`` (a significant rise), ``"▼ giảm"`` (a significant fall), ``"≈ không
+    đổi đáng kể"`` (the interval of the change contains 0); "—" when there is no change
+    to read (either round withheld). The column's header says ▲ ▼ mean significant."""
+    check_lang(lang)
+    if is_missing(change):
+        return SUPPRESSED
+    if is_missing(significant) or not bool(significant):
+        return t("trend_same", lang)
+    return t("trend_up" if float(change) > 0 else "trend_down", lang)
+
+
+def measure_label(measures: pd.DataFrame, measure: str, lang: str = "vi") -> str:
+    """The name of a measure as a row of a table: a dimension's name, "Chỉ số hài lòng
+    chung" for ``INDEX``, "Đánh giá chung – câu 12" for the overall question.
+
+    Parameters
+    ----------
+    measures
+        ``Results.measures`` (``measure, kind, number, vi, en``).
+    """
+    check_lang(lang)
+    if measure == INDEX:
+        return t("measure_index", lang)
+    row = measures.set_index("measure").loc[measure]
+    if row["kind"] == "overall":
+        return t("measure_overall", lang, number=row["number"])
+    return nfc(str(row[lang]))
+
+
+def _trend_cells(rows: pd.DataFrame, rounds: Sequence[int], before: int | None,
+                 lang: str, lvl: str) -> dict[str, str]:
+    """The cells of one unit × measure: each round's index, then the last change."""
+    by_round = rows.set_index("round")
+    cells = {}
+    for r in rounds:
+        row = by_round.loc[r] if r in by_round.index else None
+        if row is None or bool(row["suppressed"]):
+            cell = SUPPRESSED
+        else:
+            cell = number(row["index"], 1, lang)
+            if bool(row["approximate"]):
+                cell += APPROXIMATE
+        cells[t("col_round", lang, year=r)] = cell
+    if before is not None:
+        now = by_round.loc[rounds[-1]] if rounds[-1] in by_round.index else None
+        change = None if now is None else now["change"]
+        cells[t("col_trend_change", lang, year=before)] = signed(change, 1, lang)
+        cells[t("col_trend_interval", lang, level=lvl)] = (
+            SUPPRESSED if now is None or is_missing(change) else
+            change_interval(now["change_low"], now["change_high"], lang))
+        cells[t("col_trend_reading", lang)] = trend_reading(
+            change, None if now is None else now["significant"], lang)
+    return cells
+
+
+def _trend_span(table: pd.DataFrame) -> tuple[list[int], int | None]:
+    """The rounds of a trend table and the round the newest one is compared with."""
+    rounds = sorted(int(r) for r in table["round"].unique())
+    prev = table.loc[table["round"] == rounds[-1], "previous_round"].dropna()
+    return rounds, (int(prev.iloc[0]) if len(prev) else None)
+
+
+def trend_frame(trend, unit: str, measures: pd.DataFrame, lang: str = "vi",
+                confidence: float | None = None) -> pd.DataFrame:
+    """One unit's figures of every round lined up, and the last change, as text.
+
+    Rows: the overall index, each dimension, the overall question. Columns: the measure,
+    the index of each round ("—" when withheld, "†" after an approximate figure), the
+    change since the round before the last (signed), its interval
+    (:func:`change_interval`) and its reading (:func:`trend_reading`).
+
+    Parameters
+    ----------
+    trend
+        A :class:`hailong.rounds.Trend`.
+    unit
+        Unit code (``"city"`` for the whole city).
+    measures
+        ``Results.measures`` of the round (names and question numbers).
+    confidence
+        Level named in the interval's header.
+    """
+    check_lang(lang)
+    rows = trend.unit(unit)
+    rows = rows[rows["kind"] != "item"]
+    order = [INDEX] + [m for m in dict.fromkeys(rows["measure"]) if m != INDEX]
+    rounds, before = _trend_span(trend.table)
+    lvl = level(confidence, lang)
+    return pd.DataFrame([{t("col_measure", lang): measure_label(measures, m, lang),
+                          **_trend_cells(rows[rows["measure"] == m], rounds, before, lang,
+                                         lvl)} for m in order])
+
+
+def trend_units_frame(trend, names: Mapping[str, str], lang: str = "vi",
+                      confidence: float | None = None, measure: str = INDEX) -> pd.DataFrame:
+    """Every unit's overall index in each round and its last change, as text.
+
+    Parameters
+    ----------
+    trend
+        A :class:`hailong.rounds.Trend`.
+    names
+        ``{code: label}`` of the rows, in order (put ``"city"`` last for a total row).
+    """
+    check_lang(lang)
+    rows = trend.table[trend.table["measure"] == measure]
+    rounds, before = _trend_span(trend.table)
+    lvl = level(confidence, lang)
+    return pd.DataFrame([{t("col_unit", lang): name,
+                          **_trend_cells(rows[rows["unit"] == str(code)], rounds, before,
+                                         lang, lvl)} for code, name in names.items()])

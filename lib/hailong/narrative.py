@@ -1,8 +1,13 @@
 """The sentences of the reports, written from the numbers (Vietnamese; English via ``lang``).
 
-Each function returns Markdown. Numbers are formatted with :mod:`hailong.fmt` and
-compared as the reader sees them (rounded to one decimal), so the text never contradicts
-the tables. A withheld figure is never described.
+Each function returns Markdown (or, for ``*_html``, an HTML table). Numbers are
+formatted with :mod:`hailong.fmt` and compared as the reader sees them (rounded to one
+decimal), so the text never contradicts the tables. A withheld figure is never described.
+
+A report opens with :func:`key_findings`; its comparison with the previous round
+(:func:`versus_previous`, :func:`trend_table_html`, :func:`trend_notes`) reads the rounds
+lined up by :func:`report_trend` and calls a change "tăng / giảm ... (có ý nghĩa thống
+kê)" only when its interval excludes 0.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -359,19 +365,34 @@ def _dims_of(dim_table: pd.DataFrame) -> pd.DataFrame:
     return dim_table[dim_table["kind"] == "dimension"] if "kind" in dim_table else dim_table
 
 
+#: More withheld units than this are counted, not named, by :func:`district_spread`.
+_MAX_LISTED = 6
+
+
+def _level_words(level: str, lang: str) -> str:
+    """"quận, huyện" / "xã, phường, đặc khu" (vi), "districts" / "communes" (en)."""
+    key = f"level_{level}"
+    return fmt.t(key if key in fmt.MESSAGES else "level_district", lang)
+
+
 def district_spread(index_rows: pd.DataFrame, names: Mapping[str, str], min_n: int,
-                    lang: str = "vi") -> str:
-    """The range of the districts' index and which districts are withheld.
+                    lang: str = "vi", level: str = "district") -> str:
+    """The range of the units' index and which units are withheld.
+
+    More than :data:`_MAX_LISTED` withheld units (a commune round) are counted, not named.
 
     Parameters
     ----------
     index_rows
         ``Results.scores`` (rows with ``measure == "INDEX"`` are used).
     names
-        ``{code: short name}`` of the districts.
+        ``{code: short name}`` of the units.
+    level
+        The units' level (``"district"``, ``"commune"``): how they are called.
     """
     fmt.check_lang(lang)
     vi = lang == "vi"
+    units = _level_words(level, lang)
     rows = index_rows[(index_rows["measure"] == INDEX)
                       & index_rows["unit"].astype(str).isin(list(names))].copy()
     rows["name"] = rows["unit"].astype(str).map(names)
@@ -382,26 +403,30 @@ def district_spread(index_rows: pd.DataFrame, names: Mapping[str, str], min_n: i
         hi, lo = shown["shown"].max(), shown["shown"].min()
         top = _join(list(shown.loc[shown["shown"] == hi, "name"]), lang)
         bottom = _join(list(shown.loc[shown["shown"] == lo, "name"]), lang)
-        out.append(f"Chỉ số hài lòng chung của các quận, huyện dao động từ "
+        out.append(f"Chỉ số hài lòng chung của các {units} dao động từ "
                    f"{fmt.number(lo, 1, lang)} ({bottom}) đến {fmt.number(hi, 1, lang)} "
                    f"({top})." if vi else
-                   f"The districts' satisfaction index ranges from {fmt.number(lo, 1, lang)} "
+                   f"The {units}' satisfaction index ranges from {fmt.number(lo, 1, lang)} "
                    f"({bottom}) to {fmt.number(hi, 1, lang)} ({top}).")
     second = (withheld[withheld["suppression"] == "secondary"] if "suppression" in withheld
               else withheld.iloc[:0])
     few = withheld[~withheld.index.isin(second.index)]
+
+    def listed(frame: pd.DataFrame) -> str:
+        if len(frame) > _MAX_LISTED:
+            return f"{fmt.count(len(frame), lang)} {units}"
+        return _join(list(frame["name"]), lang)
+
     if len(few):
-        listed = _join(list(few["name"]), lang)
-        out.append(f"Không công bố chỉ số của {listed} vì có dưới {fmt.count(min_n, lang)} "
-                   f"HTX trả lời." if vi else
-                   f"No index is published for {listed}: fewer than "
+        out.append(f"Không công bố chỉ số của {listed(few)} vì có dưới "
+                   f"{fmt.count(min_n, lang)} HTX trả lời." if vi else
+                   f"No index is published for {listed(few)}: fewer than "
                    f"{fmt.count(min_n, lang)} cooperatives answered.")
     if len(second):
-        listed = _join(list(second["name"]), lang)
-        out.append(f"Chỉ số của {listed} cũng không được công bố, để số liệu đã ẩn không thể "
-                   f"tính ngược ra từ số liệu toàn thành phố." if vi else
-                   f"The index of {listed} is withheld too, so that the withheld figures "
-                   f"cannot be worked out from the city's.")
+        out.append(f"Chỉ số của {listed(second)} cũng không được công bố, để số liệu đã ẩn "
+                   f"không thể tính ngược ra từ số liệu toàn thành phố." if vi else
+                   f"The index of {listed(second)} is withheld too, so that the withheld "
+                   f"figures cannot be worked out from the city's.")
     return nfc(" ".join(out))
 
 
@@ -456,6 +481,7 @@ class UnitFigures:
     vs_city: str = ""
     city_index: float = math.nan
     confidence: float = 0.95
+    level: str = "district"
 
 
 def _opt_int(x) -> int | None:
@@ -523,6 +549,7 @@ def unit_figures(results: Results, code: str, lang: str = "vi") -> UnitFigures:
         overall_number=str(number),
         published=not bool(s.loc[INDEX, "suppressed"]),
         min_n=int(results.meta.get("min_n", 0)),
+        level=str(results.meta.get("level") or "district"),
     )
     return UnitFigures(**{**base, **extra})
 
@@ -579,7 +606,8 @@ def key_figures(unit: UnitFigures, city: UnitFigures | None = None, lang: str = 
     level = fmt.level(unit.confidence, lang)
     frame = pd.DataFrame({fmt.t("col_figure", lang):
                           [fmt.t(k, lang, number=unit.overall_number, level=level,
-                                 k=fmt.count(unit.ranked, lang)) for k in keys],
+                                 k=fmt.count(unit.ranked, lang),
+                                 units=_level_words(unit.level, lang)) for k in keys],
                           unit.name: column(unit)})
     numeric = [unit.name]
     if city is not None and city.code != unit.code:
@@ -702,60 +730,76 @@ def precision(figures: UnitFigures, lang: str = "vi") -> str:
     One short paragraph after :func:`summary`; ``""`` when the figures are withheld or
     the results carry no intervals.
     """
+    return nfc(" ".join(text for _, text in _precision_parts(figures, lang)))
+
+
+def _precision_parts(figures: UnitFigures, lang: str) -> list[tuple[str, str]]:
+    """The sentences of :func:`precision`, each with what it is about: ``interval``,
+    ``tier``, ``vs_city``, ``rank``, ``weighted``, ``unreliable``."""
     fmt.check_lang(lang)
     f = figures
     if not f.published or math.isnan(f.index_low):
-        return ""
+        return []
     vi = lang == "vi"
     level = fmt.level(f.confidence, lang)
     census = (fmt.number(f.index_low, 1, lang) == fmt.number(f.index_high, 1, lang))
     out = []
     if census:
-        out.append("Mọi HTX trong danh sách đã trả lời nên các số liệu không có sai số chọn "
-                   "mẫu." if vi else
-                   "Every listed cooperative answered, so the figures have no sampling error.")
+        out.append(("interval",
+                    "Mọi HTX trong danh sách đã trả lời nên các số liệu không có sai số chọn "
+                    "mẫu." if vi else
+                    "Every listed cooperative answered, so the figures have no sampling "
+                    "error."))
     else:
         idx = fmt.interval(f.index_low, f.index_high, 1, lang)
         sat = fmt.interval(f.satisfied_low, f.satisfied_high, 1, lang, percent_=True)
-        out.append(f"Với độ tin cậy {level}, chỉ số hài lòng chung nằm trong khoảng {idx} và "
-                   f"tỷ lệ câu trả lời hài lòng trong khoảng {sat}." if vi else
-                   f"With {level} confidence, the satisfaction index lies within {idx} and "
-                   f"the share of satisfied answers within {sat}.")
+        out.append(("interval",
+                    f"Với độ tin cậy {level}, chỉ số hài lòng chung nằm trong khoảng {idx} và "
+                    f"tỷ lệ câu trả lời hài lòng trong khoảng {sat}." if vi else
+                    f"With {level} confidence, the satisfaction index lies within {idx} and "
+                    f"the share of satisfied answers within {sat}."))
     if f.tier_label:
-        out.append(f"Xếp loại: **{f.tier_label}**." if vi else f"Tier: **{f.tier_label}**.")
+        out.append(("tier", f"Xếp loại: **{f.tier_label}**." if vi else
+                    f"Tier: **{f.tier_label}**."))
     if f.code != CITY and f.vs_city in ("above", "below", "similar"):
         city = fmt.number(f.city_index, 1, lang)
         word = {"above": ("cao hơn", "above"), "below": ("thấp hơn", "below"),
                 "similar": ("tương đương", "similar to")}[f.vs_city]
         if f.vs_city == "similar":
-            out.append(f"Chỉ số chung tương đương với toàn thành phố ({city}): chênh lệch nằm "
-                       "trong phạm vi sai số." if vi else
-                       f"The index is similar to the city's ({city}): the difference is within "
-                       "the margin of error.")
+            out.append(("vs_city",
+                        f"Chỉ số chung tương đương với toàn thành phố ({city}): chênh lệch nằm "
+                        "trong phạm vi sai số." if vi else
+                        f"The index is similar to the city's ({city}): the difference is "
+                        "within the margin of error."))
         else:
-            out.append(f"Chỉ số chung {word[0]} toàn thành phố ({city}), vượt ngoài phạm vi "
-                       "sai số." if vi else
-                       f"The index is {word[1]} the city's ({city}), beyond the margin of "
-                       "error.")
+            out.append(("vs_city",
+                        f"Chỉ số chung {word[0]} toàn thành phố ({city}), vượt ngoài phạm vi "
+                        "sai số." if vi else
+                        f"The index is {word[1]} the city's ({city}), beyond the margin of "
+                        "error."))
     if f.code != CITY and f.rank is not None and f.ranked > 1:
         k = fmt.count(f.ranked, lang)
+        units = _level_words(f.level, lang)
         if f.rank_low == f.rank_high:
-            out.append(f"Xếp thứ {f.rank} trong {k} quận, huyện được công bố." if vi else
-                       f"Ranked {f.rank} of {k} published districts.")
+            out.append(("rank", f"Xếp thứ {f.rank} trong {k} {units} được công bố." if vi
+                        else f"Ranked {f.rank} of {k} published {units}."))
         else:
-            out.append(f"Xếp thứ {f.rank} trong {k} quận, huyện được công bố; tính cả sai số, "
-                       f"thứ hạng có thể từ {f.rank_low} đến {f.rank_high}." if vi else
-                       f"Ranked {f.rank} of {k} published districts; allowing for the "
-                       f"margin of error the rank could be anywhere from {f.rank_low} to "
-                       f"{f.rank_high}.")
+            out.append(("rank",
+                        f"Xếp thứ {f.rank} trong {k} {units} được công bố; tính cả sai số, "
+                        f"thứ hạng có thể từ {f.rank_low} đến {f.rank_high}." if vi else
+                        f"Ranked {f.rank} of {k} published {units}; allowing for the "
+                        f"margin of error the rank could be anywhere from {f.rank_low} to "
+                        f"{f.rank_high}."))
     if f.weighted:
-        out.append("Số liệu toàn thành phố được gia quyền theo danh sách HTX (xem phần "
-                   "Phương pháp tính)." if vi else
-                   "The city's figures are weighted to the roster (see Method).")
+        out.append(("weighted",
+                    "Số liệu toàn thành phố được gia quyền theo danh sách HTX (xem phần "
+                    "Phương pháp tính)." if vi else
+                    "The city's figures are weighted to the roster (see Method)."))
     if f.unreliable:
-        out.append("Sai số tương đối lớn: cần đọc các số liệu này thận trọng." if vi else
-                   "The relative error is large: read these figures with care.")
-    return nfc(" ".join(out))
+        out.append(("unreliable",
+                    "Sai số tương đối lớn: cần đọc các số liệu này thận trọng." if vi else
+                    "The relative error is large: read these figures with care."))
+    return [(k, nfc(v)) for k, v in out]
 
 
 #: Plain readings of Cronbach's alpha (lower bound, Vietnamese, English), highest first —
@@ -1080,3 +1124,497 @@ def data_sources(meta: Mapping, lang: str = "vi") -> str:
         return ""
     lead = "**Tệp dữ liệu đầu vào:**" if vi else "**Input files:**"
     return nfc(f"{lead} {'; '.join(parts)}.")
+
+
+# ------------------------------------------------- several rounds: change since the last
+
+
+def change_sentence(subject: str, change: float, significant: bool, previous_year: int,
+                    lang: str = "vi", approximate: bool = False) -> str:
+    """How a figure moved since the previous round, in one sentence.
+
+    "tăng / giảm X điểm so với năm 2021 (có ý nghĩa thống kê)" only when the change's
+    interval excludes 0 (``significant``); otherwise "không thay đổi đáng kể" with the
+    change in brackets, as within the margin of error.
+
+    Parameters
+    ----------
+    subject
+        What moved, as it opens the sentence ("Chỉ số hài lòng chung").
+    change
+        Index points since ``previous_year`` (``Trend.table["change"]``).
+    approximate
+        The comparison rests on re-aggregated units (a crosswalk) or another territory.
+    """
+    fmt.check_lang(lang)
+    vi = lang == "vi"
+    points = fmt.number(abs(change), 1, lang)
+    approx = ("; so sánh gần đúng" if vi else "; an approximate comparison") if approximate \
+        else ""
+    if significant:
+        up = change > 0
+        if vi:
+            return nfc(f"{subject} {'tăng' if up else 'giảm'} {points} điểm so với năm "
+                       f"{previous_year} (có ý nghĩa thống kê{approx}).")
+        return nfc(f"{subject} {'rose' if up else 'fell'} {points} points since "
+                   f"{previous_year} (statistically significant{approx}).")
+    if vi:
+        return nfc(f"{subject} không thay đổi đáng kể so với năm {previous_year} "
+                   f"({fmt.signed(change, 1, lang)} điểm, trong phạm vi sai số{approx}).")
+    return nfc(f"{subject} shows no significant change since {previous_year} "
+               f"({fmt.signed(change, 1, lang)} points, within the margin of error{approx}).")
+
+
+def _last_round(trend, code: str) -> pd.DataFrame:
+    """The unit's rows of the newest round lined up (every measure but items)."""
+    t = trend.unit(code)
+    t = t[t["kind"] != "item"]
+    return t[t["round"] == t["round"].max()]
+
+
+def _previous_rows(trend, code: str, year: int) -> pd.DataFrame:
+    t = trend.unit(code)
+    return t[(t["round"] == year) & (t["kind"] != "item")].set_index("measure")
+
+
+def _index_change(trend, code: str, name: str, lang: str) -> str:
+    """The sentence on the overall index (or why it cannot be compared); "" when there is
+    no earlier round."""
+    last = _last_round(trend, code).set_index("measure")
+    if INDEX not in last.index or fmt.is_missing(last.loc[INDEX, "previous_round"]):
+        return ""
+    row = last.loc[INDEX]
+    prev = int(row["previous_round"])
+    vi = lang == "vi"
+    if fmt.is_missing(row["change"]):
+        before = _previous_rows(trend, code, prev)
+        n = int(before.loc[INDEX, "n"]) if INDEX in before.index else 0
+        if n == 0:
+            return nfc(f"Năm {prev} chưa có số liệu của {name} để so sánh." if vi else
+                       f"There are no {prev} figures for {name} to compare with.")
+        return nfc(f"Không so sánh được với năm {prev} vì năm đó có quá ít HTX trả lời."
+                   if vi else
+                   f"No comparison with {prev} is possible: too few cooperatives answered "
+                   "that year.")
+    approx = bool(_previous_rows(trend, code, prev)["approximate"].any()) or bool(
+        row["approximate"])
+    subject = "Chỉ số hài lòng chung" if vi else "The overall satisfaction index"
+    return change_sentence(subject, float(row["change"]), bool(row["significant"]), prev,
+                           lang, approx)
+
+
+def has_trend(trend, code: str) -> bool:
+    """True when the unit has a published overall index in an earlier round lined up (so
+    a trend chart and table say something); False for ``trend`` ``None``."""
+    if trend is None:
+        return False
+    t = trend.unit(code)
+    t = t[t["measure"] == INDEX]
+    earlier = t[t["round"] < t["round"].max()]
+    return bool((~earlier["suppressed"].astype(bool) & earlier["index"].notna()).any())
+
+
+def _dimension_changes(trend, code: str) -> tuple[pd.DataFrame, int | None]:
+    last = _last_round(trend, code)
+    dims = last[last["kind"] == "dimension"]
+    prev = dims["previous_round"].dropna()
+    return dims, (int(prev.iloc[0]) if len(prev) else None)
+
+
+def _change_counts(trend, code: str, lang: str) -> str:
+    """"Có 5 lĩnh vực tăng và 1 lĩnh vực giảm có ý nghĩa thống kê." and its variants."""
+    dims, prev = _dimension_changes(trend, code)
+    if prev is None or dims["change"].isna().all():
+        return ""
+    up = int((dims["significant"] & (dims["change"] > 0)).sum())
+    down = int((dims["significant"] & (dims["change"] < 0)).sum())
+    vi = lang == "vi"
+    area = _VERSUS[lang]["area"]
+    if vi:
+        if up and down:
+            return (f"Có {up} lĩnh vực tăng và {down} lĩnh vực giảm có ý nghĩa thống kê.")
+        if up:
+            return f"Có {up} lĩnh vực tăng có ý nghĩa thống kê, không lĩnh vực nào giảm."
+        if down:
+            return f"Có {down} lĩnh vực giảm có ý nghĩa thống kê, không lĩnh vực nào tăng."
+        return "Không lĩnh vực nào thay đổi đáng kể."
+    if up and down:
+        return (f"Significant rises in {_plural(up, area, lang)} and falls in "
+                f"{_plural(down, area, lang)}.")
+    if up:
+        return f"Significant rises in {_plural(up, area, lang)}; no area fell."
+    if down:
+        return f"Significant falls in {_plural(down, area, lang)}; no area rose."
+    return "No area changed significantly."
+
+
+def versus_previous(trend, code: str, measures: pd.DataFrame, name: str,
+                    lang: str = "vi") -> str:
+    """How the unit moved since the previous round: the overall index, then the
+    dimensions that rose or fell significantly (named, with their change) and how many
+    did not change significantly. ``""`` when there is no earlier round.
+
+    Parameters
+    ----------
+    trend
+        :func:`report_trend` (a :class:`hailong.rounds.Trend`), or ``None``.
+    code
+        Unit code (``"city"`` for the whole city).
+    measures
+        ``Results.measures`` (dimension names).
+    name
+        The unit as named inside a sentence ("huyện Thuỷ Nguyên").
+    """
+    fmt.check_lang(lang)
+    if trend is None:
+        return ""
+    first = _index_change(trend, code, name, lang)
+    if not first:
+        return ""
+    dims, prev = _dimension_changes(trend, code)
+    vi = lang == "vi"
+    pts = " điểm" if vi else " points"
+    compared = dims[dims["change"].notna()]
+    up = compared[compared["significant"] & (compared["change"] > 0)].sort_values(
+        "change", ascending=False, kind="stable")
+    down = compared[compared["significant"] & (compared["change"] < 0)].sort_values(
+        "change", kind="stable")
+    same = len(compared) - len(up) - len(down)
+
+    def items(rows: pd.DataFrame) -> str:
+        return _join([f"**{fmt.measure_label(measures, r.measure, lang)}** "
+                      f"({fmt.signed(r.change, 1, lang)}{pts})" for r in rows.itertuples()],
+                     lang)
+
+    area = _VERSUS[lang]["area"]
+    out = [first]
+    if len(compared):
+        total = len(compared)
+        if vi:
+            if len(up) == total and total > 1:
+                out.append(f"Cả {total} lĩnh vực đều tăng có ý nghĩa thống kê: {items(up)}.")
+            elif len(down) == total and total > 1:
+                out.append(f"Cả {total} lĩnh vực đều giảm có ý nghĩa thống kê: "
+                           f"{items(down)}.")
+            elif not len(up) and not len(down):
+                out.append(f"Không lĩnh vực nào thay đổi đáng kể so với năm {prev}.")
+            else:
+                if len(up):
+                    out.append(f"Có {len(up)} lĩnh vực tăng có ý nghĩa thống kê: "
+                               f"{items(up)}.")
+                if len(down):
+                    out.append(f"Có {len(down)} lĩnh vực giảm có ý nghĩa thống kê: "
+                               f"{items(down)}.")
+                if same:
+                    out.append("Ở lĩnh vực còn lại, chỉ số không thay đổi đáng kể." if same == 1
+                               else f"Ở {same} lĩnh vực còn lại, chỉ số không thay đổi đáng "
+                                    "kể.")
+        else:
+            if len(up) == total and total > 1:
+                out.append(f"All {total} areas rose significantly: {items(up)}.")
+            elif len(down) == total and total > 1:
+                out.append(f"All {total} areas fell significantly: {items(down)}.")
+            elif not len(up) and not len(down):
+                out.append(f"No area changed significantly since {prev}.")
+            else:
+                if len(up):
+                    out.append(f"Significant rises in {_plural(len(up), area, lang)}: "
+                               f"{items(up)}.")
+                if len(down):
+                    out.append(f"Significant falls in {_plural(len(down), area, lang)}: "
+                               f"{items(down)}.")
+                if same:
+                    out.append("In the other area there is no significant change." if same == 1
+                               else f"In the other {_plural(same, area, lang)} there is no "
+                                    "significant change.")
+    missing = len(dims) - len(compared)
+    if missing and len(compared):
+        out.append(f"Không so sánh được {missing} lĩnh vực do có quá ít HTX trả lời." if vi
+                   else f"Not comparable for lack of answers: {_plural(missing, area, lang)}.")
+    return nfc(" ".join(out))
+
+
+def _versus_city_counts(dims: pd.DataFrame, lang: str) -> str:
+    """The dimensions above / similar to / below the city, counted, in one sentence."""
+    if "vs_city" not in dims.columns:
+        return ""
+    d = _published(_dims_of(dims))
+    flags = d["vs_city"].value_counts()
+    a, s, b = (int(flags.get(k, 0)) for k in ("above", "similar", "below"))
+    n = a + s + b
+    if n == 0:
+        return ""
+    vi = lang == "vi"
+    if n > 1 and a == n:
+        return (f"Cả {n} lĩnh vực đều cao hơn toàn thành phố, vượt ngoài phạm vi sai số."
+                if vi else f"All {n} areas are above the city's, beyond the margin of error.")
+    if n > 1 and b == n:
+        return (f"Cả {n} lĩnh vực đều thấp hơn toàn thành phố, vượt ngoài phạm vi sai số."
+                if vi else f"All {n} areas are below the city's, beyond the margin of error.")
+    if n > 1 and s == n:
+        return (f"Ở cả {n} lĩnh vực, chênh lệch với toàn thành phố nằm trong phạm vi sai số."
+                if vi else
+                f"In all {n} areas the difference from the city is within the margin of "
+                "error.")
+    if vi:
+        parts = [f"{w} ở {k}" for w, k in (("cao hơn", a), ("tương đương", s),
+                                            ("thấp hơn", b)) if k]
+        return f"Theo lĩnh vực so với toàn thành phố: {_join(parts, lang)} trong {n} lĩnh vực."
+    parts = [f"{w} in {k}" for w, k in (("above", a), ("similar", s), ("below", b)) if k]
+    return (f"By area, compared with the city: {_join(parts, lang)} of the "
+            f"{_plural(n, 'area', lang)}.")
+
+
+def key_findings(figures: UnitFigures, dims: pd.DataFrame | None = None,
+                 trend=None, lang: str = "vi", spread: str = "") -> str:
+    """The key findings at the top of a report (Markdown: a heading and a list).
+
+    The headline (participation, index, % satisfied); its tier and interval; for a unit,
+    where it stands against the city (interval-based) and its rank range; the strongest
+    and weakest dimensions; for the city, the spread of the units (``spread``, from
+    :func:`district_spread`); the change since the previous round when there is one
+    (:func:`report_trend`): the overall index, "tăng/giảm X điểm ... (có ý nghĩa thống
+    kê)" only when significant, and how many dimensions rose or fell. ``""`` when the
+    unit's figures are withheld (the report then opens with :func:`summary`).
+
+    Parameters
+    ----------
+    figures
+        :func:`unit_figures` of the unit (or the city).
+    dims
+        ``Results.estimates(code, "dimension", lang)``.
+    trend
+        :func:`report_trend`, or ``None``.
+    spread
+        For the citywide report: the sentence on the range of the units' index.
+    """
+    fmt.check_lang(lang)
+    f = figures
+    if not f.published:
+        return ""
+    parts = dict(_precision_parts(f, lang))
+    bullets = [summary(f, lang)]
+    first = " ".join(p for k in ("tier", "interval") if (p := parts.get(k)))
+    if first:
+        bullets.append(first)
+    if f.code != CITY:
+        city = " ".join(p for k in ("vs_city", "rank") if (p := parts.get(k)))
+        counts = _versus_city_counts(dims, lang) if dims is not None else ""
+        if city or counts:
+            bullets.append(" ".join(x for x in (city, counts) if x))
+    elif spread:
+        bullets.append(spread)
+    if dims is not None and (sw := strongest_weakest(dims, lang)):
+        bullets.append(sw)
+    if trend is not None and (change := _index_change(trend, f.code, f.inline_name, lang)):
+        last = _last_round(trend, f.code).set_index("measure")
+        compared = not fmt.is_missing(last.loc[INDEX, "change"])
+        counts = _change_counts(trend, f.code, lang) if compared else ""
+        bullets.append(" ".join(x for x in (change, counts) if x))
+    for k in ("weighted", "unreliable"):
+        if k in parts:
+            bullets.append(parts[k])
+    body = "\n".join(f"- {b}" for b in bullets)
+    return nfc(f"{heading('sec_findings', lang, level=3)}\n\n{body}")
+
+
+def trend_notes(trend, code: str, measures: pd.DataFrame, name: str, lang: str = "vi",
+                confidence: float | None = None) -> str:
+    """How the rounds are compared (Markdown list): same questions, unweighted, the
+    significance rule, and — marked "†" — approximate comparisons (units re-aggregated
+    from earlier ones; a city whose territory changed)."""
+    fmt.check_lang(lang)
+    if trend is None:
+        return ""
+    vi = lang == "vi"
+    level = fmt.level(confidence, lang)
+    numbers = measures.set_index("measure")["number"]
+    left = [str(numbers.get(i, i)) for i in trend.items_left_out]
+    if vi:
+        out = [("Để so sánh được, mọi năm được tính lại trên cùng các câu hỏi"
+                + (f" (không tính câu {_join(left, lang)}, không hỏi ở mọi năm)" if left
+                   else "")
+                + " và không gia quyền, nên có thể chênh lệch nhỏ so với số liệu ở các phần "
+                  "khác của báo cáo."),
+               (f"Thay đổi được coi là có ý nghĩa thống kê khi khoảng tin cậy {level} của nó "
+                "không chứa 0; phương sai của thay đổi bằng tổng phương sai của hai năm "
+                "(cách tính thận trọng, vì phần lớn HTX trả lời cả hai năm).")]
+    else:
+        out = [("To be comparable, every round is computed again on the same questions"
+                + (f" (leaving out question {_join(left, lang)}, not asked every round)"
+                   if left else "")
+                + " and unweighted, so figures may differ slightly from those elsewhere in "
+                  "the report."),
+               (f"A change counts as statistically significant when its {level} interval "
+                "excludes 0; the variance of a change is the sum of both rounds' variances "
+                "(a conservative rule, as most cooperatives answer both rounds).")]
+    if trend.notes:
+        out.append("Câu hỏi được đối chiếu giữa các phiên bản bảng hỏi theo bảng đối chiếu "
+                   "(đổi số thứ tự, diễn đạt lại), không so sánh theo số thứ tự." if vi else
+                   "Questions are matched between questionnaire versions through a mapping "
+                   "(renumbered or reworded questions), never by their number.")
+    rows = trend.unit(code)
+    rows = rows[rows["kind"] != "item"]
+    last = int(rows["round"].max())
+    mark = fmt.APPROXIMATE
+    if bool(rows.loc[rows["round"] < last, "approximate"].any()):
+        if code == CITY:
+            out.append(f"{mark} Gần đúng: địa giới toàn thành phố năm {last} khác các năm "
+                       "trước (sau sắp xếp đơn vị hành chính), nên số liệu toàn thành phố các "
+                       "năm trước chỉ so sánh được gần đúng." if vi else
+                       f"{mark} Approximate: the city's territory in {last} differs from "
+                       "earlier rounds' (reorganization of administrative units), so its "
+                       "earlier figures compare only approximately.")
+        else:
+            out.append(f"{mark} Gần đúng: số liệu các năm trước của {name} là số liệu của "
+                       "đơn vị cũ mà nay thuộc về đơn vị này (tính cả các HTX của đơn vị cũ), "
+                       "nên chỉ so sánh được gần đúng." if vi else
+                       f"{mark} Approximate: the earlier figures of {name} are those of the "
+                       "former unit(s) it was formed from (all of their cooperatives), so "
+                       "they compare only approximately.")
+    city = trend.unit(CITY)
+    if code != CITY and bool(city.loc[city["round"] < last, "approximate"].any()):
+        out.append(f"{mark} Địa giới toàn thành phố năm {last} khác các năm trước (sau sắp "
+                   "xếp đơn vị hành chính): số liệu toàn thành phố các năm trước (điểm rỗng "
+                   "trên biểu đồ) chỉ so sánh được gần đúng." if vi else
+                   f"{mark} The city's territory in {last} differs from earlier rounds' "
+                   "(reorganization of administrative units): its earlier figures (hollow "
+                   "points in the chart) compare only approximately.")
+    return nfc("\n".join(f"- {x}" for x in out))
+
+
+def trend_table_html(trend, code: str, measures: pd.DataFrame, lang: str = "vi",
+                     min_n: int | None = None, meta: Mapping | None = None) -> str:
+    """:func:`hailong.fmt.trend_frame` as an HTML table with its footnotes ("—", "†")."""
+    fmt.check_lang(lang)
+    conf = (meta or {}).get("confidence")
+    return _trend_html(fmt.trend_frame(trend, code, measures, lang, conf), lang, min_n,
+                       confidence=conf)
+
+
+def trend_units_table_html(trend, names: Mapping[str, str], lang: str = "vi",
+                           min_n: int | None = None, meta: Mapping | None = None) -> str:
+    """:func:`hailong.fmt.trend_units_frame` (every unit's overall index per round and its
+    change) as an HTML table with its footnotes."""
+    fmt.check_lang(lang)
+    conf = (meta or {}).get("confidence")
+    return _trend_html(fmt.trend_units_frame(trend, names, lang, conf), lang, min_n,
+                       units=True, confidence=conf)
+
+
+def _trend_html(frame: pd.DataFrame, lang: str, min_n: int | None,
+                units: bool = False, confidence: float | None = None) -> str:
+    notes = []
+    cells = frame.iloc[:, 1:].astype(str)
+    if fmt.t("col_trend_reading", lang) in frame.columns:
+        notes.append(fmt.t("trend_reading_note", lang, level=fmt.level(confidence, lang)))
+    if min_n is not None and bool((cells == fmt.SUPPRESSED).to_numpy().any()):
+        notes.append(fmt.t("suppressed_note", lang, min_n=min_n))
+    if bool(cells.apply(lambda c: c.str.endswith(fmt.APPROXIMATE)).to_numpy().any()):
+        notes.append(fmt.t("approximate_note", lang, why=(
+            "xem ghi chú dưới bảng" if lang == "vi" else "see the notes below")))
+    note = ". ".join(notes) + "." if notes else None
+    reading = fmt.t("col_trend_reading", lang)
+    keep = list(frame.columns[1:]) + ([frame.columns[0]] if units else [])
+    return fmt.html_table(frame, numeric=[c for c in frame.columns[1:] if c != reading],
+                          note=note, nowrap=keep)
+
+
+def no_map_note(level: str, year: int, lang: str = "vi") -> str:
+    """One line saying the round has no map (no boundaries for its units)."""
+    key = f"level_{level}"
+    units = fmt.t(key, lang) if key in fmt.MESSAGES else level
+    return fmt.t("map_none", lang, level=units, year=year)
+
+
+# ------------------------------------------------------------- the trend a report shows
+
+#: Folder, under a round's processed data, where :func:`report_trend` keeps its result.
+TREND_DIR = "trend"
+
+
+def _trend_key(config, years: Sequence[int], target) -> str:
+    """A hash of everything the lined-up rounds depend on (inputs, codebooks, item
+    mappings, units, crosswalk, configuration, library source)."""
+    import hashlib
+
+    from .store import inputs_fingerprint
+
+    files = [config.path]
+    folders = set()
+    for y in years:
+        r = config.round(y)
+        files += [r.roster, *r.responses, r.codebook, r.units]
+        folders.add(Path(r.codebook).parent)
+    if target.crosswalk is not None:
+        files.append(target.crosswalk.file)
+    for folder in sorted(folders):
+        files += sorted(folder.glob("mapping-*.yaml"))
+    h = hashlib.sha256(inputs_fingerprint(files).encode())
+    h.update(",".join(str(y) for y in years).encode())
+    for src in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        h.update(src.name.encode())
+        h.update(src.read_bytes())
+    return h.hexdigest()
+
+
+def report_trend(round_year: int | str | None = None, config_path=None):
+    """The rounds lined up for a report, or ``None`` when the round has no earlier one.
+
+    :func:`hailong.rounds.trend` of the round (every earlier round with data, on this
+    round's units and questions). It costs seconds (minutes' worth over a commune
+    round's hundred reports), so the first report of a build stores it under
+    ``data/processed/<year>/trend/`` and the others read it; it is computed again when
+    an input, codebook, mapping, crosswalk, the configuration or the library changes.
+
+    Returns
+    -------
+    hailong.rounds.Trend or None
+    """
+    import json
+    import os
+    import shutil
+    import tempfile
+
+    from . import rounds
+    from .config import load_config
+
+    config = load_config(config_path)
+    rnd = config.round(round_year)
+    if config.previous_round(rnd.year) is None:
+        return None
+    have = set(rounds.available_rounds(config=config))
+    years = [y for y in config.rounds_until(rnd.year) if y in have]
+    if rnd.year not in years or len(years) < 2:
+        return None
+    key = _trend_key(config, years, rnd)
+    folder = config.processed_dir / str(rnd.year) / TREND_DIR
+    meta_file = folder / "meta.json"
+    try:
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        if meta.get("key") == key:
+            return rounds.Trend(table=pd.read_parquet(folder / "table.parquet"),
+                                rounds=tuple(meta["rounds"]), items=tuple(meta["items"]),
+                                items_left_out=tuple(meta["items_left_out"]),
+                                notes=dict(meta["notes"]), min_n=int(meta["min_n"]))
+    except (OSError, ValueError, KeyError):
+        pass
+    tr = rounds.trend(rnd.year, config.path, years=years)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".trend-", dir=folder.parent))
+    try:
+        tr.table.to_parquet(tmp / "table.parquet", index=False)
+        (tmp / "meta.json").write_text(json.dumps(
+            {"key": key, "rounds": list(tr.rounds), "items": list(tr.items),
+             "items_left_out": list(tr.items_left_out), "notes": tr.notes,
+             "min_n": tr.min_n}, ensure_ascii=False, indent=1), encoding="utf-8")
+        old = folder.with_name(folder.name + f".old-{os.getpid()}")
+        if folder.exists():
+            os.replace(folder, old)
+        os.replace(tmp, folder)
+        shutil.rmtree(old, ignore_errors=True)
+    except OSError:  # another report stored it at the same moment: theirs is as good
+        pass
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return tr
