@@ -536,3 +536,87 @@ def test_english_charts_have_no_vietnamese_words(report_charts, kind):
     leftover = [t for t in all_texts(report_charts["en"][kind])
                 if VI_LETTERS & set(t.lower())]
     assert leftover == []
+
+
+# ------------------------------------------- many units (114 communes): several figures
+
+
+def _communes(n: int = 114):
+    """n communes with distinct indexes 40.0, 40.5, ... in code order, the 3rd withheld."""
+    codes = [str(10000 + 7 * k) for k in range(n)]
+    values = [40.0 + 0.5 * ((37 * k) % n) for k in range(n)]     # a permutation of steps
+    withheld = [k == 2 for k in range(n)]
+    names = {c: f"Xã {k:03d}" for k, c in enumerate(codes)}
+    scores = pd.DataFrame({
+        "unit": codes + ["city"], "kind": ["index"] * (n + 1), "measure": ["INDEX"] * (n + 1),
+        "index": [np.nan if w else v for v, w in zip(values, withheld)] + [60.0],
+        "suppressed": withheld + [False]})
+    return codes, values, withheld, names, scores
+
+
+def test_split_units_gives_the_fewest_even_runs_of_at_most_30():
+    assert [len(r) for r in charts.split_units(list(range(114)))] == [29, 29, 28, 28]
+    assert [len(r) for r in charts.split_units(list(range(15)))] == [15]
+    assert [len(r) for r in charts.split_units(list(range(30)))] == [30]
+    assert [len(r) for r in charts.split_units(list(range(31)))] == [16, 15]
+    assert sum(charts.split_units(list(range(114))), []) == list(range(114))
+
+
+def test_ranking_of_114_communes_is_four_figures_in_the_single_charts_order():
+    codes, values, withheld, names, scores = _communes()
+    figs = charts.ranking_pages(scores, names, source=SOURCE, unit_level="commune")
+    assert len(figs) == 4
+    assert all(len(yticks(f)) <= 30 for f in figs)
+    shown = sum((yticks(f) for f in figs), [])
+    # worked out here: highest index first, the withheld commune last
+    published = sorted((k for k in range(114) if not withheld[k]), key=lambda k: -values[k])
+    expected = [names[codes[k]] for k in published] + [names[codes[2]]]
+    assert shown == expected
+    assert len(set(shown)) == 114
+    assert shown == yticks(charts.district_comparison(scores, names, source=SOURCE))
+    assert [f.get_suptitle() for f in figs] == [
+        f"Chỉ số hài lòng chung theo đơn vị cấp xã ({k}/4)" for k in range(1, 5)]
+    # every figure keeps the city line and the same axis
+    assert all(f.axes[0].lines[0].get_xdata()[0] == pytest.approx(60.0) for f in figs)
+    assert {f.axes[0].get_xlim() for f in figs} == {(0.0, 108.0)}
+
+
+def test_ranking_of_15_districts_stays_one_figure_without_a_page_number():
+    codes = [str(303 + k) for k in range(15)]
+    names = {c: f"Huyện {c}" for c in codes}
+    scores = pd.DataFrame({"unit": codes, "kind": ["index"] * 15, "measure": ["INDEX"] * 15,
+                           "index": [50.0 + k for k in range(15)], "suppressed": [False] * 15})
+    (fig,) = charts.ranking_pages(scores, names, source=SOURCE)
+    assert fig.get_suptitle() == "Chỉ số hài lòng chung theo quận, huyện"
+    assert yticks(fig) == [names[c] for c in reversed(codes)]
+
+
+def test_coverage_of_114_communes_is_four_figures_highest_first():
+    codes, values, _, names, _ = _communes()
+    roster = [10] * 114
+    answered = [(3 * k) % 11 for k in range(114)]
+    coverage = pd.DataFrame({"unit": codes, "roster_n": roster, "answered": answered,
+                             "share": [a / 10 for a in answered]})
+    figs = charts.coverage_pages(coverage, names, source=SOURCE, lang="en",
+                                 unit_level="commune")
+    assert len(figs) == 4 and all(len(yticks(f)) <= 30 for f in figs)
+    shown = sum((yticks(f) for f in figs), [])
+    order = sorted(range(114), key=lambda k: (-answered[k], k))   # ties in code order
+    assert shown == [names[codes[k]] for k in order]
+    assert figs[0].get_suptitle() == "Coverage by commune (1/4)"
+
+
+def test_heatmap_of_114_communes_is_four_figures_on_one_colour_scale():
+    codes, values, withheld, names, _ = _communes()
+    rows = [(c, "dimension", m, np.nan if w else v + (3 if m == "D02" else 0), w)
+            for c, v, w in zip(codes, values, withheld) for m in ("D01", "D02")]
+    scores = pd.DataFrame(rows, columns=["unit", "kind", "measure", "index", "suppressed"])
+    labels = {"D01": NAMES[0], "D02": NAMES[1]}
+    figs = charts.heatmap_pages(scores, names, labels, source=SOURCE, min_n=5,
+                                unit_level="commune")
+    assert len(figs) == 4
+    shown = sum((yticks(f) for f in figs), [])          # one row per commune
+    assert shown == list(names.values())                # the given (code) order
+    # values 40 .. 96.5 (D02: +3, up to 99.5): one scale 40-100 on every figure
+    assert {f.axes[0].collections[0].get_clim() for f in figs} == {(40.0, 100.0)}
+    assert figs[3].get_suptitle() == "Chỉ số hài lòng theo lĩnh vực và đơn vị cấp xã (4/4)"

@@ -295,3 +295,54 @@ def test_trend_frame_marks_approximate_figures_and_lists_every_unit():
                                "+1.2 – +6.8", "▲ rise"]
     assert list(t.iloc[1]) == ["Whole city", "68.0†", "67.0", "-1.0", "-2.4 – +0.4",
                                "≈ no significant change"]
+
+
+# ------------------------------------------------- phrases that follow the round's level
+
+
+def test_unit_phrases_follow_a_commune_round_in_both_languages():
+    assert fmt.t("sec_districts", "vi", unit_level="commune") == "So sánh các xã, phường, đặc khu"
+    assert fmt.t("sec_districts", "en", unit_level="commune") == "Comparison of the communes"
+    assert fmt.t("sec_district_table", "vi", unit_level="commune") == (
+        "Bảng số liệu các xã, phường, đặc khu")
+    assert fmt.t("sec_district_table", "en", unit_level="commune") == "Figures for all communes"
+    assert fmt.t("heatmap_title", "en", unit_level="commune") == (
+        "Satisfaction index by area and commune")
+    assert fmt.t("ranking_title", "vi", unit_level="commune", level="95%") == (
+        "Chỉ số hài lòng chung theo đơn vị cấp xã (khoảng tin cậy 95%)")
+    assert fmt.t("coverage_by_district_title", "vi", unit_level="commune") == (
+        "Tỷ lệ HTX tham gia khảo sát theo đơn vị cấp xã")
+    assert fmt.t("progress_behind", "vi", unit_level="commune", count=3, names="A, B, C") == (
+        "3 xã, phường, đặc khu chậm tiến độ (giữ tốc độ hiện nay sẽ không đạt mục tiêu "
+        "đúng hạn): A, B, C.")
+
+
+def test_unit_phrases_keep_the_district_wording_by_default():
+    assert fmt.t("sec_districts", "vi") == "So sánh các quận, huyện"
+    assert fmt.t("sec_districts", "en", unit_level="district") == "Comparison of the districts"
+    assert fmt.t("comparison_title", "en") == "Satisfaction index by district"
+    assert fmt.unit_words("commune", "en") == {"units": "communes", "unit_sg": "commune",
+                                               "Units": "Communes", "Unit_sg": "Commune"}
+
+
+def test_no_fixed_phrase_names_districts_outright():
+    # every phrase about the units goes through {units} / {unit_sg}, so a commune round
+    # never reads "quận, huyện"
+    for key, texts in fmt.MESSAGES.items():
+        assert "quận" not in texts["vi"].lower(), key
+        assert "huyện" not in texts["vi"].lower(), key
+        assert "district" not in texts["en"].lower(), key
+
+
+@pytest.mark.parametrize("name, full, vi_inline, en", [
+    ("Thành Đông", "Phường Thành Đông", "phường Thành Đông", "Thanh Dong Ward"),
+    ("An Lão", "Xã An Lão", "xã An Lão", "An Lao Commune"),
+    ("Bạch Long Vĩ", "Đặc khu Bạch Long Vĩ", "đặc khu Bạch Long Vĩ", "Bach Long Vi Special Zone"),
+])
+def test_commune_names_in_titles_and_sentences(name, full, vi_inline, en):
+    row = {"name": name, "full_name": full}
+    assert fmt.unit_name(row) == full
+    assert fmt.unit_name(row, form="inline") == vi_inline
+    assert fmt.unit_name(row, lang="en") == en
+    assert fmt.t("report_title", unit=fmt.unit_name(row), period="Năm 2025") == (
+        f"Báo cáo chỉ số hài lòng của HTX – {full} – Năm 2025")

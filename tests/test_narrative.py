@@ -468,3 +468,53 @@ def test_report_trend_reads_the_stored_trend_without_computing_it(monkeypatch):
     row = t[(t["unit"] == "311") & (t["measure"] == "INDEX") & (t["round"] == 2022)].iloc[0]
     assert row["previous_round"] == 2021 and isinstance(bool(row["significant"]), bool)
     assert again.items_left_out == ("D02_3",)
+
+
+# ------------------------------------------------------ a commune round (2025 onwards)
+
+
+def test_too_few_secondary_names_a_commune_in_a_commune_round():
+    vi = narrative.too_few("xã An Lão", 7, 7, 5, reason="secondary", unit_level="commune")
+    assert "có một đơn vị cấp xã dưới 5 HTX trả lời" in vi
+    assert "quận" not in vi and "huyện" not in vi
+    en = narrative.too_few("An Lao Commune", 7, 7, 5, "en", reason="secondary",
+                           unit_level="commune")
+    assert "a commune has fewer than 5 respondents" in en
+    assert "work that commune's withheld figures out" in en
+    assert "district" not in en
+
+
+def test_methodology_of_a_commune_round_speaks_of_communes():
+    meta = {**META, "secondary_suppression": True, "level": "commune"}
+    vi = narrative.methodology(meta)
+    assert "tổng hợp từ các xã, phường, đặc khu, một số liệu bị ẩn" in vi
+    assert "khi một số liệu của một đơn vị cấp xã bị ẩn" in vi
+    assert "quận" not in vi and "huyện" not in vi
+    en = narrative.methodology(meta, "en")
+    assert "City figures add up the communes', so a withheld figure" in en
+    assert "district" not in en
+    # the same rule in a district round
+    assert "tổng hợp từ các quận, huyện" in narrative.methodology({**meta, "level": "district"})
+
+
+def test_methodology_details_of_a_commune_round_speak_of_communes(small_results):
+    import dataclasses
+
+    res = dataclasses.replace(small_results, meta={**small_results.meta, "level": "commune"})
+    vi = narrative.methodology_details(res, "city")
+    en = narrative.methodology_details(res, "city", "en")
+    assert vi and en
+    assert "quận" not in vi and "huyện" not in vi
+    assert "district" not in en.lower()
+    assert "lấy chỉ số của từng đơn vị cấp xã ngẫu nhiên" in vi
+    assert "simulations draw each commune's index" in en
+    # the district round keeps its wording
+    assert "từng quận, huyện ngẫu nhiên" in narrative.methodology_details(small_results, "city")
+
+
+def test_headings_follow_the_round_level():
+    assert narrative.heading("sec_heatmap", unit_level="commune") == (
+        "## Chỉ số theo lĩnh vực và đơn vị cấp xã")
+    assert narrative.heading("sec_districts", "en", unit_level="commune") == (
+        "## Comparison of the communes")
+    assert narrative.heading("sec_districts") == "## So sánh các quận, huyện"

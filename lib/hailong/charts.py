@@ -14,11 +14,18 @@ question, diverging bars), :func:`coverage_chart` (donut), :func:`coverage_by_di
 :func:`choropleth` (map of the units from a GeoJSON file: :func:`boundaries_for`),
 :func:`heatmap`, :func:`theme_bars`, :func:`trend_chart` (index over the rounds), and the
 survey-progress charts at the end of the module.
+
+The charts with one row per unit have a ``*_pages`` form (:func:`coverage_pages`,
+:func:`ranking_pages`, :func:`heatmap_pages`) returning a list of figures of at most
+:data:`UNITS_PER_FIGURE` units each, titled "(1/4)", "(2/4)", ...: one figure for the 15
+districts, four for the 114 communes of 2025. Titles name the units of the round's level
+(``unit_level``, :func:`hailong.fmt.unit_words`).
 """
 
 from __future__ import annotations
 
 import io
+import math
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -62,6 +69,8 @@ CITY_COLOUR, REST_COLOUR, NEUTRAL_COLOUR = "#222222", "#d0d0d0", "#cccccc"
 HEATMAP_CMAP = "YlGnBu"
 #: A heatmap of more units than this has one row per unit (not one column).
 HEATMAP_COLUMNS = 20
+#: Charts with one row per unit show at most this many units per figure (an A4 page).
+UNITS_PER_FIGURE = 30
 #: Dimension names longer than this are wrapped on two lines.
 WRAP = 34
 _SOURCE_SIZE = 8
@@ -111,6 +120,27 @@ def _figure(kind: str, rows: int = 0) -> Figure:
     if rows > ROWS_FIT:
         height += ROW_HEIGHT * (rows - ROWS_FIT)
     return Figure(figsize=(width, height), layout="constrained")
+
+
+def split_units(codes: Sequence[str], per_figure: int = UNITS_PER_FIGURE) -> list[list[str]]:
+    """``codes`` cut, in order, into the fewest runs of at most ``per_figure``, as even as
+    possible (114 -> 29, 29, 28, 28; 15 -> one run of 15)."""
+    if per_figure < 1:
+        raise ValueError(f"per_figure must be at least 1, not {per_figure}")
+    codes = list(codes)
+    pages = max(1, math.ceil(len(codes) / per_figure))
+    size, extra = divmod(len(codes), pages)
+    out, start = [], 0
+    for k in range(pages):
+        end = start + size + (1 if k < extra else 0)
+        out.append(codes[start:end])
+        start = end
+    return out
+
+
+def _paged(title: str, page: tuple[int, int] | None) -> str:
+    """``title`` with " (k/n)" when the chart is page k of n > 1."""
+    return f"{title} ({page[0]}/{page[1]})" if page and page[1] > 1 else title
 
 
 def _finish(fig: Figure, title: str, source: str) -> Figure:
@@ -418,19 +448,24 @@ def coverage_by_district(
     source: str,
     lang: str = "vi",
     title: str | None = None,
+    unit_level: str | None = None,
+    page: tuple[int, int] | None = None,
 ) -> Figure:
-    """Coverage of every district, highest first, with the city's coverage marked.
+    """Coverage of every unit, highest first, with the city's coverage marked.
 
     Parameters
     ----------
     coverage
         ``Results.coverage`` (every unit and ``"city"``).
     names
-        ``{unit code: label}`` of the districts to show (:func:`hailong.fmt.unit_names`).
+        ``{unit code: label}`` of the units to show (:func:`hailong.fmt.unit_names`).
+    unit_level
+        ``Results.meta["level"]``: how the title calls the units (default districts).
+    page
+        ``(k, n)``: the figure is page k of n (" (k/n)" after the title);
+        :func:`coverage_pages` sets it.
     """
-    t = _by_unit(coverage, names)
-    t["value"] = 100 * t["share"]
-    t = _sorted_desc(t)
+    t = _coverage_rows(coverage, names)
     text = [f"{fmt.percent(r.share, 1, lang)} ({fmt.count(r.answered, lang)}/"
             f"{fmt.count(r.roster_n, lang)})" for r in t.itertuples()]
     fig = _figure("coverage_by_district", len(t))
@@ -445,7 +480,30 @@ def coverage_by_district(
     ax.set_xticks(range(0, 101, 20))
     _number_axis(ax.xaxis, lang)
     ax.set_xlabel(fmt.t("axis_coverage", lang))
-    return _finish(fig, title or fmt.t("coverage_by_district_title", lang), source)
+    return _finish(fig, _paged(title or fmt.t("coverage_by_district_title", lang,
+                                              unit_level=unit_level), page), source)
+
+
+def _coverage_rows(coverage: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
+    """The rows of :func:`coverage_by_district`, in its order (highest coverage first)."""
+    t = _by_unit(coverage, names)
+    t["value"] = 100 * t["share"]
+    return _sorted_desc(t)
+
+
+def coverage_pages(coverage: pd.DataFrame, names: Mapping[str, str], *, source: str,
+                   lang: str = "vi", title: str | None = None, unit_level: str | None = None,
+                   per_figure: int = UNITS_PER_FIGURE) -> list[Figure]:
+    """:func:`coverage_by_district` cut into figures of at most ``per_figure`` units.
+
+    The units keep the one chart's order (highest coverage first) across the figures.
+    """
+    order = [str(u) for u in _coverage_rows(coverage, names)["unit"]]
+    runs = split_units(order, per_figure)
+    return [coverage_by_district(coverage, {u: names[u] for u in run}, source=source,
+                                 lang=lang, title=title, unit_level=unit_level,
+                                 page=(k, len(runs)))
+            for k, run in enumerate(runs, 1)]
 
 
 def _index_rows(scores: pd.DataFrame) -> pd.DataFrame:
@@ -464,8 +522,10 @@ def district_comparison(
     meta: Mapping | None = None,
     weighted: pd.DataFrame | None = None,
     min_n: int | None = None,
+    unit_level: str | None = None,
+    page: tuple[int, int] | None = None,
 ) -> Figure:
-    """Districts ranked by the satisfaction index; withheld ones listed last with "—".
+    """Units ranked by the satisfaction index; withheld ones listed last with "—".
 
     Parameters
     ----------
@@ -481,12 +541,14 @@ def district_comparison(
     weighted
         ``Results.weighted``: the city line shows the post-stratified figure.
     min_n
-        If given, a note under the chart explains the "—" of withheld districts.
+        If given, a note under the chart explains the "—" of withheld units.
+    unit_level
+        ``Results.meta["level"]``: how the title calls the units (default districts).
+    page
+        ``(k, n)``: page k of n (" (k/n)" after the title); :func:`ranking_pages` sets it.
     """
     rows = _index_rows(scores)
-    t = _by_unit(rows, names)
-    t["value"] = t["index"].where(~t["suppressed"].astype(bool))
-    t = _sorted_desc(t)
+    t = _ranking_rows(scores, names)
     detail = meta is not None and {"low", "high", "tier"} <= set(t.columns)
     fig = _figure("comparison", len(t))
     ax = fig.add_subplot()
@@ -508,9 +570,35 @@ def district_comparison(
         key = ("suppressed_note_secondary" if meta and meta.get("secondary_suppression")
                else "suppressed_note")
         source = f"{fmt.t(key, lang, min_n=min_n)}\n{source}"
-    default = (fmt.t("ranking_title", lang, level=fmt.level(meta.get("confidence"), lang))
-               if detail else fmt.t("comparison_title", lang))
-    return _finish(fig, title or default, source)
+    default = (fmt.t("ranking_title", lang, unit_level=unit_level,
+                     level=fmt.level(meta.get("confidence"), lang))
+               if detail else fmt.t("comparison_title", lang, unit_level=unit_level))
+    return _finish(fig, _paged(title or default, page), source)
+
+
+def _ranking_rows(scores: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
+    """The rows of :func:`district_comparison`, in its order (highest index first)."""
+    t = _by_unit(_index_rows(scores), names)
+    t["value"] = t["index"].where(~t["suppressed"].astype(bool))
+    return _sorted_desc(t)
+
+
+def ranking_pages(scores: pd.DataFrame, names: Mapping[str, str], *, source: str,
+                  lang: str = "vi", title: str | None = None, meta: Mapping | None = None,
+                  weighted: pd.DataFrame | None = None, min_n: int | None = None,
+                  unit_level: str | None = None,
+                  per_figure: int = UNITS_PER_FIGURE) -> list[Figure]:
+    """:func:`district_comparison` cut into figures of at most ``per_figure`` units.
+
+    The units keep the one chart's order (highest index first, withheld last) across the
+    figures; every figure has the same axis, city line and tier colours.
+    """
+    order = [str(u) for u in _ranking_rows(scores, names)["unit"]]
+    runs = split_units(order, per_figure)
+    return [district_comparison(scores, {u: names[u] for u in run}, source=source, lang=lang,
+                                title=title, meta=meta, weighted=weighted, min_n=min_n,
+                                unit_level=unit_level, page=(k, len(runs)))
+            for k, run in enumerate(runs, 1)]
 
 
 def _tier_colours(meta: Mapping) -> dict[str, str]:
@@ -561,8 +649,12 @@ def heatmap(
     min_n: int | None = None,
     title: str | None = None,
     meta: Mapping | None = None,
+    unit_level: str | None = None,
+    page: tuple[int, int] | None = None,
+    value_range: tuple[float, float] | None = None,
+    tall: bool | None = None,
 ) -> Figure:
-    """Index of every dimension (rows) in every district (columns); withheld cells hatched.
+    """Index of every dimension (rows) in every unit (columns); withheld cells hatched.
 
     With ``meta`` (``Results.meta``) the note names secondary suppression when it is
     applied, and an estimate flagged unreliable (``unreliable`` column) gets "*".
@@ -577,6 +669,14 @@ def heatmap(
         ``{dimension id: name}`` in row order.
     min_n
         If given, a note under the chart explains the hatched "—" cells.
+    unit_level
+        ``Results.meta["level"]``: how the title calls the units (default districts).
+    page
+        ``(k, n)``: page k of n (" (k/n)" after the title); :func:`heatmap_pages` sets it.
+    value_range
+        ``(low, high)`` of the colour scale (default: the shown values, to tens).
+    tall
+        One row per unit (default: when there are more than :data:`HEATMAP_COLUMNS`).
     """
     rows = scores[scores["measure"].isin(list(labels))]
     rows = rows.assign(value=rows["index"].where(~rows["suppressed"].astype(bool)))
@@ -592,16 +692,14 @@ def heatmap(
                  .to_numpy(dtype=bool))
         annot = np.where(flags & ~np.isnan(values), annot + fmt.UNRELIABLE, annot)
     # many units (a commune round): one row per unit instead of one column
-    tall = len(names) > HEATMAP_COLUMNS
+    tall = len(names) > HEATMAP_COLUMNS if tall is None else tall
     columns = [_wrap(v) for v in labels.values()] if tall else list(names.values())
     row_names = list(names.values()) if tall else [_wrap(v) for v in labels.values()]
     if tall:
         values, annot = values.T, annot.T
     fig = _figure("heatmap", len(names) if tall else 0)
     ax = fig.add_subplot()
-    shown = values[~np.isnan(values)]
-    low = float(np.floor(shown.min() / 10) * 10) if shown.size else 0.0
-    high = float(np.ceil(shown.max() / 10) * 10) if shown.size else 100.0
+    low, high = value_range or _heat_range(values)
     sns.heatmap(values, ax=ax, cmap=HEATMAP_CMAP, vmin=low, vmax=max(high, low + 10),
                 annot=annot, fmt="", annot_kws={"fontsize": 8}, linewidths=0.5,
                 linecolor="white", cbar_kws={"label": fmt.t("axis_index", lang), "shrink": 0.8,
@@ -627,7 +725,38 @@ def heatmap(
             note += ". " + fmt.t("unreliable_note", lang,
                                  rse=fmt.percent(meta.get("rse_threshold"), 0, lang))
         source = f"{note}\n{source}"
-    return _finish(fig, title or fmt.t("heatmap_title", lang), source)
+    return _finish(fig, _paged(title or fmt.t("heatmap_title", lang, unit_level=unit_level),
+                               page), source)
+
+
+def _heat_range(values: np.ndarray) -> tuple[float, float]:
+    """The heatmap's colour scale: the shown values' range widened to tens."""
+    shown = values[~np.isnan(values)]
+    low = float(np.floor(shown.min() / 10) * 10) if shown.size else 0.0
+    high = float(np.ceil(shown.max() / 10) * 10) if shown.size else 100.0
+    return low, high
+
+
+def heatmap_pages(scores: pd.DataFrame, names: Mapping[str, str], labels: Mapping[str, str],
+                  *, source: str, lang: str = "vi", min_n: int | None = None,
+                  title: str | None = None, meta: Mapping | None = None,
+                  unit_level: str | None = None,
+                  per_figure: int = UNITS_PER_FIGURE) -> list[Figure]:
+    """:func:`heatmap` cut into figures of at most ``per_figure`` units, in ``names``' order.
+
+    Every figure has the same colour scale and layout (one row per unit when the units
+    are more than :data:`HEATMAP_COLUMNS` in all), so colours compare across figures.
+    """
+    rows = scores[scores["measure"].isin(list(labels))
+                  & scores["unit"].astype(str).isin(list(names))]
+    values = rows["index"].where(~rows["suppressed"].astype(bool)).to_numpy(dtype=float)
+    span = _heat_range(values)
+    tall = len(names) > HEATMAP_COLUMNS
+    runs = split_units(list(names), per_figure)
+    return [heatmap(scores, {u: names[u] for u in run}, labels, source=source, lang=lang,
+                    min_n=min_n, title=title, meta=meta, unit_level=unit_level,
+                    page=(k, len(runs)), value_range=span, tall=tall)
+            for k, run in enumerate(runs, 1)]
 
 
 def theme_bars(
@@ -709,8 +838,9 @@ def progress_by_district(
     source: str,
     lang: str = "vi",
     title: str | None = None,
+    unit_level: str | None = None,
 ) -> Figure:
-    """Coverage of every district on one day, highest first, with the target line.
+    """Coverage of every unit on one day, highest first, with the target line.
 
     Parameters
     ----------
@@ -727,7 +857,8 @@ def progress_by_district(
     ax = fig.add_subplot()
     _share_bars(ax, t, lang)
     _target_line(ax, target, lang)
-    return _finish(fig, title or fmt.t("progress_by_district_title", lang), source)
+    return _finish(fig, title or fmt.t("progress_by_district_title", lang,
+                                       unit_level=unit_level), source)
 
 
 def coverage_by_group(
@@ -1351,9 +1482,7 @@ def choropleth(
     attribution = boundaries.attribution.get(lang, "")
     line = f"{source}. {attribution}" if attribution else source
     line = _notes(line, lang, withheld, min_n, meta)
-    level = fmt.t(f"level_{boundaries.level}", lang) if f"level_{boundaries.level}" in \
-        fmt.MESSAGES else boundaries.level
-    return _finish(fig, title or fmt.t("map_title", lang, level=level), line)
+    return _finish(fig, title or fmt.t("map_title", lang, unit_level=boundaries.level), line)
 
 
 # ---------------------------------------------------------------------------------------

@@ -163,6 +163,33 @@ def unit_name(source: object, code: str | None = None, lang: str = "vi",
 
 
 # ---------------------------------------------------------------------------------------
+#: What the reports call the units of each reporting level: ``{level: {lang: (plural,
+#: singular)}}``. Vietnamese uses the list of unit types ("quận, huyện"; "xã, phường, đặc
+#: khu" since the 01/07/2025 reform) and, for one unit of a commune round, "đơn vị cấp xã".
+UNIT_WORDS: dict[str, dict[str, tuple[str, str]]] = {
+    "district": {"vi": ("quận, huyện", "quận, huyện"), "en": ("districts", "district")},
+    "commune": {"vi": ("xã, phường, đặc khu", "đơn vị cấp xã"), "en": ("communes", "commune")},
+}
+_OTHER_UNITS = {"vi": ("đơn vị", "đơn vị"), "en": ("units", "unit")}
+
+
+def unit_words(level: str | None = "district", lang: str = "vi") -> dict[str, str]:
+    """How a report calls the units of ``level`` (the one place; :func:`t` fills them in).
+
+    Returns ``{"units": plural, "unit_sg": singular, "Units": ..., "Unit_sg": ...}`` (the
+    last two capitalised, for the start of a sentence). ``None`` means ``"district"``; an
+    unknown level gets the neutral "đơn vị" / "units".
+
+    >>> unit_words("commune", "vi")["units"]
+    'xã, phường, đặc khu'
+    """
+    check_lang(lang)
+    plural, singular = UNIT_WORDS.get(level or "district", _OTHER_UNITS)[lang]
+    return {"units": plural, "unit_sg": singular,
+            "Units": plural[:1].upper() + plural[1:],
+            "Unit_sg": singular[:1].upper() + singular[1:]}
+
+
 #: Fixed phrases of the reports: ``{key: {lang: text}}``; ``{field}`` parts are filled by
 #: :func:`t`. Add a phrase here (in every language) rather than writing it in a notebook.
 MESSAGES: dict[str, dict[str, str]] = {
@@ -179,12 +206,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sec_vs_city": {"vi": "So sánh với toàn thành phố", "en": "Compared with the whole city"},
     "sec_distribution": {"vi": "Phân bố câu trả lời", "en": "How cooperatives answered"},
     "sec_coverage": {"vi": "Tiến độ khảo sát", "en": "Survey coverage"},
-    "sec_districts": {"vi": "So sánh các quận, huyện",
-                      "en": "Comparison of the districts"},
-    "sec_heatmap": {"vi": "Chỉ số theo lĩnh vực và quận, huyện",
-                    "en": "Index by area and district"},
-    "sec_district_table": {"vi": "Bảng số liệu các quận, huyện",
-                           "en": "Figures for all districts"},
+    # {units} / {unit_sg} / {Units} / {Unit_sg}: what the round's units are called
+    # (:data:`UNIT_WORDS`), filled by :func:`t` from its ``unit_level``.
+    "sec_districts": {"vi": "So sánh các {units}",
+                      "en": "Comparison of the {units}"},
+    "sec_heatmap": {"vi": "Chỉ số theo lĩnh vực và {unit_sg}",
+                    "en": "Index by area and {unit_sg}"},
+    "sec_district_table": {"vi": "Bảng số liệu các {units}",
+                           "en": "Figures for all {units}"},
     "sec_method": {"vi": "Phương pháp tính", "en": "Method"},
     # table headers
     "col_figure": {"vi": "Chỉ tiêu", "en": "Figure"},
@@ -218,14 +247,14 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "en": "Answers by area"},
     "coverage_title": {"vi": "Tỷ lệ HTX tham gia khảo sát",
                        "en": "Cooperatives that took part"},
-    "coverage_by_district_title": {"vi": "Tỷ lệ HTX tham gia khảo sát theo quận, huyện",
-                                   "en": "Coverage by district"},
+    "coverage_by_district_title": {"vi": "Tỷ lệ HTX tham gia khảo sát theo {unit_sg}",
+                                   "en": "Coverage by {unit_sg}"},
     "answered": {"vi": "Đã trả lời", "en": "Answered"},
     "not_yet": {"vi": "Chưa trả lời", "en": "Not yet answered"},
-    "comparison_title": {"vi": "Chỉ số hài lòng chung theo quận, huyện",
-                         "en": "Satisfaction index by district"},
-    "heatmap_title": {"vi": "Chỉ số hài lòng theo lĩnh vực và quận, huyện",
-                      "en": "Satisfaction index by area and district"},
+    "comparison_title": {"vi": "Chỉ số hài lòng chung theo {unit_sg}",
+                         "en": "Satisfaction index by {unit_sg}"},
+    "heatmap_title": {"vi": "Chỉ số hài lòng theo lĩnh vực và {unit_sg}",
+                      "en": "Satisfaction index by area and {unit_sg}"},
     "city_value": {"vi": "Toàn thành phố: {value}", "en": "Whole city: {value}"},
     "suppressed_note": {
         "vi": "— : không công bố (dưới {min_n} HTX trả lời)",
@@ -261,8 +290,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                    "en": "Cooperatives' difficulties and recommendations"},
     "sec_quotes": {"vi": "Một số kiến nghị tiêu biểu", "en": "Some typical recommendations"},
     "sec_reliability": {"vi": "Độ tin cậy của thang đo", "en": "Reliability of the scales"},
-    "ranking_title": {"vi": "Chỉ số hài lòng chung theo quận, huyện (khoảng tin cậy {level})",
-                      "en": "Satisfaction index by district ({level} intervals)"},
+    "ranking_title": {"vi": "Chỉ số hài lòng chung theo {unit_sg} (khoảng tin cậy {level})",
+                      "en": "Satisfaction index by {unit_sg} ({level} intervals)"},
     "themes_title": {"vi": "Chủ đề trong kiến nghị của HTX – toàn thành phố",
                      "en": "Themes of the cooperatives' recommendations – whole city"},
     "axis_mentions": {"vi": "Tỷ lệ HTX nêu chủ đề (% số HTX có kiến nghị)",
@@ -281,7 +310,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                             "en": "Survey progress – {period}"},
     "progress_title": {"vi": "Tiến độ khảo sát – {period} – đến ngày {day}",
                        "en": "Survey progress – {period} – as of {day}"},
-    "sec_progress_districts": {"vi": "Tiến độ theo quận, huyện", "en": "Progress by district"},
+    "sec_progress_districts": {"vi": "Tiến độ theo {unit_sg}", "en": "Progress by {unit_sg}"},
     "sec_progress_curve": {"vi": "Số HTX trả lời theo thời gian",
                            "en": "Answers over time"},
     "sec_progress_groups": {"vi": "Theo nhóm HTX", "en": "By group of cooperatives"},
@@ -321,9 +350,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "progress_reached": {"vi": "Mục tiêu {target} đã đạt vào ngày {day}.",
                          "en": "The target of {target} was met on {day}."},
     "progress_behind": {
-        "vi": "{count} quận, huyện chậm tiến độ (giữ tốc độ hiện nay sẽ không đạt mục tiêu "
+        "vi": "{count} {units} chậm tiến độ (giữ tốc độ hiện nay sẽ không đạt mục tiêu "
               "đúng hạn): {names}.",
-        "en": "{count} districts are behind pace (at their recent pace they would miss the "
+        "en": "{count} {units} are behind pace (at their recent pace they would miss the "
               "deadline): {names}."},
     "progress_method": {
         "vi": "Một HTX được tính là đã trả lời từ phiếu hợp lệ đầu tiên của HTX đó (phiếu "
@@ -331,17 +360,17 @@ MESSAGES: dict[str, dict[str, str]] = {
               "HTX trong danh sách). Số \"thêm\" so sánh với ngày {previous} ({days} ngày "
               "trước). Tốc độ gần đây là số HTX trả lời lần đầu trong {window} ngày gần "
               "nhất chia cho số ngày; ngày dự kiến đạt mục tiêu giả định tốc độ đó không "
-              "đổi. Quận, huyện \"chậm tiến độ\" là nơi chưa đạt mục tiêu và theo tốc độ đó "
+              "đổi. Các {units} \"chậm tiến độ\" là nơi chưa đạt mục tiêu và theo tốc độ đó "
               "sẽ không đạt trước hạn.",
         "en": "A cooperative counts as answered from its first valid submission (repeated "
               "submissions count once; submissions without a cooperative code are matched "
               "to the roster by name). \"New\" compares with {previous} ({days} days "
               "earlier). The recent pace is the number of cooperatives that answered for the "
               "first time in the last {window} days divided by the days; the projected date "
-              "assumes that pace holds. A district is \"behind pace\" when it has not met "
-              "the target and would not meet it by the deadline at that pace."},
-    "progress_by_district_title": {"vi": "Tỷ lệ HTX đã trả lời theo quận, huyện",
-                                   "en": "Cooperatives that answered, by district"},
+              "assumes that pace holds. The {units} \"behind pace\" are those that have not "
+              "met the target and would not meet it by the deadline at that pace."},
+    "progress_by_district_title": {"vi": "Tỷ lệ HTX đã trả lời theo {unit_sg}",
+                                   "en": "Cooperatives that answered, by {unit_sg}"},
     "cumulative_title": {"vi": "Số HTX đã trả lời (cộng dồn) – toàn thành phố",
                          "en": "Cooperatives that answered (cumulative) – whole city"},
     "groups_title": {"vi": "Tỷ lệ HTX đã trả lời theo nhóm",
@@ -396,8 +425,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sec_items": {"vi": "Câu trả lời theo từng câu hỏi", "en": "Answers to each question"},
     "sec_map": {"vi": "Bản đồ chỉ số hài lòng", "en": "Map of the satisfaction index"},
     "sec_trend": {"vi": "So sánh với các năm trước", "en": "Change since earlier rounds"},
-    "level_district": {"vi": "quận, huyện", "en": "districts"},
-    "level_commune": {"vi": "xã, phường, đặc khu", "en": "communes"},
     "items_title": {"vi": "Câu trả lời theo từng câu hỏi – câu {first} đến {last}",
                     "en": "Answers to each question – questions {first} to {last}"},
     "axis_diverging": {
@@ -413,16 +440,16 @@ MESSAGES: dict[str, dict[str, str]] = {
               "(phải)",
         "en": "Figures at the ends: share of answers not satisfied (left) and satisfied "
               "(right)"},
-    "map_title": {"vi": "Chỉ số hài lòng chung theo {level} – bản đồ",
-                  "en": "Satisfaction index by {level} – map"},
+    "map_title": {"vi": "Chỉ số hài lòng chung theo {unit_sg} – bản đồ",
+                  "en": "Satisfaction index by {unit_sg} – map"},
     "map_legend_title": {"vi": "Xếp loại (chỉ số 0–100)", "en": "Tier (index 0–100)"},
     "map_legend_quartile": {"vi": "Nhóm tứ phân vị (chỉ số)",
                             "en": "Quartile group (index)"},
     "map_withheld": {"vi": "— : không công bố", "en": "— : not published"},
     "map_none": {
-        "vi": "Chưa có dữ liệu ranh giới của các {level} năm {year}, nên báo cáo không có "
+        "vi": "Chưa có dữ liệu ranh giới của các {units} năm {year}, nên báo cáo không có "
               "bản đồ.",
-        "en": "There are no boundary data for the {level} of {year}, so the report has no "
+        "en": "There are no boundary data for the {units} of {year}, so the report has no "
               "map."},
     "trend_title": {"vi": "Chỉ số hài lòng chung qua các năm – {unit}",
                     "en": "Satisfaction index over the rounds – {unit}"},
@@ -453,14 +480,19 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def t(key: str, lang: str = "vi", **kw: object) -> str:
+def t(key: str, lang: str = "vi", unit_level: str | None = None, **kw: object) -> str:
     """A fixed phrase of the reports in ``lang``, with ``{fields}`` filled from ``kw``.
+
+    ``{units}``, ``{unit_sg}``, ``{Units}``, ``{Unit_sg}`` name the units of
+    ``unit_level`` (:func:`unit_words`; default ``"district"``) unless ``kw`` gives them.
 
     >>> t("sec_method", "vi")
     'Phương pháp tính'
+    >>> t("sec_districts", "en", unit_level="commune")
+    'Comparison of the communes'
     """
     check_lang(lang)
-    return nfc(MESSAGES[key][lang].format(**kw))
+    return nfc(MESSAGES[key][lang].format(**{**unit_words(unit_level, lang), **kw}))
 
 
 def source_line(year: int | Sequence[int], organisation: Mapping[str, str] | str,

@@ -63,9 +63,9 @@ def _r(x: float) -> float:
     return float(fmt.rounded(x, 1))
 
 
-def heading(key: str, lang: str = "vi", level: int = 2) -> str:
+def heading(key: str, lang: str = "vi", level: int = 2, unit_level: str | None = None) -> str:
     """A Markdown heading from the phrase catalogue: ``"## Phương pháp tính"``."""
-    return f"{'#' * level} {fmt.t(key, lang)}"
+    return f"{'#' * level} {fmt.t(key, lang, unit_level=unit_level)}"
 
 
 # --------------------------------------------------------------------------- headline
@@ -105,7 +105,7 @@ def headline(unit_name: str, index: float, satisfied: float, n: int, roster_n: i
 
 
 def too_few(unit_name: str, n: int, roster_n: int, min_n: int, lang: str = "vi",
-            reason: str = "primary") -> str:
+            reason: str = "primary", unit_level: str | None = None) -> str:
     """Why a unit's report shows no figures (fewer than ``min_n`` respondents).
 
     Parameters
@@ -119,21 +119,24 @@ def too_few(unit_name: str, n: int, roster_n: int, min_n: int, lang: str = "vi",
     reason
         ``"secondary"`` when enough answered but the figures are withheld to protect
         another unit's (secondary suppression).
+    unit_level
+        The round's reporting level (how the other unit is called; default district).
     """
     fmt.check_lang(lang)
     vi = lang == "vi"
     c = lambda k: fmt.count(k, lang)  # noqa: E731
+    w = fmt.unit_words(unit_level, lang)
     if reason == "secondary" and n >= min_n:
         return nfc(
             f"{c(n)} trong {c(roster_n)} HTX của {unit_name} đã trả lời khảo sát. Tuy vậy, "
-            f"số liệu của {unit_name} không được công bố: có một quận, huyện dưới "
+            f"số liệu của {unit_name} không được công bố: có một {w['unit_sg']} dưới "
             f"{c(min_n)} HTX trả lời, và nếu công bố cả số liệu này thì số liệu bị ẩn đó có "
             "thể tính ngược ra từ số liệu toàn thành phố. Đây là quy tắc ẩn bổ sung mà các "
             "cơ quan thống kê áp dụng để bảo vệ bí mật của từng HTX." if vi else
             f"{c(n)} of the {c(roster_n)} cooperatives of {unit_name} answered the survey. "
-            f"Its figures are nevertheless withheld: a district has fewer than {c(min_n)} "
+            f"Its figures are nevertheless withheld: a {w['unit_sg']} has fewer than {c(min_n)} "
             "respondents, and publishing these figures would let a reader work that "
-            "district's withheld figures out from the city's. Statistics offices protect "
+            f"{w['unit_sg']}'s withheld figures out from the city's. Statistics offices protect "
             "each respondent's confidentiality this way (secondary suppression).")
     if roster_n == 0:
         return (f"Danh sách khảo sát không có HTX nào của {unit_name}, nên báo cáo không có "
@@ -371,8 +374,7 @@ _MAX_LISTED = 6
 
 def _level_words(level: str, lang: str) -> str:
     """"quận, huyện" / "xã, phường, đặc khu" (vi), "districts" / "communes" (en)."""
-    key = f"level_{level}"
-    return fmt.t(key if key in fmt.MESSAGES else "level_district", lang)
+    return fmt.unit_words(level, lang)["units"]
 
 
 def district_spread(index_rows: pd.DataFrame, names: Mapping[str, str], min_n: int,
@@ -568,7 +570,7 @@ def summary(figures: UnitFigures, lang: str = "vi") -> str:
     f = figures
     if not f.published:
         return too_few(f.inline_name, f.answered, f.roster_n, f.min_n, lang,
-                       reason=f.withheld or "primary")
+                       reason=f.withheld or "primary", unit_level=f.level)
     return headline(f.inline_name, f.index, f.satisfied, f.answered, f.roster_n, lang, f.year)
 
 
@@ -619,21 +621,22 @@ def key_figures(unit: UnitFigures, city: UnitFigures | None = None, lang: str = 
 # ----------------------------------------------------------------------- methodology
 
 
+#: ``{units}`` / ``{unit_sg}`` are filled with :func:`hailong.fmt.unit_words`.
 _SECONDARY_RULE = {
-    "vi": " (ẩn sơ cấp). Vì số liệu toàn thành phố tổng hợp từ các quận, huyện, một số liệu "
-          "bị ẩn có thể tính ngược từ số liệu toàn thành phố và các quận, huyện còn lại; vì "
-          "vậy, khi một số liệu của một quận, huyện bị ẩn, số liệu đó của quận, huyện có ít HTX "
+    "vi": " (ẩn sơ cấp). Vì số liệu toàn thành phố tổng hợp từ các {units}, một số liệu "
+          "bị ẩn có thể tính ngược từ số liệu toàn thành phố và các {units} còn lại; vì "
+          "vậy, khi một số liệu của một {unit_sg} bị ẩn, số liệu đó của {unit_sg} có ít HTX "
           "trả lời nhất trong số còn lại cũng bị ẩn (ẩn bổ sung, như cách làm của các cơ quan "
-          "thống kê), và quận, huyện bị ẩn chỉ số chung thì ẩn mọi số liệu. Số HTX trả lời và "
+          "thống kê), và {unit_sg} bị ẩn chỉ số chung thì ẩn mọi số liệu. Số HTX trả lời và "
           "tỷ lệ tham gia vẫn được công bố. Số liệu có gia quyền gộp các ô nhỏ với ô khác nên "
-          "không tách riêng được một quận, huyện (xấp xỉ)",
-    "en": " (primary suppression). City figures add up the districts', so a withheld figure "
-          "could be worked out from the city's and the other districts'; therefore when a "
-          "district's figure is withheld, the same figure of the district with the fewest "
+          "không tách riêng được một {unit_sg} (xấp xỉ)",
+    "en": " (primary suppression). City figures add up the {units}', so a withheld figure "
+          "could be worked out from the city's and the other {units}'; therefore when a "
+          "{unit_sg}'s figure is withheld, the same figure of the {unit_sg} with the fewest "
           "respondents among the rest is withheld too (secondary suppression, as statistics "
-          "offices do), and a district whose overall index is withheld has every figure "
+          "offices do), and a {unit_sg} whose overall index is withheld has every figure "
           "withheld. Numbers of respondents and coverage stay published. Weighted figures "
-          "pool small cells with others, so they do not single out one district (an "
+          "pool small cells with others, so they do not single out one {unit_sg} (an "
           "approximation)",
 }
 
@@ -661,6 +664,8 @@ def methodology(meta: Mapping, lang: str = "vi", threshold_points: float = SIMIL
     intervals = "confidence" in meta
     level = fmt.level(meta.get("confidence"), lang)
     secondary = bool(meta.get("secondary_suppression"))
+    rule = (_SECONDARY_RULE[lang].format(**fmt.unit_words(meta.get("level"), lang))
+            if secondary else "")
     when = data_date if data_date is not None else meta.get("data_date")
     version = meta.get("codebook_version")
     if vi:
@@ -683,7 +688,7 @@ def methodology(meta: Mapping, lang: str = "vi", threshold_points: float = SIMIL
              f"**So sánh với toàn thành phố:** chênh lệch dưới {thr} điểm được coi là tương "
              "đương. Ngưỡng này là quy ước của báo cáo, chưa tính đến sai số thống kê."),
             f"**Bảo vệ bí mật:** không công bố số liệu nào dựa trên dưới {min_n} HTX trả "
-            f"lời{_SECONDARY_RULE['vi'] if secondary else ''}; ô không công bố ghi "
+            f"lời{rule}; ô không công bố ghi "
             f"“{fmt.SUPPRESSED}”.",
         ]
         if when is not None:
@@ -709,7 +714,7 @@ def methodology(meta: Mapping, lang: str = "vi", threshold_points: float = SIMIL
              "similar. This threshold is a reporting convention; it does not yet account for "
              "statistical uncertainty."),
             f"**Confidentiality:** no figure based on fewer than {min_n} cooperatives is "
-            f"published{_SECONDARY_RULE['en'] if secondary else ''}; withheld cells show "
+            f"published{rule}; withheld cells show "
             f"“{fmt.SUPPRESSED}”.",
         ]
         if when is not None:
@@ -895,6 +900,8 @@ def methodology_details(results: Results, code: str, lang: str = "vi") -> str:
     cov = one.coverage.iloc[0]
     c = lambda k: fmt.count(k, lang)  # noqa: E731
     level = fmt.level(m.get("confidence"), lang)
+    uw = fmt.unit_words(m.get("level"), lang)
+    units, unit_sg = uw["units"], uw["unit_sg"]
     min_n = c(m["min_n"])
     name = fmt.unit_name(one, code, lang, form="inline")
     lines = []
@@ -942,21 +949,21 @@ def methodology_details(results: Results, code: str, lang: str = "vi") -> str:
         n_eff = fmt.number(w["n_eff"], 0, lang)
         deff = fmt.number(w["design_effect"], 2, lang)
         lines.append(
-            "**Gia quyền (số liệu toàn thành phố):** tỷ lệ trả lời khác nhau giữa các quận, "
-            "huyện và loại hình HTX, nên số liệu toàn thành phố được gia quyền hậu phân tầng: "
-            "mỗi ô (quận, huyện × loại hình HTX) có trọng số = số HTX trong danh sách / số HTX "
-            f"trả lời. Ô có dưới {mc} HTX trả lời được gộp vào ô lớn nhất cùng quận, huyện; "
-            f"quận, huyện có dưới {mc} HTX trả lời được gộp chung, và nếu nhóm gộp vẫn dưới "
+            f"**Gia quyền (số liệu toàn thành phố):** tỷ lệ trả lời khác nhau giữa các {units} "
+            "và loại hình HTX, nên số liệu toàn thành phố được gia quyền hậu phân tầng: "
+            f"mỗi ô ({unit_sg} × loại hình HTX) có trọng số = số HTX trong danh sách / số HTX "
+            f"trả lời. Ô có dưới {mc} HTX trả lời được gộp vào ô lớn nhất cùng {unit_sg}; "
+            f"{unit_sg} có dưới {mc} HTX trả lời được gộp chung, và nếu nhóm gộp vẫn dưới "
             f"{mc} HTX thì nhập vào ô lớn nhất của thành phố (còn {c(w['cells'])} ô). Chỉ số "
             f"chung toàn thành phố có gia quyền {idx_w}, không gia quyền {idx_u}; tỷ lệ hài "
             f"lòng có gia quyền {sat_w}, không gia quyền {sat_u}. Cỡ mẫu hiệu dụng (Kish) "
             f"{n_eff} trên {c(w['respondents'])} HTX trả lời (hệ số thiết kế {deff}). Sai số "
             "của số liệu có gia quyền tính theo phương pháp tuyến tính hóa, phân tầng theo ô."
             if vi else
-            "**Weighting (city figures):** response rates differ between districts and types "
-            "of cooperative, so the city's figures are post-stratified: each cell (district × "
+            f"**Weighting (city figures):** response rates differ between {units} and types "
+            f"of cooperative, so the city's figures are post-stratified: each cell ({unit_sg} × "
             "type) is weighted by listed / answered cooperatives. A cell with fewer than "
-            f"{mc} respondents joins the largest cell of its district; districts with fewer "
+            f"{mc} respondents joins the largest cell of its {unit_sg}; {units} with fewer "
             f"than {mc} are pooled, and a pool still below {mc} joins the city's largest cell "
             f"({c(w['cells'])} cells remain). City index weighted {idx_w}, unweighted "
             f"{idx_u}; % satisfied weighted {sat_w}, unweighted {sat_u}. Kish's effective "
@@ -992,12 +999,12 @@ def methodology_details(results: Results, code: str, lang: str = "vi") -> str:
             else f"**Tiers** by the 0–100 index (rounded as printed): {'; '.join(parts)}.")
     lines.append(
         "**Thứ hạng:** thay vì chỉ một con số, báo cáo ghi khoảng thứ hạng có thể: mô phỏng "
-        f"{c(m.get('rank_draws', 0))} lần, mỗi lần lấy chỉ số của từng quận, huyện ngẫu nhiên "
+        f"{c(m.get('rank_draws', 0))} lần, mỗi lần lấy chỉ số của từng {unit_sg} ngẫu nhiên "
         "theo sai số của nó rồi xếp hạng; khoảng là {level} ở giữa các thứ hạng nhận được "
         "(hạt giống ngẫu nhiên cố định nên kết quả lặp lại được).".replace("{level}", level)
         if vi else
         "**Ranks:** rather than a bare rank the report gives the range a rank could take: "
-        f"{c(m.get('rank_draws', 0))} simulations draw each district's index from its "
+        f"{c(m.get('rank_draws', 0))} simulations draw each {unit_sg}'s index from its "
         f"sampling distribution and rank them; the range is the central {level} of the "
         "ranks (fixed seed: the same data give the same ranges).")
     if alpha := _alpha_sentence(results, lang):
@@ -1014,12 +1021,12 @@ def methodology_details(results: Results, code: str, lang: str = "vi") -> str:
             "**Câu hỏi mở:** câu trả lời về khó khăn và kiến nghị được xếp vào chủ đề theo "
             "từ khóa (một câu trả lời có thể thuộc nhiều chủ đề; bộ từ khóa là dữ liệu của "
             f"dự án). Số HTX nêu một chủ đề dưới {min_n} không được công bố. Trích dẫn đã bỏ "
-            "tên người, số điện thoại, email và tên HTX, và không ghi quận, huyện." if vi else
+            f"tên người, số điện thoại, email và tên HTX, và không ghi {unit_sg}." if vi else
             "**Open questions:** answers on difficulties and recommendations are put into "
             "themes by keywords (an answer can have several; the keyword list is project "
             f"data). Counts below {min_n} cooperatives are withheld. Quotes have names of "
             "people, phone numbers, e-mails and the cooperative's name removed, and name no "
-            "district.")
+            f"{unit_sg}.")
     return nfc("\n".join(f"- {x}" for x in lines))
 
 
@@ -1522,9 +1529,7 @@ def _trend_html(frame: pd.DataFrame, lang: str, min_n: int | None,
 
 def no_map_note(level: str, year: int, lang: str = "vi") -> str:
     """One line saying the round has no map (no boundaries for its units)."""
-    key = f"level_{level}"
-    units = fmt.t(key, lang) if key in fmt.MESSAGES else level
-    return fmt.t("map_none", lang, level=units, year=year)
+    return fmt.t("map_none", lang, unit_level=level, year=year)
 
 
 # ------------------------------------------------------------- the trend a report shows
