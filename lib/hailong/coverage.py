@@ -398,6 +398,7 @@ class Progress:
     variants: pd.DataFrame
     members: pd.DataFrame
     curve: pd.DataFrame
+    level: str = "district"
 
     @property
     def city(self) -> pd.Series:
@@ -447,7 +448,7 @@ def progress(data: ProgressData, as_of: object = None, *, previous: object = Non
         window=window, districts=table,
         variants=coverage(roster, answers, day, "variant", before),
         members=coverage(roster, answers, day, "member", before),
-        curve=cumulative(roster, answers, min(start, day), day, "city"))
+        curve=cumulative(roster, answers, min(start, day), day, "city"), level=level)
 
 
 # --------------------------------------------------------------------------- reader text
@@ -563,11 +564,11 @@ def summary(p: Progress, names: Mapping[str, str], lang: str = "vi") -> str:
                   and bool(p.districts.set_index("unit").loc[u, "behind"])]
         if behind:
             parts.append(fmt.t("progress_behind", lang, count=fmt.count(len(behind), lang),
-                               names=", ".join(behind)))
+                               names=", ".join(behind), unit_level=p.level))
     return nfc(" ".join(parts))
 
 
 def method_note(p: Progress, lang: str = "vi") -> str:
     """How the figures are defined (Markdown), for the end of the report."""
-    return fmt.t("progress_method", lang, window=p.window,
+    return fmt.t("progress_method", lang, window=p.window, unit_level=p.level,
                  previous=fmt.date(p.previous, lang), days=(p.as_of - p.previous).days)
