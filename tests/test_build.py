@@ -210,3 +210,26 @@ def test_a_failing_report_does_not_stop_the_others(tmp_path):
     assert not (out / "2022" / "305.html").exists()
     html = (out / "2022" / "index.html").read_text(encoding="utf-8")
     assert links(html) == ["303.html", "304.html"]
+
+
+def test_a_single_report_is_built_here_and_leftovers_of_a_killed_build_go(tmp_path):
+    """One report: no worker process is started (it runs in this process, on one
+    kernel); temporary files that a killed build left beside the outputs are removed,
+    the outputs themselves are kept."""
+    import os
+
+    out = tmp_path / "out" / "2022"
+    (out / "notebooks").mkdir(parents=True)
+    left = [out / ".303.html.a1b2c3.tmp", out / "notebooks" / ".303.4242.tmp.ipynb",
+            out / ".city.pdf.4242.tmp"]
+    for path in left:
+        path.write_text("half a file", encoding="utf-8")
+    (out / "city.html").write_text("<p>earlier</p>", encoding="utf-8")
+    summary = build(units=["303"], out=tmp_path / "out", config_path=write_config(tmp_path),
+                    prepare=Prepare(out), notebooks=NOTEBOOKS, progress=False, workers=4)
+    assert summary.executor == "local, 1 worker"
+    (result,) = summary.jobs
+    assert result.ok and result.worker.endswith(f":{os.getpid()}")
+    assert result.kernel_starts == 1 and result.execute_s > 0 and result.html_s > 0
+    assert not any(path.exists() for path in left)
+    assert (out / "city.html").read_text(encoding="utf-8") == "<p>earlier</p>"

@@ -345,3 +345,18 @@ def test_index_note_explains_secondary_suppression(tmp_path):
                        secondary=True).read_text(encoding="utf-8")
     assert "— : không công bố (dưới 5 HTX trả lời)." in html
     assert "để không thể suy ra số liệu bị ẩn từ các số liệu còn lại" in html
+
+
+def test_atomic_writes_leave_files_readable_by_others(tmp_path):
+    """A web server running as another user must be able to read published pages."""
+    import os
+    import stat
+
+    from hailong.export import write_atomic
+
+    old = os.umask(0o022)
+    try:
+        path = write_atomic(tmp_path / "page.html", "<p>x</p>")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644

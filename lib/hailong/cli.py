@@ -78,6 +78,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-pdf", dest="pdf", action="store_false",
                    help="do not print the reports to PDF (default: a PDF beside every "
                         "HTML report, printed by the system's Chromium)")
+    _add_build_speed(b)
     _add_config(b)
     b.set_defaults(func=_cmd_build)
 
@@ -90,12 +91,55 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--round", dest="round_year", type=int, metavar="YEAR",
                    help="survey round the sample is for (default: current_round)")
     s.add_argument("--out", metavar="DIR",
-                   help="folder to write to (default: data/sample/<year>/)")
+                   help="folder to write to (default: data/sample/<year>/; with --scale "
+                        "national: data/processed/national/)")
+    s.add_argument("--scale", choices=("city", "national"), default="city",
+                   help="city: the Hai Phong sample (default); national: a synthetic "
+                        "country of 34 provinces, ~3,300 communes and ~30,000 cooperatives "
+                        "(post-2025 geography) with its own configuration file, to measure "
+                        "builds at scale (never committed)")
+    s.add_argument("--coops", type=int, metavar="N",
+                   help="with --scale national: number of cooperatives (default 30000)")
     _add_config(s)
     s.set_defaults(func=_cmd_sample)
     _add_progress_parser(sub)
     _add_validate_parser(sub)
     return top
+
+
+def _add_build_speed(b: argparse.ArgumentParser) -> None:
+    """``hailong build``'s options of where and how much to build (issue 7)."""
+    b.add_argument("--workers", type=int, metavar="N",
+                   help="worker processes, each with its own kernel and browser (default: "
+                        "the number of cores; never more than the reports to build)")
+    b.add_argument("--force", action="store_true",
+                   help="rebuild every report (default: only those whose data, notebook "
+                        "or code changed since the last build into the same folder)")
+    b.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="where the reports are built: local processes (default) or a Dask "
+                        "cluster (with --scheduler; see bench/README.md)")
+    b.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="address of the Dask scheduler (with --executor dask)")
+
+
+def _speed_options(args: argparse.Namespace) -> dict:
+    """The build-speed options given on the command line (those left out keep
+    :func:`hailong.build.build`'s defaults)."""
+    out = {}
+    if getattr(args, "workers", None) is not None:
+        if args.workers < 1:
+            from .errors import ParameterError
+
+            raise ParameterError("--workers must be at least 1.", found=args.workers,
+                                 expected="a whole number >= 1")
+        out["workers"] = args.workers
+    if getattr(args, "force", False):
+        out["force"] = True
+    if getattr(args, "executor", "local") != "local":
+        out["executor"] = args.executor
+    if getattr(args, "scheduler", None):
+        out["scheduler"] = args.scheduler
+    return out
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -104,7 +148,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     try:
         summary = build(round_year=args.round_year, units=args.units, out=args.out,
                         config_path=args.config, lang=args.lang, progress=args.progress,
-                        pdf=args.pdf)
+                        pdf=args.pdf, **_speed_options(args))
     except BuildError as err:
         summary = getattr(err, "summary", None)
         _print_rows(args)
@@ -115,8 +159,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
         raise
     n = len(summary.built)
     _print_rows(args)
+    fresh = len(getattr(summary, "up_to_date", None) or [])
     print(f"Built {n} report{'s' if n != 1 else ''} in {summary.seconds:.1f} s"
-          f" → {_shown(summary.index)}")
+          + (f" ({fresh} up to date)" if fresh else "") + f" → {_shown(summary.index)}")
     _print_extras(summary)
     return 0
 
@@ -136,6 +181,9 @@ def _print_extras(summary) -> None:
 
 def _cmd_sample(args: argparse.Namespace) -> int:
     from .config import load_config
+
+    if args.scale == "national":
+        return _sample_national(args)
     from .sample import generate_sample
 
     config = load_config(args.config)
@@ -145,6 +193,22 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     print(f"Wrote sample data for {year} (seed {args.seed}) to {_shown(out)}")
     for key, value in (written or {}).items():
         print(f"  {key}: {value}")
+    return 0
+
+
+def _sample_national(args: argparse.Namespace) -> int:
+    from .config import load_config
+    from .national import default_national_dir, generate_national
+
+    config = load_config(args.config)
+    out = Path(args.out) if args.out else default_national_dir(config)
+    options = {"seed": args.seed} if args.seed != 2022 else {}  # 2022: the city default
+    if args.coops is not None:
+        options["coops"] = args.coops
+    written = generate_national(out, config=config, **options)
+    print(f"Wrote the national sample ({written['coops']} cooperatives, "
+          f"{written['provinces']} provinces, {written['communes']} communes) to {_shown(out)}")
+    print(f"  build with: hailong build --config {_shown(written['config'])} --unit CODE")
     return 0
 
 

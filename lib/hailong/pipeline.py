@@ -2,11 +2,19 @@
 
 :func:`load_results` is the one call a report notebook makes. It returns the stored
 results of a round when they were made from the same inputs, codebook, unit table,
-configuration and library code, and otherwise recomputes and stores them first.
+configuration and library code, and otherwise recomputes and stores them first. In one
+process (a report kernel that runs many reports) the results read once are kept and
+handed out again while their fingerprint holds: each call gets its own shallow copy
+(pandas copy-on-write), so a notebook that changes a table changes only its own.
+
+Importing this module is cheap (no pandas): ``hailong build`` checks whether anything
+changed (:func:`fingerprint_files`, :func:`library_fingerprint`) before it loads any.
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import hashlib
 import json
 import logging
@@ -15,13 +23,15 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import ingest, store, validate
-from .codebook import Codebook, load_codebook
 from .config import Config, Round, load_config
-from .geography import Units, load_units
-from .scoring import Results, compute_results
-from .themes import load_themes
+
+if TYPE_CHECKING:  # pragma: no cover - imported lazily (pandas)
+    from . import validate
+    from .codebook import Codebook
+    from .geography import Units
+    from .scoring import Results
 
 log = logging.getLogger(__name__)
 
@@ -62,27 +72,84 @@ def open_round(round_year: int | str | None = None,
     ConfigError
         If the codebook or the unit table is missing or malformed.
     """
+    from .codebook import load_codebook
+    from .geography import load_units
+
     cfg = load_config(config_path)
     rnd = cfg.round(round_year)
     return RoundContext(config=cfg, round=rnd, codebook=load_codebook(rnd.codebook),
                         units=load_units(rnd.units, rnd.geography_date))
 
 
+def fingerprint_files(config: Config, rnd: Round) -> list[Path]:
+    """Every file a round's results are computed from: the raw inputs (roster first),
+    the codebook, the unit table, the configuration and the theme dictionary."""
+    files = [rnd.roster, *rnd.responses, rnd.codebook, rnd.units, config.path]
+    if config.themes is not None and config.themes.is_file():
+        files.append(config.themes)
+    return files
+
+
+#: sha256 of files already read by this process: path -> (size, mtime_ns, digest).
+_DIGESTS: dict[str, tuple[int, int, str]] = {}
+
+
+def file_digest(path: str | Path) -> str:
+    """Hex sha256 of a file's bytes, remembered while its size and time stay the same.
+
+    Raises
+    ------
+    InputError
+        If the file does not exist.
+    """
+    path = Path(path)
+    try:
+        st = path.stat()
+    except OSError:
+        from .errors import InputError
+
+        raise InputError("The file does not exist.", file=path,
+                         hint="Check the file name and folder (see data/hailong.yaml).") \
+            from None
+    key = str(path.resolve())
+    seen = _DIGESTS.get(key)
+    if seen and seen[:2] == (st.st_size, st.st_mtime_ns):
+        return seen[2]
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    _DIGESTS[key] = (st.st_size, st.st_mtime_ns, h.hexdigest())
+    return h.hexdigest()
+
+
+def library_fingerprint() -> str:
+    """A hash of the library's source (every ``hailong/*.py``): results and reports made
+    by other code are stale."""
+    h = hashlib.sha256()
+    for src in sorted(_LIB_DIR.glob("*.py")):
+        h.update(src.name.encode())
+        h.update(file_digest(src).encode())
+    return h.hexdigest()
+
+
+def round_fingerprint(config: Config, rnd: Round) -> str:
+    """:func:`fingerprint` from the configuration alone (nothing is parsed)."""
+    h = hashlib.sha256()
+    for path in fingerprint_files(config, rnd):
+        h.update(file_digest(path).encode())
+    h.update(library_fingerprint().encode())
+    return h.hexdigest()
+
+
 def fingerprint(ctx: RoundContext) -> str:
     """A hash of everything the results depend on.
 
-    Covers the raw inputs, the codebook, the unit table, the configuration file and the
-    source of the library itself, so a change to any of them makes stored results stale.
+    Covers the raw inputs, the codebook, the unit table, the configuration file, the
+    theme dictionary (:func:`fingerprint_files`) and the source of the library itself
+    (:func:`library_fingerprint`), so a change to any of them makes stored results stale.
     """
-    h = hashlib.sha256()
-    files = ctx.inputs + [ctx.round.codebook, ctx.round.units, ctx.config.path]
-    if ctx.config.themes is not None and ctx.config.themes.is_file():
-        files.append(ctx.config.themes)  # the open answers' theme dictionary
-    h.update(store.inputs_fingerprint(files).encode())
-    for src in sorted(_LIB_DIR.glob("*.py")):
-        h.update(src.name.encode())
-        h.update(src.read_bytes())
-    return h.hexdigest()
+    return round_fingerprint(ctx.config, ctx.round)
 
 
 def validate_round(ctx: RoundContext) -> validate.Validated:
@@ -94,6 +161,8 @@ def validate_round(ctx: RoundContext) -> validate.Validated:
         If an input cannot be used at all (rows that are merely bad are set aside and
         recorded in the ledger instead).
     """
+    from . import ingest, validate
+
     roster_raw = ingest.read_roster(ctx.round.roster)
     responses_raw = ingest.read_responses(list(ctx.round.responses), ctx.codebook)
     return validate.validate_round(roster_raw, responses_raw, ctx.codebook, ctx.units,
@@ -108,6 +177,28 @@ def _stored_key(results_dir: Path) -> str | None:
         return json.loads(meta.read_text(encoding="utf-8")).get("fingerprint")
     except (OSError, ValueError):
         return None
+
+
+#: Results this process has read or computed: results folder -> (fingerprint, time of
+#: meta.json, results). A report kernel runs many reports; each reads the tables once.
+_LOADED: dict[Path, tuple[str, int, Results]] = {}
+
+
+def _meta_time(results_dir: Path) -> int | None:
+    try:
+        return (results_dir / "meta.json").stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+def _own_copy(results: Results) -> Results:
+    """A copy whose tables and meta can be changed without touching ``results`` (shallow
+    DataFrame copies: pandas copies on write)."""
+    from .scoring import TABLES
+
+    return dataclasses.replace(
+        results, **{name: getattr(results, name).copy(deep=False) for name in TABLES},
+        meta=copy.deepcopy(results.meta))
 
 
 def load_results(round_year: int | str | None = None,
@@ -129,14 +220,36 @@ def load_results(round_year: int | str | None = None,
     >>> res = load_results(2022)                      # doctest: +SKIP
     >>> res.unit("311").scores.query("kind == 'index'")  # doctest: +SKIP
     """
-    ctx = open_round(round_year, config_path)
-    key = fingerprint(ctx)
-    if not force and _stored_key(ctx.results_dir) == key:
-        return Results.load(ctx.results_dir)
+    from .scoring import Results
+
+    cfg = load_config(config_path)
+    rnd = cfg.round(round_year)
+    results_dir = cfg.processed_dir / str(rnd.year) / "results"
+    key = round_fingerprint(cfg, rnd)
+    if not force and _stored_key(results_dir) == key:
+        seen = _LOADED.get(results_dir)
+        stamp = _meta_time(results_dir)
+        if seen is not None and seen[:2] == (key, stamp):
+            return _own_copy(seen[2])
+        results = Results.load(results_dir)
+        _LOADED[results_dir] = (key, stamp, results)
+        return _own_copy(results)
+    results = _compute(open_round(rnd.year, cfg.path), key)
+    _save_atomically(results, results_dir)
+    _LOADED[results_dir] = (key, _meta_time(results_dir), results)
+    return _own_copy(results)
+
+
+def _compute(ctx: RoundContext, key: str) -> Results:
+    """Validate the round's inputs, store them, and compute its results."""
+    from . import store
+    from .scoring import compute_results
+    from .themes import load_themes
+
     log.info("Computing results of round %s", ctx.round.year)
     validated = validate_round(ctx)
     store.write_processed(ctx.processed_dir, validated, ctx.inputs, ctx.codebook)
-    results = compute_results(
+    return compute_results(
         validated.responses, validated.roster, ctx.codebook, ctx.units,
         level=ctx.round.unit_level, min_n=ctx.config.min_n,
         stats=ctx.config.stats,
@@ -148,8 +261,6 @@ def load_results(round_year: int | str | None = None,
               "inputs": store.inputs_summary(ctx.processed_dir),
               "data_date": _last_submission(validated)},
     )
-    _save_atomically(results, ctx.results_dir)
-    return results
 
 
 def _last_submission(validated: validate.Validated) -> str | None:
