@@ -360,3 +360,18 @@ def test_atomic_writes_leave_files_readable_by_others(tmp_path):
     finally:
         os.umask(old)
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+def test_index_code_column_shows_only_gso_codes(tmp_path):
+    """The citywide and progress reports have no GSO code: their code cell is empty."""
+    import re
+
+    from hailong.export import IndexEntry, write_index
+
+    entries = [IndexEntry(unit="city", name="Thành phố Hải Phòng", href="city.html", updated=None),
+               IndexEntry(unit="311", name="Huyện Thuỷ Nguyên", href="311.html", updated=None),
+               IndexEntry(unit="progress", name="Tiến độ khảo sát", href="progress.html",
+                          updated=None)]
+    page = write_index(tmp_path, entries, "Năm 2022", "Liên minh HTX").read_text(encoding="utf-8")
+    codes = re.findall(r"<tr><td>([^<]*)</td><td><a", page)
+    assert codes == ["", "311", ""]

@@ -495,7 +495,7 @@ def write_index(out_dir: Path, entries: list[IndexEntry], round_label: str, org_
     show_headline = any(e.headline is not None for e in listed)
     rows = [
         {"href": e.href, "name": e.name,
-         "code_label": "" if e.unit == "city" else e.unit,
+         "code_label": e.unit if e.unit.isdigit() else "",  # GSO codes only: not city/progress
          "headline": _headline(e.headline, lang),
          "pdf_href": e.pdf_href if e.pdf_href and is_public(e.pdf_href) else None,
          "updated_label": format_datetime(e.updated, lang) if e.updated else ""}
