@@ -13,8 +13,9 @@ import nbformat
 import pytest
 
 from hailong.build import build, plan
-from hailong.config import PROJECT_ROOT, load_config
+from hailong.config import load_config
 from hailong.errors import BuildError, ConfigError, ParameterError
+from _config import write_config
 
 NOTEBOOKS = Path(__file__).parent / "data" / "notebooks"
 # The 15 districts of Hai Phong in 2022 (GSO codes; 310 does not exist).
@@ -26,24 +27,6 @@ DISTRICTS_2022 = ["303", "304", "305", "306", "307", "308", "309",
 FAILING_CELL = 5
 
 
-def write_config(tmp_path: Path) -> Path:
-    """A configuration with one round (2022) that uses the real unit table."""
-    ref = PROJECT_ROOT / "data" / "reference"
-    path = tmp_path / "hailong.yaml"
-    path.write_text(f"""\
-organisation: {{vi: "Liên minh HTX thử nghiệm", en: "Test Alliance"}}
-current_round: 2022
-rounds:
-  2022:
-    label: {{vi: "Năm 2022", en: "2022"}}
-    codebook: {ref / "codebook" / "codebook-v1.yaml"}
-    units: {ref / "units-2022.csv"}
-    unit_level: district
-    geography_date: 2022-10-01
-    roster: roster.csv
-    responses: [responses.csv]
-""", encoding="utf-8")
-    return path
 
 
 class Prepare:

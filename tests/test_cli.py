@@ -11,7 +11,7 @@ import pytest
 import hailong.build
 from hailong.build import BuildSummary
 from hailong.cli import main
-from hailong.config import PROJECT_ROOT
+from _config import write_config
 
 NOTEBOOKS = Path(__file__).parent / "data" / "notebooks"
 
@@ -19,21 +19,7 @@ NOTEBOOKS = Path(__file__).parent / "data" / "notebooks"
 @pytest.fixture
 def config(tmp_path):
     """A one-round configuration using the real unit table."""
-    ref = PROJECT_ROOT / "data" / "reference"
-    path = tmp_path / "hailong.yaml"
-    path.write_text(f"""\
-organisation: {{vi: "Liên minh HTX thử nghiệm", en: "Test Alliance"}}
-current_round: 2022
-rounds:
-  2022:
-    codebook: {ref / "codebook" / "codebook-v1.yaml"}
-    units: {ref / "units-2022.csv"}
-    unit_level: district
-    geography_date: 2022-10-01
-    roster: roster.csv
-    responses: [responses.csv]
-""", encoding="utf-8")
-    return path
+    return write_config(tmp_path)
 
 
 @pytest.fixture

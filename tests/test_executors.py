@@ -19,6 +19,7 @@ import pytest
 from hailong.build import build
 from hailong.config import PROJECT_ROOT
 from hailong.kernel import KernelLost, KernelStartError, WarmKernel, imports_of
+from _config import write_config
 
 TEST_NOTEBOOKS = Path(__file__).parent / "data" / "notebooks"
 
@@ -198,22 +199,7 @@ def test_imports_of_lists_what_the_report_notebooks_import():
 
 # --- workers ----------------------------------------------------------------------------
 
-def _config(tmp_path: Path) -> Path:
-    ref = PROJECT_ROOT / "data" / "reference"
-    path = tmp_path / "hailong.yaml"
-    path.write_text(f"""\
-organisation: {{vi: "Liên minh HTX thử nghiệm", en: "Test Alliance"}}
-current_round: 2022
-rounds:
-  2022:
-    codebook: {ref / "codebook" / "codebook-v1.yaml"}
-    units: {ref / "units-2022.csv"}
-    unit_level: district
-    geography_date: 2022-10-01
-    roster: roster.csv
-    responses: [responses.csv]
-""", encoding="utf-8")
-    return path
+_config = write_config
 
 
 class Prepare:

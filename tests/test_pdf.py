@@ -17,9 +17,9 @@ from _built_sample import UNITS, sample_build
 from hailong import fmt, pdf
 from hailong.build import BuildSummary, build
 from hailong.cli import main
-from hailong.config import PROJECT_ROOT
 from hailong.pdf import PdfRenderer, PdfUnavailable, render_all
 from hailong.pipeline import load_results
+from _config import write_config
 
 NOTEBOOKS = Path(__file__).parent / "data" / "notebooks"
 A4 = (595.0, 842.0)  # points (210 x 297 mm)
@@ -208,23 +208,7 @@ def test_missing_playwright_says_how_to_install_it(monkeypatch):
     assert "playwright" in reason and "make env" in reason
 
 
-def _config(tmp_path: Path) -> Path:
-    ref = PROJECT_ROOT / "data" / "reference"
-    path = tmp_path / "hailong.yaml"
-    path.write_text(f"""\
-organisation: {{vi: "Liên minh HTX thử nghiệm", en: "Test Alliance"}}
-current_round: 2022
-rounds:
-  2022:
-    label: {{vi: "Năm 2022", en: "2022"}}
-    codebook: {ref / "codebook" / "codebook-v1.yaml"}
-    units: {ref / "units-2022.csv"}
-    unit_level: district
-    geography_date: 2022-10-01
-    roster: roster.csv
-    responses: [responses.csv]
-""", encoding="utf-8")
-    return path
+_config = write_config
 
 
 def test_without_a_browser_the_html_is_built_and_old_pdfs_go(tmp_path, monkeypatch):

@@ -28,6 +28,7 @@ import pandas as pd
 
 from .display import Table
 from .errors import ParameterError
+from .scoring import to_index
 
 #: Readable column names of the respondent frame (for captions and headers).
 GROUP_LABELS = {"unit": "Đơn vị", "unit_name": "Đơn vị", "district_code": "Quận, huyện",
@@ -133,7 +134,7 @@ def crosstab(frame: pd.DataFrame, rows: str, columns: str | None = None,
         else:
             mean.loc[everyone], n.loc[everyone] = data["_v"].mean(), len(data)
     lo, hi = scale
-    values = {"index": (mean - lo) / (hi - lo) * 100, "mean": mean, "n": n}[stat]
+    values = {"index": mean.apply(lambda c: to_index(c, lo, hi)), "mean": mean, "n": n}[stat]
     for t in (values, n):
         t.index.name = GROUP_LABELS.get(rows, rows)
         t.columns.name = GROUP_LABELS.get(columns, columns) if columns else None

@@ -582,10 +582,18 @@ def _jsonable(meta: dict) -> dict:
 # ------------------------------------------------------------------ qualified figures
 
 
+def to_index(x, scale_min: float, scale_max: float):
+    """A mean on the answer scale as the 0–100 index: ``(x - min) / (max - min) * 100``.
+
+    >>> float(to_index(4.0, 1, 5))
+    75.0
+    """
+    return (np.asarray(x, dtype="float64") - scale_min) / (scale_max - scale_min) * 100
+
+
 def _to_index(x, codebook: Codebook):
-    """A value (or a difference, with ``shift=False``) on the 0–100 scale."""
-    lo, hi = codebook.scale.min, codebook.scale.max
-    return (np.asarray(x, dtype="float64") - lo) / (hi - lo) * 100
+    """A value on the 0–100 scale of ``codebook``'s answer scale."""
+    return to_index(x, codebook.scale.min, codebook.scale.max)
 
 
 def _per_respondent_satisfied(answers: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
