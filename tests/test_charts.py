@@ -192,14 +192,55 @@ def test_heatmap_leaves_withheld_cells_blank_and_marked():
     assert fig.get_suptitle() == "Chỉ số hài lòng theo lĩnh vực và quận, huyện"
 
 
-def test_show_displays_a_png_with_the_title_as_alt_text(monkeypatch):
+def test_show_displays_an_svg_with_the_title_as_alt_text(monkeypatch):
     shown = []
-    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    monkeypatch.setattr("IPython.display.display",
+                        lambda obj, raw=False, metadata=None: shown.append((obj, raw, metadata)))
     fig = charts.district_comparison(SCORES, DISTRICTS, source=SOURCE)
     charts.show(fig)
-    (image,) = shown
-    assert image.data[:8] == b"\x89PNG\r\n\x1a\n"
-    assert image.metadata["alt"] == "Chỉ số hài lòng chung theo quận, huyện"
+    ((data, raw, metadata),) = shown
+    assert raw and list(data) == ["image/svg+xml"]
+    svg = data["image/svg+xml"]
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    meta = metadata["image/svg+xml"]
+    assert meta["alt"] == "Chỉ số hài lòng chung theo quận, huyện"
+    assert meta["width"] == int(fig.get_figwidth() * 100)
+    # text stays text (searchable, sharp in print), with fonts a reader's machine has
+    assert "<text" in svg and "Bạch Long Vĩ" in svg
+    assert "font-family: 'DejaVu Sans', 'Noto Sans'," in svg
+    assert "font-family: 'DejaVu Sans';" not in svg
+    # the same chart gives the same bytes (no date, fixed ids): rebuilds compare equal
+    again = charts.district_comparison(SCORES, DISTRICTS, source=SOURCE)
+    assert charts.figure_svg(again) == svg
+    assert "<dc:date>" not in svg
+
+
+def test_text_sizes_shared_across_figures_change_no_byte(monkeypatch):
+    import io
+
+    import matplotlib.text as mtext
+
+    charts.set_theme()
+    shared = mtext._get_text_metrics_with_cache
+    assert getattr(shared, "hailong_shared", False)
+
+    def drawn():
+        fig = charts.district_comparison(SCORES, DISTRICTS, source=SOURCE)
+        pngs = []
+        for dpi in (100, 150):  # Agg measures in pixels: the dpi is part of the key
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format="png", dpi=dpi)
+            pngs.append(buffer.getvalue())
+        return charts.figure_svg(fig), pngs
+
+    charts._TEXT_METRICS.clear()
+    first = drawn()
+    assert charts._TEXT_METRICS  # sizes were kept
+    cached = drawn()  # every size now comes from the shared cache
+    monkeypatch.setattr(mtext, "_get_text_metrics_with_cache", shared.original)
+    plain = drawn()  # matplotlib's own measuring, per renderer
+    assert first == cached == plain
+    assert plain[1][0] != plain[1][1]
 
 
 # ------------------------------------------------------- answers to each question

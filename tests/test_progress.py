@@ -88,7 +88,7 @@ def test_progress_notebook_reports_the_day_asked_for(executed, sample):
     tl = sample[sample["Mã quận/huyện"] == "315"]
     tl_n = int(answered_by(tl, DAY).sum())
     assert f"{tl_n}/{len(tl)}" in tables and "Huyện Tiên Lãng" in tables
-    assert len(_outputs(executed, "image/png")) == 3            # by district, curve, members
+    assert len(_outputs(executed, "image/svg+xml")) == 3        # by district, curve, members
 
 
 def test_progress_notebook_names_no_cooperative_and_no_person(executed, sample):
