@@ -125,7 +125,11 @@ class JobResult:
     started, finished
         When it ran (``time.time()`` of the worker).
     kernel_starts
-        Kernels started for this job (0 when the worker's kernel was reused).
+        Kernels started for this job (0 when the worker's kernel was reused, or started
+        by :func:`warm_worker` before the first job).
+    worker_kernels
+        Kernels the worker has started so far, this job's included (1 for a worker that
+        kept its kernel).
     files
         The outputs' bytes (``executed``, ``html``, ``pdf``) when the worker wrote them
         in a folder of its own (Dask); the build writes them into place.
@@ -141,6 +145,7 @@ class JobResult:
     pdf_error: str | None = None
     worker: str = ""
     kernel_starts: int = 0
+    worker_kernels: int = 0
     files: dict[str, bytes] | None = None
     started: float = 0.0
     finished: float = 0.0
@@ -452,6 +457,30 @@ def _print_pdf(job_result: JobResult, state, html: Path, pdf: Path) -> None:
     job_result.pdf_s = time.perf_counter() - start
 
 
+#: Modules a report's first read of the results needs (imported by :func:`warm_worker`).
+WARM_IMPORTS = ("pyarrow.parquet",)
+
+
+def warm_worker(notebook: str | Path, pdf: bool = False, code: str | None = None) -> str:
+    """Make this worker ready for jobs: its kernel started with ``notebook``'s imports
+    done, and its browser open when PDFs are wanted. Run by each local worker while the
+    build plans (:meth:`hailong.executors.LocalExecutor.prestart`); a worker that is
+    already warm does nothing. Returns the worker's name."""
+    from .executors import worker_name, worker_state
+    from .pdf import PdfUnavailable
+
+    state = worker_state()
+    kernel = state.warm_kernel(code)
+    if kernel.starts == 0:
+        kernel.warm_up(notebook, WARM_IMPORTS)
+    if pdf:
+        try:
+            state.pdf_renderer()
+        except PdfUnavailable:  # the jobs report it
+            pass
+    return worker_name()
+
+
 def run_job(job: ReportJob, pdf: bool = False, stage: bool = False,
             code: str | None = None) -> JobResult:
     """Build one report on this worker: run its notebook, export it to HTML, print it.
@@ -497,6 +526,7 @@ def run_job(job: ReportJob, pdf: bool = False, stage: bool = False,
         starts = kernel.starts
         failure = _execute(job, executed, kernel)
         result.kernel_starts = kernel.starts - starts
+        result.worker_kernels = kernel.starts
         result.execute_s = time.perf_counter() - start
         if failure is None:
             from .export import export_html
@@ -620,16 +650,21 @@ def _data_date(prepared: object) -> dt.date | None:
 
 
 def _load_results(round_year: int, config_path: Path) -> object:
-    """The default preparation: compute and store the round's results once.
+    """The default preparation: compute and store the round's results once, and the
+    rounds lined up for the trend sections (:func:`hailong.narrative.report_trend`), so
+    that no report computes them (two workers would both do it).
 
     A round whose files are missing fails here, before any kernel starts, with the list
     of the rounds that have data (:func:`hailong.rounds.check_round_has_data`).
     """
+    from .narrative import report_trend
     from .pipeline import load_results
     from .rounds import check_round_has_data
 
     check_round_has_data(load_config(config_path), round_year)
-    return load_results(round_year=round_year, config_path=config_path)
+    results = load_results(round_year=round_year, config_path=config_path)
+    report_trend(round_year, config_path)
+    return results
 
 
 def _failure_message(failures: list[ReportFailure], total: int) -> str:
@@ -861,6 +896,13 @@ def build(round_year: int | str | None = None, units: Iterable[str | int] | None
     mark = lap("check", start)
     ex, own = _executor(executor, workers, scheduler)
     try:
+        if own and getattr(ex, "kind", "") == "local":  # workers warm up while we plan
+            from .pipeline import library_fingerprint
+
+            folder = Path(notebooks) if notebooks else NOTEBOOK_DIR
+            ex.prestart(functools.partial(warm_worker, folder / KIND_NOTEBOOK["district"],
+                                          pdf=bool(pdf), code=library_fingerprint()),
+                        len(units) if units else None)
         jobs = plan(config, round_year, units, out, lang, notebooks)
         mark = lap("plan", mark)
         prepared = (prepare or _load_results)(round_year=rnd.year, config_path=config.path)

@@ -235,6 +235,18 @@ class LocalExecutor(Executor):
             self._context()
             forkserver.ensure_running()
 
+    def prestart(self, fn: Callable, count: int | None = None) -> None:
+        """Start the worker processes now and run ``fn()`` once in each (e.g. start its
+        kernel and browser) while this process goes on planning; jobs queue behind.
+        Nothing happens with one worker (the jobs run here). A failing ``fn`` is only
+        logged: the first job starts what is missing, as it would have anyway."""
+        if self.workers == 1:
+            return
+        if self._pool is None:
+            self._pool = self._make_pool()
+        for _ in range(min(self.workers, count or self.workers)):
+            self._pool.submit(fn).add_done_callback(_log_failed_warm_up)
+
     def _make_pool(self):
         from concurrent.futures import ProcessPoolExecutor
 
@@ -270,6 +282,12 @@ class LocalExecutor(Executor):
             pool.shutdown(wait=True, cancel_futures=True)
         if self.workers == 1:
             close_worker_states()
+
+
+def _log_failed_warm_up(future) -> None:
+    err = None if future.cancelled() else future.exception()
+    if err is not None:
+        log.warning("warming up a worker failed: %s", err)
 
 
 class DaskExecutor(Executor):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import sys
 import time
@@ -50,6 +51,8 @@ APT_PACKAGES = ("chromium", "fonts-noto-core")
 TIMEOUT_S = 60.0
 
 _ALLOWED_SCHEMES = ("file:", "data:", "about:")
+#: URLs that are not on this machine (matched in the browser driver, not in Python).
+_REMOTE = re.compile(r"^(?!(?:file|data|about|blob):)")
 
 
 class PdfUnavailable(HailongError):
@@ -152,7 +155,9 @@ class PdfRenderer:
             self._browser = self._pw.chromium.launch(
                 executable_path=str(exe), args=list(CHROMIUM_ARGS), timeout=self.timeout_ms)
             self._context = self._browser.new_context(java_script_enabled=False)
-            self._context.route("**/*", self._route)
+            # Only requests that would leave the machine reach Python (to be refused):
+            # the page and its data: images are not stopped on their way.
+            self._context.route(_REMOTE, self._route)
         except Error as err:
             self.close()
             first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
