@@ -1130,37 +1130,45 @@ def item_distribution(
     fig = Figure(figsize=(SIZES["items"][0], ITEM_FRAME + ITEM_ROW * len(rows)),
                  layout="constrained")
     ax = fig.add_subplot()
-    left_end, right_end, withheld = [0.0], [0.0], False
-    for y, (_, item) in enumerate(rows):
-        if item is None:
-            continue
-        s = share.loc[item]
-        if s.isna().all():
-            _dash(ax, y, 0.5)
-            withheld = True
-            continue
-        s = s.fillna(0.0)
-        half = s[middle] / 2 if middle is not None else 0.0
-        segments = [(v, -half - s[low[k + 1:]].sum() - s[v], s[v])
-                    for k, v in enumerate(low)]
-        if middle is not None:
-            segments.append((middle, -half, s[middle]))
-        segments += [(v, half + s[high[:k]].sum(), s[v]) for k, v in enumerate(high)]
-        for v, start, width in segments:
-            if width <= 0:
-                continue
-            ax.barh(y, width, left=start, color=colours[v], height=0.68,
-                    edgecolor="white", linewidth=0.5)
+    # every question's segments at once: one bar call per answer, not per segment
+    ys = np.array([y for y, (_, item) in enumerate(rows) if item is not None], dtype=float)
+    table = share.to_numpy(dtype="float64")
+    shown = ~np.isnan(table).all(axis=1) if len(ids) else np.zeros(0, dtype=bool)
+    withheld = bool((~shown).any())
+    for y in ys[~shown]:
+        _dash(ax, y, 0.5)
+    table = np.nan_to_num(table[shown])
+    ys = ys[shown]
+    col = {v: k for k, v in enumerate(values)}
+    half = table[:, col[middle]] / 2 if middle is not None else np.zeros(len(ys))
+    starts: dict = {}
+    for k, v in enumerate(low):
+        starts[v] = -half - table[:, [col[u] for u in low[k + 1:]]].sum(axis=1) - table[:, col[v]]
+    if middle is not None:
+        starts[middle] = -half
+    for k, v in enumerate(high):
+        starts[v] = half + table[:, [col[u] for u in high[:k]]].sum(axis=1)
+    order = [*low, *([middle] if middle is not None else []), *high]
+    for v in order:
+        width = table[:, col[v]]
+        drawn = width > 0
+        if drawn.any():
+            ax.barh(ys[drawn], width[drawn], left=starts[v][drawn], color=colours[v],
+                    height=0.68, edgecolor="white", linewidth=0.5)
+    below = table[:, [col[u] for u in low]].sum(axis=1)
+    above = table[:, [col[u] for u in high]].sum(axis=1)
+    left_end = [0.0, *(half + below)]
+    right_end = [0.0, *(half + above)]
+    for r, y in enumerate(ys):
+        for v in order:
+            width = table[r, col[v]]
             if width >= 6:
-                ax.text(start + width / 2, y, fmt.number(width, 0, lang), ha="center",
+                ax.text(starts[v][r] + width / 2, y, fmt.number(width, 0, lang), ha="center",
                         va="center", fontsize=7.5, color=_text_colour(colours[v]))
-        left, right = half + s[low].sum(), half + s[high].sum()
-        ax.text(-left - 1.5, y, fmt.percent(s[low].sum() / 100, 0, lang), ha="right",
+        ax.text(-left_end[r + 1] - 1.5, y, fmt.percent(below[r] / 100, 0, lang), ha="right",
                 va="center", fontsize=7.5, color="#444444")
-        ax.text(right + 1.5, y, fmt.percent(s[high].sum() / 100, 0, lang), ha="left",
+        ax.text(right_end[r + 1] + 1.5, y, fmt.percent(above[r] / 100, 0, lang), ha="left",
                 va="center", fontsize=7.5, color="#444444")
-        left_end.append(left)
-        right_end.append(right)
     ax.axvline(0, color="#555555", linewidth=0.8, zorder=0)
     lo = -10 * np.ceil((max(left_end) + 12) / 10)
     hi = 10 * np.ceil((max(right_end) + 12) / 10)
