@@ -666,3 +666,37 @@ def test_estimates_of_the_city_are_the_weighted_ones(results):
     unit = results.estimates("303", "dimension", lang="en")
     assert unit["label"].tolist() == ["Leadership", "Procedures"]
     assert {"low", "high", "tier", "vs_city", "rank_low", "suppression"} <= set(unit.columns)
+
+
+def test_only_the_configured_kinds_are_ranked_and_each_keeps_its_own_draws():
+    # statistics.ranked: the reports show the index's rank ranges only; ranking one more
+    # kind must not move the index's ranges (each measure draws with its own seed)
+    from dataclasses import replace
+
+    from hailong.pipeline import open_round, validate_round
+
+    ctx = open_round(2022)
+    data = validate_round(ctx)
+
+    def ranks(kinds):
+        stats = replace(ctx.config.stats, ranked=kinds, rank_draws=500)
+        res = compute_results(data.responses, data.roster, ctx.codebook, ctx.units,
+                                      level="district", min_n=5, stats=stats, themes=None,
+                                      meta={})
+        return res.scores.set_index(["unit", "measure"])[
+            ["kind", "suppressed", "rank", "rank_low", "rank_high"]]
+
+    only, more = ranks(("index",)), ranks(("index", "dimension"))
+    unit = only.index.get_level_values("unit") != "city"
+    shown = unit & ~only["suppressed"].to_numpy()
+    index, dims = (only["kind"] == "index").to_numpy(), (only["kind"] == "dimension").to_numpy()
+    assert only.loc[index & shown, "rank"].notna().all()
+    assert only.loc[~index, ["rank", "rank_low", "rank_high"]].isna().all().all()
+    pd.testing.assert_frame_equal(only[index], more[index])
+    assert more.loc[dims & shown, "rank"].notna().all()
+    assert more.loc[(only["kind"] == "overall").to_numpy(), "rank"].isna().all()
+    # a dimension's units are ranked among themselves: 1..k (ties share the best rank),
+    # the range around each rank
+    for _, rows in more[dims & shown].groupby(level="measure"):
+        assert rows["rank"].min() == 1 and rows["rank"].max() <= len(rows)
+        assert (rows["rank_low"] <= rows["rank"]).all() and (rows["rank"] <= rows["rank_high"]).all()

@@ -536,7 +536,11 @@ def test_statistics_settings_come_from_the_configuration(tmp_path):
     assert custom.confidence == 0.9 and custom.min_cell == 3
     assert [t.id for t in custom.tiers] == ["high", "low"]       # highest first
     assert stats_settings(None) == StatsSettings()
+    assert cfg.stats.ranked == ("index",)  # what the reports show
+    assert stats_settings({"ranked": ["overall", "index"]}).ranked == ("index", "overall")
+    assert stats_settings({"ranked": "dimension"}).ranked == ("dimension",)
     for bad in ({"confidence": 95}, {"rse_threshold": 0}, {"min_cell": 0},
-                {"tiers": [{"id": "x"}]}, {"rank_draws": "many"}):
+                {"tiers": [{"id": "x"}]}, {"rank_draws": "many"}, {"ranked": ["item"]},
+                {"ranked": {"index": True}}):
         with pytest.raises(ConfigError):
             stats_settings(bad)

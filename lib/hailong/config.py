@@ -317,6 +317,10 @@ DEFAULT_TIERS = (
 )
 
 
+#: Kinds of measures whose units can be ranked (``statistics.ranked``).
+RANKABLE = ("index", "dimension", "overall")
+
+
 @dataclass(frozen=True)
 class StatsSettings:
     """How figures are qualified (``statistics:`` in ``data/hailong.yaml``).
@@ -339,6 +343,10 @@ class StatsSettings:
         subtraction from totals.
     rank_draws, rank_seed
         Simulation draws and seed of the rank ranges.
+    ranked
+        Measure kinds whose units are ranked with rank ranges (of ``index``,
+        ``dimension``, ``overall``): the reports show the index's; each more kind costs
+        one more simulation (~1 s per kind for 3,300 communes).
     quotes_per_theme
         How many example answers the reports quote per theme of the open questions.
     """
@@ -351,6 +359,7 @@ class StatsSettings:
     secondary_suppression: bool = True
     rank_draws: int = 10000
     rank_seed: int = 2022
+    ranked: tuple[str, ...] = ("index",)
     quotes_per_theme: int = 2
 
 
@@ -396,6 +405,13 @@ def stats_settings(raw: dict | None, path: Path | None = None) -> StatsSettings:
                               expected="e.g. - {id: tot, min: 80, vi: Tốt, en: Good}") from None
         if not parsed:
             raise ConfigError("statistics.tiers is empty.", file=path)
+    ranked = raw.get("ranked", list(d.ranked))
+    ranked = [ranked] if isinstance(ranked, str) else ranked
+    if not isinstance(ranked, list) or not set(map(str, ranked)) <= set(RANKABLE):
+        raise ConfigError("statistics.ranked names kinds of measures that cannot be ranked.",
+                          file=path, found=raw.get("ranked"),
+                          expected=f"a list of {', '.join(RANKABLE)}",
+                          hint="e.g. ranked: [index]")
     return StatsSettings(
         confidence=number("confidence", d.confidence, float, 0.0, 1.0, open_low=True),
         rse_threshold=number("rse_threshold", d.rse_threshold, float, 0.0, open_low=True),
@@ -405,6 +421,7 @@ def stats_settings(raw: dict | None, path: Path | None = None) -> StatsSettings:
         secondary_suppression=bool(raw.get("secondary_suppression", d.secondary_suppression)),
         rank_draws=number("rank_draws", d.rank_draws, int, 100),
         rank_seed=number("rank_seed", d.rank_seed, int, 0),
+        ranked=tuple(k for k in RANKABLE if k in set(map(str, ranked))),
         quotes_per_theme=number("quotes_per_theme", d.quotes_per_theme, int, 0),
     )
 

@@ -742,20 +742,19 @@ def _weighted(resp: pd.DataFrame, respondents: pd.DataFrame, answers: pd.DataFra
     conf = settings.confidence
     span = codebook.scale.max - codebook.scale.min
     w = strata.weights.to_numpy()
-    h = strata.cell.to_numpy()
+    h = pd.factorize(strata.cell.to_numpy())[0]  # codes: one grouping for every estimate
     sizes = strata.stratum_sizes.to_numpy()
     item_ids = [it.id for it in codebook.items]
     values = respondents.drop(columns=["coop_id", "unit", "sector", "variant", "member"])
     values[item_ids] = resp[item_ids].apply(pd.to_numeric).astype("float64").to_numpy()
-    per = _per_respondent_satisfied(answers, codebook)
+    per = _satisfied_by_row(answers, codebook, len(w))
+    none = (np.zeros(len(w)), np.zeros(len(w)))
     city = scores[scores["unit"] == CITY].set_index("measure")
     rows = []
     for m in measures.itertuples():
         est = st.weighted_mean(values[m.measure].to_numpy(), w, h, sizes, conf)
-        one = per[per["measure"] == m.measure].groupby("row")[["s", "a"]].sum()
-        one = one.reindex(range(len(w)), fill_value=0.0)
-        sat = st.weighted_proportion(one["s"].to_numpy(), w, one["a"].to_numpy(), h, sizes,
-                                     conf)
+        s, a = per.get(m.measure, none)
+        sat = st.weighted_proportion(s, w, a, h, sizes, conf)
         hidden = bool(city.loc[m.measure, "suppressed"]) if m.measure in city.index else True
         rows.append({
             "unit": CITY, "kind": m.kind, "measure": m.measure,
@@ -779,8 +778,33 @@ def _weighted(resp: pd.DataFrame, respondents: pd.DataFrame, answers: pd.DataFra
     return t[WEIGHTED_COLUMNS].astype({"unit": "str", "kind": "str", "measure": "str"})
 
 
-#: Measure kinds that are ranked across units.
-RANKED_KINDS = ("index", "dimension", "overall")
+def _satisfied_by_row(answers: pd.DataFrame, codebook: Codebook,
+                      rows: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """``{measure: (s, a)}``: satisfied answers ``s`` and answers ``a`` of each respondent
+    (arrays over ``range(rows)``, 0 for none), pooled as in
+    :func:`_per_respondent_satisfied` (items; a dimension's items; all dimensions' items
+    for INDEX; answers without a unit left out), counted with ``bincount``."""
+    ok = answers["unit"].notna().to_numpy()
+    row = answers["row"].to_numpy()[ok]
+    sat = answers["value"].isin(codebook.scale.satisfied).to_numpy(dtype="float64")[ok]
+    out = {}
+    for col in ("measure", "dimension"):
+        code, names = pd.factorize(answers[col].to_numpy()[ok])  # NaN dimension: -1
+        key = code.astype("int64") * rows + row
+        keep = code >= 0
+        s = np.bincount(key[keep], sat[keep], len(names) * rows).reshape(len(names), rows)
+        a = np.bincount(key[keep], None, len(names) * rows).reshape(len(names), rows)
+        out.update({str(m): (s[k], a[k].astype("float64")) for k, m in enumerate(names)})
+    dims = pd.notna(answers["dimension"].to_numpy()[ok])
+    out[INDEX] = (np.bincount(row[dims], sat[dims], rows),
+                  np.bincount(row[dims], None, rows).astype("float64"))
+    return out
+
+
+#: Kinds whose measures own a seed of the rank simulation: the k-th of them (in the order
+#: of ``scores``) draws with ``rank_seed + k`` whether or not its kind is ranked
+#: (``statistics.ranked``), so ranking fewer kinds leaves the other ranges as they are.
+SEEDED_KINDS = ("index", "dimension", "overall")
 
 
 def _qualify(scores: pd.DataFrame, weighted: pd.DataFrame, coverage: pd.DataFrame,
@@ -803,10 +827,12 @@ def _qualify(scores: pd.DataFrame, weighted: pd.DataFrame, coverage: pd.DataFram
     t["diff_high"] = np.where(is_unit, high, np.nan)
     for col in ("rank", "rank_low", "rank_high"):
         t[col] = pd.array([pd.NA] * len(t), dtype="Int64")
-    ranked = t[is_unit & t["kind"].isin(RANKED_KINDS).to_numpy()]
-    for k, (measure, rows) in enumerate(ranked.groupby("measure", sort=False)):
-        rr = st.rank_ranges(rows["index"], rows["se"], settings.rank_draws,
-                            settings.rank_seed + k, settings.confidence)
+    seeded = t.loc[t["kind"].isin(SEEDED_KINDS), "measure"].unique()
+    seed = {m: settings.rank_seed + k for k, m in enumerate(seeded)}
+    ranked = t[is_unit & t["kind"].isin(settings.ranked).to_numpy()]
+    for measure, rows in ranked.groupby("measure", sort=False):
+        rr = st.rank_ranges(rows["index"], rows["se"], settings.rank_draws, seed[measure],
+                            settings.confidence)
         t.loc[rows.index, ["rank", "rank_low", "rank_high"]] = rr.to_numpy()
     t["unreliable"] = t["unreliable"].astype(bool)
     base = ["unit", "kind", "measure", "dimension", "n", "mean", "index", "satisfied",
@@ -864,6 +890,7 @@ def _stats_meta(settings: StatsSettings, strata: st.PostStrata | None,
         "secondary_suppression": settings.secondary_suppression,
         "rank_draws": settings.rank_draws,
         "rank_seed": settings.rank_seed,
+        "ranked": list(settings.ranked),
         "open_questions": [{"id": q.id, "number": q.number, "vi": q.vi, "en": q.en}
                            for q in codebook.open_questions],
     }
