@@ -72,7 +72,7 @@ from .codebook import Codebook
 from .config import StatsSettings
 from .errors import InputError, ParameterError
 from .geography import CITY, Units
-from .themes import COUNT_COLUMNS, QUOTE_COLUMNS, Redactor, ThemeBook, example_quotes, \
+from .themes import COUNT_COLUMNS, QUOTE_COLUMNS, ThemeBook, example_quotes, shared_redactor, \
     theme_counts
 
 #: Measure id of the satisfaction index (mean of a respondent's dimension scores).
@@ -865,12 +865,15 @@ def _open_answers(resp: pd.DataFrame, resp_units: pd.Series, roster: pd.DataFram
         return _empty("themes"), _empty("quotes")
     answers = resp[questions].assign(unit=resp_units.to_numpy())
     counts = theme_counts(answers, questions, book, codes, min_n, city=CITY)
-    people = [x for col in ("respondent_name",) if col in resp.columns for x in resp[col]]
-    people += [x for col in ("director_name",) if col in roster.columns for x in roster[col]]
+    people = [x for col in ("respondent_name",) if col in resp.columns
+              for x in resp[col].tolist()]
+    people += [x for col in ("director_name",) if col in roster.columns
+               for x in roster[col].tolist()]
     orgs = [x for frame in (roster, resp) if "coop_name" in frame.columns
-            for x in frame["coop_name"]]
-    redactor = Redactor(book, [p for p in people if isinstance(p, str)],
-                        [o for o in orgs if isinstance(o, str)])
+            for x in frame["coop_name"].tolist()]
+    # the same names at every level: the redactor (and what it redacted) is reused
+    redactor = shared_redactor(book, [p for p in people if isinstance(p, str)],
+                               [o for o in orgs if isinstance(o, str)])
     s = scores[(scores["measure"] == INDEX) & (scores["unit"] != CITY)]
     published = set(s.loc[~s["suppressed"].astype(bool), "unit"])
     eligible = answers[answers["unit"].isin(published)]
