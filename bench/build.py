@@ -4,7 +4,7 @@ Usage::
 
     .venv/bin/python bench/build.py            # everything (~10 min on 2 cores)
     .venv/bin/python bench/build.py --quick    # a few minutes: fewer baseline reports
-                                               # (extrapolated, labelled), lighter national
+                                               # (extrapolated, labelled)
 
 Prints ONE table; every row is measured in this run, on the same data:
 
@@ -18,8 +18,8 @@ Prints ONE table; every row is measured in this run, on the same data:
 - per-report cost against the floor (a Python process importing pandas and matplotlib);
 - the national sample (``hailong sample --scale national``): ingest + validation,
   aggregation of all units (commune level and province level) with the project's
-  statistics settings and lighter ones, peak memory (the child's maxrss); report
-  throughput for a fixed subset of communes, extrapolated to every unit.
+  statistics settings, peak memory (the child's maxrss); report throughput for a fixed
+  subset of communes, extrapolated to every unit.
 
 Nothing is written under output/: builds go to a temporary folder. The results of the
 Hai Phong round are computed before any timing (both sides read them).
@@ -295,8 +295,6 @@ STAGES = ("_answers_long", "_respondents", "_scores", "_distribution", "_coverag
 def child_aggregate(args: list[str]) -> None:
     """(in a child process) ingest + validate once, then compute_results by commune and
     by province with settings ``variant``; stage times, peak memory; JSON."""
-    import dataclasses
-
     from hailong import scoring
     from hailong.pipeline import open_round, validate_round
     from hailong.themes import load_themes
@@ -308,11 +306,8 @@ def child_aggregate(args: list[str]) -> None:
     ingest_s = time.perf_counter() - t
     stats = ctx.config.stats
     themes = load_themes(ctx.config.themes) if ctx.config.themes else None
-    if variant != "configured":
-        stats = dataclasses.replace(stats, secondary_suppression=False)
+    if variant == "no-themes":  # (to isolate the open answers' cost when exploring)
         themes = None
-    if variant == "light":
-        stats = dataclasses.replace(stats, rank_draws=1000)
     times: dict[str, float] = {}
 
     def timed(name, fn):
@@ -367,19 +362,6 @@ def aggregate(config: Path, variant: str, timeout: float) -> dict:
     return info
 
 
-def national_config(folder: Path, variant: str) -> Path:
-    """A copy of the national configuration with lighter statistics (labelled in the
-    table): no secondary suppression, no open-answer themes, 1,000 rank draws."""
-    import yaml
-
-    raw = yaml.safe_load((folder / "hailong.yaml").read_text(encoding="utf-8"))
-    raw.pop("themes", None)
-    raw.setdefault("statistics", {}).update(secondary_suppression=False, rank_draws=1000)
-    path = folder / f"hailong-{variant}.yaml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
-
-
 # --------------------------------------------------------------------- table
 def fmt_s(x: float) -> str:
     return f"{x:,.1f} s" if x >= 10 else f"{x:.2f} s"
@@ -388,7 +370,7 @@ def fmt_s(x: float) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true",
-                    help="baseline on 4 reports (extrapolated to 17); national: lighter runs")
+                    help="baseline on 4 reports (extrapolated to 17)")
     ap.add_argument("--national-units", type=int, default=24,
                     help="communes built to measure the national report throughput")
     ap.add_argument("--skip-national", action="store_true")
@@ -406,7 +388,10 @@ def main() -> int:
     info = machine()
     work = Path(tempfile.mkdtemp(prefix="hailong-bench-"))
     config = load_config().path
-    load_results(config_path=config)  # both sides read the stored results
+    load_results(config_path=config)  # both sides read the stored results and trend
+    from hailong.narrative import report_trend
+
+    report_trend(None, config)
     pw = browsers_path()
     rows: list[tuple[str, str, str]] = []
     try:
@@ -474,16 +459,12 @@ def national(args, work: Path, details: dict) -> list[tuple[str, str, str]]:
         rows.append((f"National sample generated ({written['coops']:,} cooperatives, "
                      f"{written['responses_n']:,} answers, 34 provinces, "
                      f"{written['communes']:,} communes)", fmt_s(gen), ""))
-    light = national_config(folder, "light")
+    configured = folder / "hailong.yaml"
     timeout = 240 if args.quick else 600
     for variant, config, what in (
-            ("configured", folder / "hailong.yaml",
-             "project statistics settings (secondary suppression, themes, 10,000 rank draws)"),
-            ("no-secondary", folder / "hailong.yaml",
-             "no secondary suppression, no themes, 10,000 rank draws"),
-            ("light", light, "no secondary suppression, no themes, 1,000 rank draws")):
-        if args.quick and variant == "no-secondary":
-            continue
+            ("configured", configured,
+             "project statistics settings (secondary suppression, themes, index rank ranges "
+             "from 10,000 draws)"),):
         print(f"national aggregation ({variant}) ...", file=sys.stderr)
         agg = aggregate(config, variant, timeout)
         details[f"national_{variant}"] = agg
@@ -502,23 +483,28 @@ def national(args, work: Path, details: dict) -> list[tuple[str, str, str]]:
             status = r.get("error") or f"{r['units']:,} units"
             rows.append((f"National aggregation, {name}: {what}", fmt_s(r["seconds"]),
                          f"{status}; slowest stages (s): {stages}"))
+        levels = [agg.get(k) for k in ("commune", "district")]
+        if all(r is not None and "error" not in r for r in levels):
+            rows.append(("National aggregation, all units (both levels above, one after the "
+                         "other)", fmt_s(sum(r["seconds"] for r in levels)), ""))
         if "maxrss_mib" in agg:
             rows.append((f"National aggregation peak memory ({variant}, child maxrss)",
                          f"{agg['maxrss_mib'] / 1024:.2f} GiB", ""))
-    # throughput: results with the light settings, then a fixed subset of communes
+    # throughput: the results (stored, as a build computes them), then a fixed subset
     from hailong.pipeline import load_results
 
-    print("national results for the reports (light settings) ...", file=sys.stderr)
+    print("national results for the reports ...", file=sys.stderr)
     stored = (folder / "processed").exists()
     t = time.perf_counter()
-    res = load_results(config_path=light)
+    res = load_results(config_path=configured)
     prep = time.perf_counter() - t
     computed = prep > 1.0 or not stored
     communes = [u for u in res.units["unit"] if u != "city"]
     step = max(1, len(communes) // args.national_units)
     subset = communes[::step][:args.national_units]
     print(f"national reports ({len(subset)} communes) ...", file=sys.stderr)
-    built = hailong_cold(work, config=light, units=subset, workbook=False, name="national-out")
+    built = hailong_cold(work, config=configured, units=subset, workbook=False,
+                         name="national-out")
     jobs = built["jobs"]
     span = max(j["finished"] for j in jobs) - min(j["started"] for j in jobs)
     rate = len(jobs) / span * 60
@@ -526,7 +512,7 @@ def national(args, work: Path, details: dict) -> list[tuple[str, str, str]]:
     total_units = len(communes) + 1
     details["national_build"] = built
     rows += [
-        ("National results for the reports (light settings): "
+        ("National results for the reports: "
          + ("ingest + aggregation, stored" if computed else "read back (already stored)"),
          fmt_s(prep), ""),
         (f"National reports: {len(subset)} communes (every {step}th), HTML + PDF, "
