@@ -398,3 +398,11 @@ def test_binary_files_are_named_for_what_they_are(tmp_path):
         with pytest.raises(InputError, match="not a table of text") as err:
             read_table(write_bytes(tmp_path / f"f{i}.csv", data))
         assert word in str(err.value)
+
+
+def test_a_tone_mark_with_no_letter_before_it_does_not_break_matching():
+    # a stray combining mark after a space (pasted text) is kept, not a crash
+    from hailong.ingest import normalize_text
+
+    assert normalize_text("a \u0301") == "a \u0301"
+    assert normalize_text("Hoa\u0300 \u0301 binh") == "hoà \u0301 binh"

@@ -295,3 +295,13 @@ def test_match_form_is_normalize_text_with_punctuation_as_spaces(parts):
         return re.sub(r"[\W_]+", " ", normalize_text(s)).strip()
 
     assert _outcome(themes.match_form, text) == _outcome(plain, text)
+
+
+def test_missing_answers_of_any_kind_have_an_empty_form():
+    import numpy as np
+    import pandas as pd
+
+    from hailong.themes import match_form
+
+    for missing in (None, np.nan, pd.NA, pd.NaT, float("nan")):
+        assert match_form(missing) == ""

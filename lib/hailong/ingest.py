@@ -64,7 +64,7 @@ def _place_tone(word: str) -> str:
             letters[-1][1] += ch
         else:
             letters.append([ch, ""])
-    if not tone:
+    if not tone or not letters:  # no mark, or marks with no letter to sit on
         return word
     start = 0
     if len(letters) > 1 and letters[0][0] == "q" and letters[1][0] == "u":

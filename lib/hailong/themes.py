@@ -67,7 +67,8 @@ def match_form(text: object) -> str:
     """
     if isinstance(text, str):
         return _match_form_str(text)
-    if text is None or (isinstance(text, float) and np.isnan(text)):
+    if text is None or text is pd.NA or text is pd.NaT or (isinstance(text, float)
+                                                        and np.isnan(text)):
         return ""
     return _PUNCT.sub(" ", normalize_text(text)).strip()
 
