@@ -342,13 +342,16 @@ def compute_results(
     resp_units = unit_codes(resp[unit_col])
     answers = _answers_long(resp, resp_units, codebook)
     respondents = _respondents(resp, resp_units, answers, codebook)
-    scores = _scores(resp, respondents, answers, measures, codes, codebook, min_n)
+    # the long tables several stages read, made once (with the city's rows)
+    values = _with_city(_values_long(resp, respondents, codebook))
+    pooled = _pooled(answers)
+    scores = _scores(values, pooled, measures, codes, codebook, min_n)
     coverage = _coverage(unit_codes(roster[unit_col]), resp_units, codes, min_n)
     outside = int((~resp_units.isin([c for c in codes if c != CITY])).sum())
-    scores = _intervals(scores, resp, respondents, answers, coverage, codebook, settings)
+    scores = _intervals(scores, values, pooled, coverage, codebook, settings)
     if settings.secondary_suppression:
         scores = _secondary(scores, codes, min_n)
-    distribution = _distribution(answers, scores, measures, codes, codebook, min_n)
+    distribution = _distribution(pooled, scores, measures, codes, codebook, min_n)
     distribution.loc[distribution.merge(scores[["unit", "measure", "suppressed"]],
                                         on=["unit", "measure"], how="left")["suppressed"]
                      .fillna(False).to_numpy(dtype=bool), ["count", "share"]] = np.nan
@@ -499,15 +502,16 @@ def _pooled(answers: pd.DataFrame) -> pd.DataFrame:
                       in_dims.assign(measure=INDEX)], ignore_index=True)
 
 
-def _scores(resp: pd.DataFrame, respondents: pd.DataFrame, answers: pd.DataFrame,
-            measures: pd.DataFrame, codes: list[str], codebook: Codebook,
-            min_n: int) -> pd.DataFrame:
-    """Unit × measure: n, mean, index, satisfied (pooled), suppressed."""
-    long = _values_long(resp, respondents, codebook)
+def _scores(values: pd.DataFrame, pooled: pd.DataFrame, measures: pd.DataFrame,
+            codes: list[str], codebook: Codebook, min_n: int) -> pd.DataFrame:
+    """Unit × measure: n, mean, index, satisfied (pooled), suppressed.
+
+    ``values``: :func:`_values_long` with the city's rows; ``pooled``: :func:`_pooled`.
+    """
     grid = pd.MultiIndex.from_product([codes, measures["measure"]], names=["unit", "measure"])
-    stats = (_with_city(long).groupby(["unit", "measure"])["value"]
+    stats = (values.groupby(["unit", "measure"])["value"]
              .agg(n="count", mean="mean").reindex(grid))
-    pooled = _with_city(_pooled(answers))
+    pooled = _with_city(pooled)
     sat = pooled["value"].isin(codebook.scale.satisfied).astype("float64")
     stats["satisfied"] = sat.groupby([pooled["unit"], pooled["measure"]]).mean().reindex(grid)
     t = stats.reset_index()
@@ -533,13 +537,14 @@ def _values_long(resp: pd.DataFrame, respondents: pd.DataFrame,
     return long.dropna(subset=["value"]).reset_index(drop=True)
 
 
-def _distribution(answers: pd.DataFrame, scores: pd.DataFrame, measures: pd.DataFrame,
+def _distribution(pooled: pd.DataFrame, scores: pd.DataFrame, measures: pd.DataFrame,
                   codes: list[str], codebook: Codebook, min_n: int) -> pd.DataFrame:
-    """Unit × item or dimension × scale value: count and share of answers (pooled)."""
+    """Unit × item or dimension × scale value: count and share of answers (pooled;
+    ``pooled`` = :func:`_pooled`)."""
     shown = measures.loc[measures["kind"].isin(["dimension", "item", "overall"]), "measure"]
     values = list(codebook.scale.labels)
     grid = pd.MultiIndex.from_product([codes, shown, values], names=["unit", "measure", "value"])
-    pooled = _with_city(_pooled(answers))
+    pooled = _with_city(pooled)
     counts = (pooled.groupby(["unit", "measure", pooled["value"].astype("int64")]).size()
               .reindex(grid, fill_value=0).astype("float64"))
     answered = counts.groupby(level=["unit", "measure"]).transform("sum")
@@ -596,21 +601,24 @@ def _to_index(x, codebook: Codebook):
     return to_index(x, codebook.scale.min, codebook.scale.max)
 
 
-def _per_respondent_satisfied(answers: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+def _per_respondent_satisfied(answers: pd.DataFrame, codebook: Codebook,
+                              pooled: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per respondent (``row``) and measure: satisfied answers ``s`` and answers ``a``
-    (pooled over items for dimensions and INDEX), with ``unit``."""
-    pooled = _pooled(answers)
+    (pooled over items for dimensions and INDEX), with ``unit``. ``pooled``: the
+    :func:`_pooled` answers when already made."""
+    pooled = _pooled(answers) if pooled is None else pooled
     pooled = pooled.assign(s=pooled["value"].isin(codebook.scale.satisfied).astype("float64"))
     return (pooled.groupby(["unit", "measure", "row"])["s"].agg(s="sum", a="size")
             .reset_index().astype({"a": "float64"}))
 
 
-def _intervals(scores: pd.DataFrame, resp: pd.DataFrame, respondents: pd.DataFrame,
-               answers: pd.DataFrame, coverage: pd.DataFrame, codebook: Codebook,
+def _intervals(scores: pd.DataFrame, values: pd.DataFrame, pooled: pd.DataFrame,
+               coverage: pd.DataFrame, codebook: Codebook,
                settings: StatsSettings) -> pd.DataFrame:
     """Add standard errors, intervals, RSE and the unreliable flag to ``scores``.
 
     The unit's roster count is its population (FPC); the city's is the whole roster.
+    ``values``: :func:`_values_long` with the city's rows; ``pooled``: :func:`_pooled`.
     """
     conf = settings.confidence
     z = st.z_value(conf)
@@ -618,8 +626,7 @@ def _intervals(scores: pd.DataFrame, resp: pd.DataFrame, respondents: pd.DataFra
     key = ["unit", "measure"]
     roster_n = coverage.set_index("unit")["roster_n"]
     # means: t interval with FPC (1 - n/N)
-    long = _with_city(_values_long(resp, respondents, codebook))
-    g = long.groupby(key)["value"].agg(n="count", sd="std").reset_index()
+    g = values.groupby(key)["value"].agg(n="count", sd="std").reset_index()
     t = scores.merge(g[key + ["sd"]], on=key, how="left")
     n = t["n"].to_numpy(dtype="float64")
     big_n = np.maximum(t["unit"].map(roster_n).to_numpy(dtype="float64"), n)
@@ -632,7 +639,7 @@ def _intervals(scores: pd.DataFrame, resp: pd.DataFrame, respondents: pd.DataFra
     t["low"], t["high"] = _to_index(low, codebook), _to_index(high, codebook)
     # satisfied: Wilson (FPC (N-n)/(N-1)) for one answer per respondent; for pooled
     # answers Wilson on the effective n from the ratio estimator's variance
-    per = _per_respondent_satisfied(answers, codebook)
+    per = _per_respondent_satisfied(None, codebook, pooled)
     per = _with_city(per)
     agg = per.groupby(key).agg(m=("a", "size"), S=("s", "sum"), A=("a", "sum")).reset_index()
     per = per.merge(agg, on=key)
