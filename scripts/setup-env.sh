@@ -26,11 +26,12 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 # System packages for PDFs and the browser tests (hailong.pdf): Debian's Chromium (no
-# browser is ever downloaded), a font with every Vietnamese letter, poppler's pdftotext /
+# browser is ever downloaded), fonts with every Vietnamese letter (Noto for the pages,
+# DejaVu Sans for the charts: matplotlib measures their text with it), poppler's pdftotext /
 # pdffonts / pdftoppm (tests, README preview). Optional: without them the HTML reports
 # are still built and the PDF step says what to install. Checked with dpkg (instant when
 # present); installed only as root; otherwise the exact command is printed.
-PDF_PACKAGES=(chromium fonts-noto-core poppler-utils)
+PDF_PACKAGES=(chromium fonts-noto-core fonts-dejavu-core poppler-utils)
 if command -v dpkg >/dev/null 2>&1; then
   need_pdf=()
   for pkg in "${PDF_PACKAGES[@]}"; do

@@ -201,7 +201,7 @@ def test_missing_browser_says_how_to_install_it(tmp_path, monkeypatch):
     monkeypatch.setenv(pdf.ENV_VAR, str(tmp_path / "no-such-chromium"))
     reason = pdf.missing()
     assert f"{pdf.ENV_VAR}={tmp_path / 'no-such-chromium'} is not a file" in reason
-    assert "sudo apt-get install chromium fonts-noto-core" in reason
+    assert "sudo apt-get install chromium fonts-noto-core fonts-dejavu-core" in reason
     assert "hailong build --no-pdf" in reason
     with pytest.raises(PdfUnavailable, match="apt-get install chromium"):
         PdfRenderer().open()

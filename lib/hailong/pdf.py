@@ -46,7 +46,7 @@ CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chrom
 CHROMIUM_ARGS = ("--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-dev-shm-usage")
 #: The Debian packages the PDF step needs (the browser and fonts covering Vietnamese).
-APT_PACKAGES = ("chromium", "fonts-noto-core")
+APT_PACKAGES = ("chromium", "fonts-noto-core", "fonts-dejavu-core")
 #: Seconds a page may take to load and print.
 TIMEOUT_S = 60.0
 
