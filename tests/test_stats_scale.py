@@ -539,3 +539,37 @@ def test_satisfied_answers_per_respondent_are_those_of_the_grouped_table():
     d07 = [it.id for it in codebook.items if it.dimension == "D07"]
     first = got[scoring.INDEX]
     assert first[1][0] - first[0][0] == len(d07)
+
+
+def _tier_of_reference(values, tiers, decimals=1):
+    """The tier of each value, one value at a time (the former implementation)."""
+    order = sorted(tiers, key=lambda t: -t.lower)
+    out = []
+    for v in np.atleast_1d(np.asarray(values, dtype="float64")):
+        if np.isnan(v):
+            out.append(None)
+            continue
+        shown = float(stats.rounded(v, decimals)) if decimals is not None else float(v)
+        out.append(next((t.id for t in order if shown >= t.lower), order[-1].id))
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(hs.lists(hs.one_of(
+    hs.floats(min_value=-5, max_value=105, allow_nan=False),
+    hs.integers(0, 1000).map(lambda k: k / 10 + 0.05),      # exactly half a step
+    hs.sampled_from([79.95, 64.95, 49.95, 80.0, 79.9499999, 65.04999, float("nan")])),
+    max_size=60), hs.sampled_from([1, 0, 2, None]))
+def test_tiers_match_the_value_by_value_rule(values, decimals):
+    from hailong.config import DEFAULT_TIERS
+
+    assert stats.tier_of(values, DEFAULT_TIERS, decimals) == \
+        _tier_of_reference(values, DEFAULT_TIERS, decimals)
+
+
+def test_tiers_of_values_printed_on_a_bound():
+    from hailong.config import DEFAULT_TIERS
+
+    # 79.95 is printed "80,0": Tốt; 79.94 "79,9": Khá; 49.95 "50,0": Trung bình
+    assert stats.tier_of([79.95, 79.94, 49.95, 49.9, 100, 0, float("nan")], DEFAULT_TIERS) == \
+        ["tot", "kha", "trung_binh", "yeu", "tot", "yeu", None]
