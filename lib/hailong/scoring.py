@@ -342,8 +342,8 @@ def compute_results(
     resp_units = unit_codes(resp[unit_col])
     answers = _answers_long(resp, resp_units, codebook)
     respondents = _respondents(resp, resp_units, answers, codebook)
-    # the long tables several stages read, made once (with the city's rows)
-    values = _with_city(_values_long(resp, respondents, codebook))
+    # the long tables several stages read, made once
+    values = _values_long(resp, respondents, codebook)
     pooled = _pooled(answers)
     scores = _scores(values, pooled, measures, codes, codebook, min_n)
     coverage = _coverage(unit_codes(roster[unit_col]), resp_units, codes, min_n)
@@ -412,6 +412,17 @@ def _require(frame: pd.DataFrame, columns, what: str) -> None:
         raise InputError(f"The {what} table lacks columns.", found=missing,
                          expected="the canonical columns of docs/design.md",
                          hint="Read the data through hailong's ingest and validate steps.")
+
+
+def _by_unit_and_city(frame: pd.DataFrame, by: list[str], column: str, how):
+    """``frame[column]`` aggregated (``how``: a function name, or a list of them for a
+    DataFrame) by ``unit`` and ``by``, and by ``by`` alone for the city: what
+    :func:`_with_city` then a groupby gives, without copying the long frame."""
+    units = frame.groupby(["unit", *by])[column].agg(how)
+    city = frame.groupby(by)[column].agg(how)
+    city.index = pd.MultiIndex.from_frame(city.index.to_frame(index=False)
+                                          .assign(unit=CITY)[["unit", *by]])
+    return pd.concat([units, city])
 
 
 def _with_city(frame: pd.DataFrame) -> pd.DataFrame:
@@ -506,14 +517,14 @@ def _scores(values: pd.DataFrame, pooled: pd.DataFrame, measures: pd.DataFrame,
             codes: list[str], codebook: Codebook, min_n: int) -> pd.DataFrame:
     """Unit × measure: n, mean, index, satisfied (pooled), suppressed.
 
-    ``values``: :func:`_values_long` with the city's rows; ``pooled``: :func:`_pooled`.
+    ``values``: :func:`_values_long`; ``pooled``: :func:`_pooled`.
     """
     grid = pd.MultiIndex.from_product([codes, measures["measure"]], names=["unit", "measure"])
-    stats = (values.groupby(["unit", "measure"])["value"]
-             .agg(n="count", mean="mean").reindex(grid))
-    pooled = _with_city(pooled)
-    sat = pooled["value"].isin(codebook.scale.satisfied).astype("float64")
-    stats["satisfied"] = sat.groupby([pooled["unit"], pooled["measure"]]).mean().reindex(grid)
+    stats = (_by_unit_and_city(values, ["measure"], "value", ["count", "mean"])
+             .rename(columns={"count": "n"}).reindex(grid))
+    sat = pooled.assign(value=pooled["value"].isin(codebook.scale.satisfied)
+                        .astype("float64"))
+    stats["satisfied"] = _by_unit_and_city(sat, ["measure"], "value", "mean").reindex(grid)
     t = stats.reset_index()
     t["n"] = t["n"].fillna(0).astype("int64")
     lo, hi = codebook.scale.min, codebook.scale.max
@@ -544,8 +555,8 @@ def _distribution(pooled: pd.DataFrame, scores: pd.DataFrame, measures: pd.DataF
     shown = measures.loc[measures["kind"].isin(["dimension", "item", "overall"]), "measure"]
     values = list(codebook.scale.labels)
     grid = pd.MultiIndex.from_product([codes, shown, values], names=["unit", "measure", "value"])
-    pooled = _with_city(pooled)
-    counts = (pooled.groupby(["unit", "measure", pooled["value"].astype("int64")]).size()
+    counts = (_by_unit_and_city(pooled.assign(value=pooled["value"].astype("int64")),
+                                ["measure", "value"], "value", "size")
               .reindex(grid, fill_value=0).astype("float64"))
     answered = counts.groupby(level=["unit", "measure"]).transform("sum")
     t = pd.DataFrame({"count": counts, "share": counts / answered}).reset_index()
@@ -618,7 +629,7 @@ def _intervals(scores: pd.DataFrame, values: pd.DataFrame, pooled: pd.DataFrame,
     """Add standard errors, intervals, RSE and the unreliable flag to ``scores``.
 
     The unit's roster count is its population (FPC); the city's is the whole roster.
-    ``values``: :func:`_values_long` with the city's rows; ``pooled``: :func:`_pooled`.
+    ``values``: :func:`_values_long`; ``pooled``: :func:`_pooled`.
     """
     conf = settings.confidence
     z = st.z_value(conf)
@@ -626,8 +637,8 @@ def _intervals(scores: pd.DataFrame, values: pd.DataFrame, pooled: pd.DataFrame,
     key = ["unit", "measure"]
     roster_n = coverage.set_index("unit")["roster_n"]
     # means: t interval with FPC (1 - n/N)
-    g = values.groupby(key)["value"].agg(n="count", sd="std").reset_index()
-    t = scores.merge(g[key + ["sd"]], on=key, how="left")
+    g = _by_unit_and_city(values, ["measure"], "value", ["std"]).rename(columns={"std": "sd"})
+    t = scores.merge(g.reset_index(), on=key, how="left")
     n = t["n"].to_numpy(dtype="float64")
     big_n = np.maximum(t["unit"].map(roster_n).to_numpy(dtype="float64"), n)
     f = st._fpc_variance(n, big_n, "mean")
@@ -640,12 +651,17 @@ def _intervals(scores: pd.DataFrame, values: pd.DataFrame, pooled: pd.DataFrame,
     # satisfied: Wilson (FPC (N-n)/(N-1)) for one answer per respondent; for pooled
     # answers Wilson on the effective n from the ratio estimator's variance
     per = _per_respondent_satisfied(None, codebook, pooled)
-    per = _with_city(per)
-    agg = per.groupby(key).agg(m=("a", "size"), S=("s", "sum"), A=("a", "sum")).reset_index()
-    per = per.merge(agg, on=key)
-    per["dev2"] = (per["s"] - per["S"] / per["A"] * per["a"]) ** 2
-    agg = agg.merge(per.groupby(key)["dev2"].sum().rename("ss").reset_index(), on=key)
-    t = t.merge(agg, on=key, how="left")
+    parts = []
+    for by, unit in ((key, None), (["measure"], CITY)):  # each unit, then the city
+        grouped = per.groupby(by)
+        ratio = grouped["s"].transform("sum") / grouped["a"].transform("sum")
+        dev2 = (per["s"] - ratio * per["a"]) ** 2
+        part = grouped.agg(m=("a", "size"), S=("s", "sum"), A=("a", "sum"))
+        part["ss"] = dev2.groupby([per[c] for c in by]).sum()
+        part = part.reset_index()
+        parts.append(part if unit is None else part.assign(unit=unit))
+    t = t.merge(pd.concat(parts, ignore_index=True)[key + ["m", "S", "A", "ss"]], on=key,
+                how="left")
     m = t["m"].to_numpy(dtype="float64")
     p = (t["S"] / t["A"]).to_numpy(dtype="float64")
     big_m = np.maximum(t["unit"].map(roster_n).to_numpy(dtype="float64"), np.nan_to_num(m))
