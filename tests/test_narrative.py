@@ -429,6 +429,22 @@ def test_trend_tables_explain_the_marks_they_use():
     assert "Huyện Thuỷ Nguyên" in units and "†" not in units
 
 
+def test_trend_table_readings_wrap_and_figures_do_not():
+    # "≈ không đổi đáng kể" kept on one line ran past the right margin of the printed A4
+    # page; the figures and their intervals stay whole
+    from bs4 import BeautifulSoup
+
+    html = narrative.trend_table_html(hand_trend(), "311", MEASURES, "vi", min_n=5,
+                                      meta={"confidence": 0.95})
+    table = BeautifulSoup(html, "html.parser").find("table")
+    heads = [th.get_text(" ", strip=True) for th in table.find("thead").find_all("th")]
+    reading = heads.index("Đánh giá")
+    for tr in table.find("tbody").find_all("tr"):
+        cells = tr.find_all(["td", "th"])
+        assert "nowrap" not in (cells[reading].get("style") or "")
+        assert all("nowrap" in (c.get("style") or "") for c in cells[1:reading])
+
+
 def test_no_map_note_is_one_line_naming_the_units_and_the_year():
     assert narrative.no_map_note("commune", 2025) == (
         "Chưa có dữ liệu ranh giới của các xã, phường, đặc khu năm 2025, nên báo cáo không "

@@ -1522,7 +1522,10 @@ def _trend_html(frame: pd.DataFrame, lang: str, min_n: int | None,
             "xem ghi chú dưới bảng" if lang == "vi" else "see the notes below")))
     note = ". ".join(notes) + "." if notes else None
     reading = fmt.t("col_trend_reading", lang)
-    keep = list(frame.columns[1:]) + ([frame.columns[0]] if units else [])
+    # figures stay on one line; the reading ("≈ không đổi đáng kể") wraps, or it would
+    # run past the page's right margin
+    keep = [c for c in frame.columns[1:] if c != reading] + ([frame.columns[0]] if units
+                                                               else [])
     return fmt.html_table(frame, numeric=[c for c in frame.columns[1:] if c != reading],
                           note=note, nowrap=keep)
 
