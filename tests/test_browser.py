@@ -138,4 +138,3 @@ def test_index_links_reach_existing_files(visits, built):
     assert any(t.suffix == ".xlsx" for t in targets)
     for target in targets:
         assert target.is_file(), target
-
