@@ -896,14 +896,15 @@ def build(round_year: int | str | None = None, units: Iterable[str | int] | None
     mark = lap("check", start)
     ex, own = _executor(executor, workers, scheduler)
     try:
-        if own and getattr(ex, "kind", "") == "local":  # workers warm up while we plan
+        jobs = plan(config, round_year, units, out, lang, notebooks)  # a wrong unit stops here
+        if own and getattr(ex, "kind", "") == "local" and jobs:
+            # workers warm up while this process prepares and checks what is stale
             from .pipeline import library_fingerprint
 
-            folder = Path(notebooks) if notebooks else NOTEBOOK_DIR
-            ex.prestart(functools.partial(warm_worker, folder / KIND_NOTEBOOK["district"],
-                                          pdf=bool(pdf), code=library_fingerprint()),
-                        len(units) if units else None)
-        jobs = plan(config, round_year, units, out, lang, notebooks)
+            notebooks_ = [j.notebook for j in jobs]  # the one most reports run
+            common = max(set(notebooks_), key=notebooks_.count)
+            ex.prestart(functools.partial(warm_worker, common, pdf=bool(pdf),
+                                          code=library_fingerprint()), len(jobs))
         mark = lap("plan", mark)
         prepared = (prepare or _load_results)(round_year=rnd.year, config_path=config.path)
         jobs = _with_info(jobs, config, rnd, lang, prepared)

@@ -1159,16 +1159,19 @@ def item_distribution(
     above = table[:, [col[u] for u in high]].sum(axis=1)
     left_end = [0.0, *(half + below)]
     right_end = [0.0, *(half + above)]
+    # the value labels sit inside the x range (padded below), so the layout need not
+    # measure them (in_layout=False: ~170 labels per chart)
     for r, y in enumerate(ys):
         for v in order:
             width = table[r, col[v]]
             if width >= 6:
                 ax.text(starts[v][r] + width / 2, y, fmt.number(width, 0, lang), ha="center",
-                        va="center", fontsize=7.5, color=_text_colour(colours[v]))
+                        va="center", fontsize=7.5, color=_text_colour(colours[v]),
+                        in_layout=False)
         ax.text(-left_end[r + 1] - 1.5, y, fmt.percent(below[r] / 100, 0, lang), ha="right",
-                va="center", fontsize=7.5, color="#444444")
+                va="center", fontsize=7.5, color="#444444", in_layout=False)
         ax.text(right_end[r + 1] + 1.5, y, fmt.percent(above[r] / 100, 0, lang), ha="left",
-                va="center", fontsize=7.5, color="#444444")
+                va="center", fontsize=7.5, color="#444444", in_layout=False)
     ax.axvline(0, color="#555555", linewidth=0.8, zorder=0)
     lo = -10 * np.ceil((max(left_end) + 12) / 10)
     hi = 10 * np.ceil((max(right_end) + 12) / 10)
