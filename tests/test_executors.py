@@ -222,8 +222,11 @@ def test_local_workers_each_keep_one_kernel_and_a_failure_stays_with_its_report(
     assert [f.unit for f in summary.failures] == ["305"]  # the test notebook fails for 305
     assert summary.failures[0].cell == 5
     assert [j.unit for j in summary.built] == ["city", "303", "304", "306", "307"]
+    # jobs run in the pool's processes, never here; with reports this small one warm
+    # worker may take them all while the other is still starting (a kernel start that
+    # hit a taken port is retried), so the count of workers used is 1 or 2
     workers = {r.worker for r in summary.jobs}
-    assert len(workers) == 2 and str(os.getpid()) not in " ".join(workers)
+    assert 1 <= len(workers) <= 2 and str(os.getpid()) not in " ".join(workers)
     assert summary.executor == "local, 2 workers"
     # one kernel per worker, started while the build planned, reused by every job
     assert sum(r.kernel_starts for r in summary.jobs) == 0
