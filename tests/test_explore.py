@@ -134,3 +134,20 @@ def test_lowest_leaves_out_the_total_and_withheld_rows_and_keeps_ties():
     t = Table(pd.DataFrame({"2022": [62.5, 66.1, 62.5, 40.0, 65.6]}, index=index),
               n=pd.DataFrame({"2022": [5, 50, 6, 2, 63]}, index=index))
     assert explore.lowest(t, "2022") == ["CN", "TM"]   # VT (40,0) rests on 2 answers
+
+
+def test_results_show_briefly_in_a_notebook():
+    # an analyst who types `res` sees a one-line summary, and in JupyterLab the index of
+    # every unit with withheld ones as "—", not thousands of rows of every table
+    from hailong.pipeline import load_results
+
+    res = load_results(2022)
+    text = repr(res)
+    assert len(text) < 300 and "\n" not in text
+    assert "round 2022: 15 units of level district and the city" in text
+    assert f"{len(res.respondents)} respondents" in text and "min_n 5" in text
+    html = res._repr_html_()
+    index = res.scores[res.scores["measure"] == "INDEX"].set_index("unit")
+    shown = f"{index.loc['311', 'index']:.1f}".replace(".", ",")
+    assert "Thuỷ Nguyên" in html and shown in html
+    assert index.loc["318", "suppressed"] and "Bạch Long Vĩ" in html and "—" in html

@@ -160,6 +160,19 @@ class Results:
     themes: pd.DataFrame = field(default_factory=lambda: _empty("themes"))
     quotes: pd.DataFrame = field(default_factory=lambda: _empty("quotes"))
 
+    def __repr__(self) -> str:
+        m = self.meta
+        units = int((self.units["unit"] != CITY).sum())
+        return (f"Results(round {m.get('round', '?')}: {units} units of level "
+                f"{m.get('level', '?')} and the city, {len(self.respondents)} respondents, "
+                f"min_n {m.get('min_n', '?')}; tables: {', '.join(TABLES)})")
+
+    def _repr_html_(self) -> str:
+        """In a notebook: every unit's satisfaction index (:func:`hailong.display.results_html`)."""
+        from .display import results_html  # presentation is imported only when shown
+
+        return results_html(self)
+
     def save(self, directory: str | Path) -> Path:
         """Write one ``<table>.parquet`` per table and ``meta.json`` into ``directory``."""
         directory = Path(directory)
