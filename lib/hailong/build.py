@@ -901,8 +901,9 @@ def build(round_year: int | str | None = None, units: Iterable[str | int] | None
             # workers warm up while this process prepares and checks what is stale
             from .pipeline import library_fingerprint
 
-            notebooks_ = [j.notebook for j in jobs]  # the one most reports run
-            common = max(set(notebooks_), key=notebooks_.count)
+            from collections import Counter
+
+            common = Counter(j.notebook for j in jobs).most_common(1)[0][0]  # most reports'
             ex.prestart(functools.partial(warm_worker, common, pdf=bool(pdf),
                                           code=library_fingerprint()), len(jobs))
         mark = lap("plan", mark)
