@@ -82,6 +82,31 @@ def test_without_a_mapping_two_versions_are_never_compared(tmp_path, v0, v1):
     assert "mapping-" in info.value.expected
 
 
+def test_a_broken_mapping_file_is_named_not_a_traceback(tmp_path, v0, v1):
+    (tmp_path / "mapping-broken.yaml").write_text("from: v0-draft\nto: [v1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="item mapping file is not valid YAML") as info:
+        find_mapping(v0, v1, folder=tmp_path)
+    assert info.value.file.endswith("mapping-broken.yaml")
+
+
+def test_project_yaml_files_are_read_as_mappings_or_refused_by_name(tmp_path):
+    from hailong.config import read_yaml
+
+    ok = tmp_path / "ok.yaml"
+    ok.write_text("a: 1\nb: [x, y]\n", encoding="utf-8")
+    assert read_yaml(ok, "test file") == {"a": 1, "b": ["x", "y"]}
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("", encoding="utf-8")
+    assert read_yaml(empty, "test file") == {}
+    listed = tmp_path / "list.yaml"
+    listed.write_text("- a\n- b\n", encoding="utf-8")
+    for path, message in ((tmp_path / "none.yaml", "The codebook file does not exist"),
+                          (listed, "The codebook file must be a mapping")):
+        with pytest.raises(ConfigError, match=message) as info:
+            read_yaml(path, "codebook file", hint="Check 'codebook:'.")
+        assert info.value.file == str(path) and info.value.hint == "Check 'codebook:'."
+
+
 # --- a tiny two-round dataset worked out by hand -----------------------------------------
 
 def _responses(codebook, rows: list[dict]) -> pd.DataFrame:

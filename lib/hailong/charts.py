@@ -1305,23 +1305,21 @@ def boundaries_for(round_year: int | str | None = None,
     ConfigError
         A malformed ``maps.yaml`` or boundary file.
     """
-    import yaml
-
-    from .config import load_config
+    from .config import load_config, read_yaml
     from .errors import ConfigError
 
     rnd = load_config(config_path).round(round_year)
     catalogue = Path(rnd.units).parent / MAPS_FILE
     if not catalogue.is_file():
         return None
+    entries = read_yaml(catalogue, "list of boundary files").get("maps") or []
     try:
-        entries = (yaml.safe_load(catalogue.read_text(encoding="utf-8")) or {}).get("maps") or []
         for e in entries:
             if e["units"] == Path(rnd.units).name and e["level"] == rnd.unit_level:
                 return load_boundaries(catalogue.parent / e["file"], e.get("key", "code"),
                                        e["level"], e.get("attribution"),
                                        e.get("label_offsets"))
-    except (yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
+    except (KeyError, TypeError, AttributeError) as exc:
         raise ConfigError(f"The list of boundary files is not valid: {exc}", file=catalogue,
                           expected="maps: a list of {units, level, file, key, attribution}"
                           ) from None

@@ -9,8 +9,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from .config import read_yaml
 from .errors import ConfigError
 
 
@@ -131,13 +130,8 @@ def load_codebook(path: str | Path) -> Codebook:
         If the file is missing, an id repeats, or the selected scale is not defined.
     """
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError("The codebook file does not exist.", file=path,
-                          hint="Check 'codebook:' of the round in data/hailong.yaml.")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"The codebook is not valid YAML: {exc}", file=path) from None
+    raw = read_yaml(path, "codebook file",
+                    hint="Check 'codebook:' of the round in data/hailong.yaml.")
     try:
         scale_id = raw["scale"]
         s = raw["scales"][scale_id]

@@ -171,6 +171,31 @@ def _target(value, path: Path, what: str) -> float:
     return share
 
 
+def read_yaml(path: str | Path, what: str, hint: str | None = None) -> dict:
+    """A project data file in YAML (configuration, codebook, themes, mappings, ...) as a
+    dict; an empty file gives ``{}``.
+
+    Raises
+    ------
+    ConfigError
+        If the file is missing, is not YAML or is not a mapping of keys to values; the
+        message names ``what`` ("codebook file", ...) and the file, with ``hint``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"The {what} does not exist.", file=path, hint=hint)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"The {what} is not valid YAML: {exc}", file=path, hint=hint) from None
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"The {what} must be a mapping of keys to values.", file=path,
+                          found=type(raw).__name__, hint=hint)
+    return raw
+
+
 def load_config(path: str | Path | None = None) -> Config:
     """Read the project configuration.
 
@@ -185,13 +210,8 @@ def load_config(path: str | Path | None = None) -> Config:
         If the file is missing or a required key is absent.
     """
     path = Path(path or os.environ.get("HAILONG_CONFIG") or DEFAULT_CONFIG).resolve()
-    if not path.is_file():
-        raise ConfigError("The configuration file does not exist.", file=path,
-                          hint="Run from the project folder, or set HAILONG_CONFIG.")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"The configuration is not valid YAML: {exc}", file=path) from None
+    raw = read_yaml(path, "configuration file",
+                    hint="Run from the project folder, or set HAILONG_CONFIG.")
     base = path.parent
     rounds: dict[int, Round] = {}
     for year, r in (raw.get("rounds") or {}).items():

@@ -27,6 +27,7 @@ import yaml
 
 from . import config, legacy
 from .codebook import Codebook, Item
+from .config import read_yaml
 from .errors import ConfigError, InputError
 
 #: Combining tone marks (grave, acute, tilde, hook above, dot below) in NFD.
@@ -749,14 +750,12 @@ def load_roster_spec(path: str | Path | None = None) -> RosterSpec:
         If the file is missing or lists no columns.
     """
     path = Path(path or DEFAULT_ROSTER_SPEC)
-    if not path.is_file():
-        raise ConfigError("The roster column specification does not exist.", file=path)
+    raw = read_yaml(path, "roster column specification")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         cols = raw["columns"]
         fields = {k: tuple(unicodedata.normalize("NFC", a) for a in v.get("aliases", ()))
                   for k, v in cols.items()}
-    except (yaml.YAMLError, KeyError, AttributeError, TypeError) as exc:
+    except (KeyError, AttributeError, TypeError) as exc:
         raise ConfigError(f"The roster column specification is not valid ({exc}).",
                           file=path) from None
     return RosterSpec(

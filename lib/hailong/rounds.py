@@ -31,10 +31,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from .codebook import Codebook, Dimension, load_codebook, nfc
-from .config import Config, Round, load_config
+from .config import Config, Round, load_config, read_yaml
 from .errors import ConfigError, ParameterError
 from .geography import CITY, Crosswalk, Units, load_crosswalk, load_units
 from .scoring import INDEX, LEVEL_COLUMNS, Results, compute_results
@@ -284,10 +283,8 @@ def load_item_mapping(path: str | Path, old: Codebook | None = None,
         version, or two items mapped to the same one.
     """
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError("The item mapping file does not exist.", file=path)
+    raw = read_yaml(path, "item mapping file")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         items, notes = {}, {}
         for old_id, target in (raw["items"] or {}).items():
             if isinstance(target, dict):
@@ -297,7 +294,7 @@ def load_item_mapping(path: str | Path, old: Codebook | None = None,
             items[str(old_id)] = None if target is None else str(target)
         mapping = ItemMapping(str(raw["from"]), str(raw["to"]), items, notes,
                               tuple(str(x) for x in raw.get("added") or ()), path)
-    except (yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
+    except (KeyError, TypeError, AttributeError) as exc:
         raise ConfigError(f"The item mapping is not valid: {exc}", file=path,
                           expected="keys 'from', 'to' and 'items' (see the file's header)"
                           ) from None
@@ -345,7 +342,7 @@ def find_mapping(old: Codebook, new: Codebook, folder: str | Path | None = None)
         return ItemMapping.identity(new)
     folder = Path(folder or new.path.parent)
     for path in sorted(folder.glob(MAPPING_GLOB)):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = read_yaml(path, "item mapping file")
         pair = (str(raw.get("from")), str(raw.get("to")))
         if pair == (old.version, new.version):
             return load_item_mapping(path, old, new)

@@ -28,10 +28,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from . import safetext
 from .codebook import nfc
+from .config import read_yaml
 from .errors import ConfigError
 from .ingest import normalize_text
 from .stats import PRIMARY, SECONDARY, suppress_table
@@ -159,13 +159,8 @@ def load_themes(path: str | Path) -> ThemeBook:
         If the file is missing, not YAML, or a theme lacks ``id``, ``vi`` or keywords.
     """
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError("The themes dictionary does not exist.", file=path,
-                          hint="Set 'themes:' in data/hailong.yaml to an existing file.")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"The themes dictionary is not valid YAML: {exc}", file=path) from None
+    raw = read_yaml(path, "themes dictionary",
+                    hint="Set 'themes:' in data/hailong.yaml to an existing file.")
     themes, seen = [], set()
     for k, t in enumerate(raw.get("themes") or []):
         try:
