@@ -526,7 +526,7 @@ def test_satisfied_answers_per_respondent_are_those_of_the_grouped_table():
     units = scoring.unit_codes(resp["district_code"])
     answers = scoring._answers_long(resp, units, codebook)
     got = scoring._satisfied_by_row(answers, codebook, len(resp))
-    per = scoring._per_respondent_satisfied(answers, codebook)
+    per = scoring._per_respondent_satisfied(scoring._pooled(answers), codebook)
     assert set(got) == set(per["measure"])
     for measure, one in per.groupby("measure"):
         expected = one.groupby("row")[["s", "a"]].sum().reindex(range(len(resp)),

@@ -457,10 +457,6 @@ def _print_pdf(job_result: JobResult, state, html: Path, pdf: Path) -> None:
     job_result.pdf_s = time.perf_counter() - start
 
 
-#: Modules a report's first read of the results needs (imported by :func:`warm_worker`).
-WARM_IMPORTS = ("pyarrow.parquet",)
-
-
 def warm_worker(notebook: str | Path, pdf: bool = False, code: str | None = None) -> str:
     """Make this worker ready for jobs: its kernel started with ``notebook``'s imports
     done, and its browser open when PDFs are wanted. Run by each local worker while the
@@ -472,7 +468,7 @@ def warm_worker(notebook: str | Path, pdf: bool = False, code: str | None = None
     state = worker_state()
     kernel = state.warm_kernel(code)
     if kernel.starts == 0:
-        kernel.warm_up(notebook, WARM_IMPORTS)
+        kernel.warm_up(notebook)
     if pdf:
         try:
             state.pdf_renderer()

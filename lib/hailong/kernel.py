@@ -289,11 +289,11 @@ class WarmKernel:
         raise KernelStartError(f"the kernel did not start after {self.attempts} attempts: "
                                f"{type(last).__name__}: {last}")
 
-    def warm_up(self, notebook: str | Path, extra: Iterable[str] = ()) -> WarmKernel:
-        """Start the kernel and import what ``notebook`` imports (plus ``extra``), so that
+    def warm_up(self, notebook: str | Path) -> WarmKernel:
+        """Start the kernel and import what ``notebook`` imports, so that
         the first report on it costs no more than the next ones.
 
-        Done by a worker while the build still plans; the imports happen as in the
+        Done by a worker while the build prepares; the imports happen as in the
         reset before a report (:func:`reset_kernel_state`), so the report that follows
         sees the same state as on a kernel started for it.
         """
@@ -302,7 +302,7 @@ class WarmKernel:
             self._preload[notebook] = imports_of(notebook)
         cwd = str(notebook.parent)
         self.start(cwd)
-        self._reset(cwd, tuple(self._preload[notebook]) + tuple(extra))
+        self._reset(cwd, tuple(self._preload[notebook]))
         return self
 
     @staticmethod

@@ -625,12 +625,10 @@ def _to_index(x, codebook: Codebook):
     return to_index(x, codebook.scale.min, codebook.scale.max)
 
 
-def _per_respondent_satisfied(answers: pd.DataFrame, codebook: Codebook,
-                              pooled: pd.DataFrame | None = None) -> pd.DataFrame:
+def _per_respondent_satisfied(pooled: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """Per respondent (``row``) and measure: satisfied answers ``s`` and answers ``a``
-    (pooled over items for dimensions and INDEX), with ``unit``. ``pooled``: the
-    :func:`_pooled` answers when already made."""
-    pooled = _pooled(answers) if pooled is None else pooled
+    (pooled over items for dimensions and INDEX: ``pooled`` = :func:`_pooled`), with
+    ``unit``."""
     pooled = pooled.assign(s=pooled["value"].isin(codebook.scale.satisfied).astype("float64"))
     return (pooled.groupby(["unit", "measure", "row"])["s"].agg(s="sum", a="size")
             .reset_index().astype({"a": "float64"}))
@@ -663,7 +661,7 @@ def _intervals(scores: pd.DataFrame, values: pd.DataFrame, pooled: pd.DataFrame,
     t["low"], t["high"] = _to_index(low, codebook), _to_index(high, codebook)
     # satisfied: Wilson (FPC (N-n)/(N-1)) for one answer per respondent; for pooled
     # answers Wilson on the effective n from the ratio estimator's variance
-    per = _per_respondent_satisfied(None, codebook, pooled)
+    per = _per_respondent_satisfied(pooled, codebook)
     parts = []
     for by, unit in ((key, None), (["measure"], CITY)):  # each unit, then the city
         grouped = per.groupby(by)
