@@ -100,11 +100,13 @@ def test_project_yaml_files_are_read_as_mappings_or_refused_by_name(tmp_path):
     assert read_yaml(empty, "test file") == {}
     listed = tmp_path / "list.yaml"
     listed.write_text("- a\n- b\n", encoding="utf-8")
-    for path, message in ((tmp_path / "none.yaml", "The codebook file does not exist"),
-                          (listed, "The codebook file must be a mapping")):
+    # the hint says where the path is set: it helps only when the file is missing
+    for path, message, hint in ((tmp_path / "none.yaml", "The codebook file does not exist",
+                                 "Check 'codebook:'."),
+                                (listed, "The codebook file must be a mapping", None)):
         with pytest.raises(ConfigError, match=message) as info:
             read_yaml(path, "codebook file", hint="Check 'codebook:'.")
-        assert info.value.file == str(path) and info.value.hint == "Check 'codebook:'."
+        assert info.value.file == str(path) and info.value.hint == hint
 
 
 # --- a tiny two-round dataset worked out by hand -----------------------------------------

@@ -178,8 +178,9 @@ def read_yaml(path: str | Path, what: str, hint: str | None = None) -> dict:
     Raises
     ------
     ConfigError
-        If the file is missing, is not YAML or is not a mapping of keys to values; the
-        message names ``what`` ("codebook file", ...) and the file, with ``hint``.
+        If the file is missing (with ``hint``: where its path is set), is not YAML or is
+        not a mapping of keys to values; the message names ``what`` ("codebook file",
+        ...) and the file.
     """
     path = Path(path)
     if not path.is_file():
@@ -187,12 +188,12 @@ def read_yaml(path: str | Path, what: str, hint: str | None = None) -> dict:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise ConfigError(f"The {what} is not valid YAML: {exc}", file=path, hint=hint) from None
+        raise ConfigError(f"The {what} is not valid YAML: {exc}", file=path) from None
     if raw is None:
         return {}
     if not isinstance(raw, dict):
         raise ConfigError(f"The {what} must be a mapping of keys to values.", file=path,
-                          found=type(raw).__name__, hint=hint)
+                          found=type(raw).__name__)
     return raw
 
 
