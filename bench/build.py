@@ -176,7 +176,7 @@ def machine() -> dict:
 
 def browsers_path() -> Path:
     """A PLAYWRIGHT_BROWSERS_PATH whose Chromium paths lead to Debian's browser."""
-    from hailong.pdf import find_chromium
+    from hailong.publish.pdf import find_chromium
     from playwright.sync_api import sync_playwright
 
     folder = Path(tempfile.mkdtemp(prefix="pw-browsers-"))
@@ -241,7 +241,7 @@ def extrapolate(per: dict, key: str) -> float:
 
 def child_build(args: list[str]) -> None:
     """(in a child process) one build through the Python API; its summary as JSON."""
-    from hailong.build import build
+    from hailong.run.build import build
 
     opts = json.loads(args[0])
     start = time.perf_counter()
@@ -295,9 +295,9 @@ STAGES = ("_answers_long", "_respondents", "_scores", "_distribution", "_coverag
 def child_aggregate(args: list[str]) -> None:
     """(in a child process) ingest + validate once, then compute_results by commune and
     by province with settings ``variant``; stage times, peak memory; JSON."""
-    from hailong import scoring
-    from hailong.pipeline import open_round, validate_round
-    from hailong.themes import load_themes
+    from hailong.numbers import scoring
+    from hailong.numbers.pipeline import open_round, validate_round
+    from hailong.numbers.themes import load_themes
 
     config, variant = args
     ctx = open_round(config_path=config)
@@ -380,8 +380,8 @@ def main() -> int:
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = ap.parse_args()
 
-    from hailong.config import load_config
-    from hailong.pipeline import load_results
+    from hailong.reference.config import load_config
+    from hailong.numbers.pipeline import load_results
 
     subreaper()
     load_avg_start = os.getloadavg()
@@ -389,7 +389,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="hailong-bench-"))
     config = load_config().path
     load_results(config_path=config)  # both sides read the stored results and trend
-    from hailong.narrative import report_trend
+    from hailong.numbers.trend_cache import report_trend
 
     report_trend(None, config)
     pw = browsers_path()
@@ -447,7 +447,7 @@ def main() -> int:
 
 
 def national(args, work: Path, details: dict) -> list[tuple[str, str, str]]:
-    from hailong.national import generate_national
+    from hailong.sample.national import generate_national
 
     rows = []
     folder = Path(args.national_dir) if args.national_dir else work / "national"
@@ -491,7 +491,7 @@ def national(args, work: Path, details: dict) -> list[tuple[str, str, str]]:
             rows.append((f"National aggregation peak memory ({variant}, child maxrss)",
                          f"{agg['maxrss_mib'] / 1024:.2f} GiB", ""))
     # throughput: the results (stored, as a build computes them), then a fixed subset
-    from hailong.pipeline import load_results
+    from hailong.numbers.pipeline import load_results
 
     print("national results for the reports ...", file=sys.stderr)
     stored = (folder / "processed").exists()

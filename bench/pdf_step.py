@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from hailong.pdf import PdfRenderer
+from hailong.publish.pdf import PdfRenderer
 
 
 def main() -> int:

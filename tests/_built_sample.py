@@ -7,7 +7,7 @@ test_pdf.py and test_browser.py share this build instead of making their own.
 
 from __future__ import annotations
 
-from hailong.build import BuildSummary, build
+from hailong.run.build import BuildSummary, build
 
 #: The reports built: a large district, the island district, the city.
 UNITS = ("311", "318", "city")

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from hailong.config import PROJECT_ROOT
+from hailong.reference.config import PROJECT_ROOT
 
 
 def write_config(tmp_path: Path) -> Path:

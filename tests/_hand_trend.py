@@ -1,4 +1,4 @@
-"""A tiny hand-made :class:`hailong.rounds.Trend` for the presentation tests.
+"""A tiny hand-made :class:`hailong.numbers.rounds.Trend` for the presentation tests.
 
 Two rounds (2021 -> 2022) of Thuỷ Nguyên (311) and the city. Every change and its 95%
 interval is worked out here by hand: change = now - before, half-width = 1.96 × √(se_now²
@@ -23,7 +23,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from hailong.rounds import Trend
+from hailong.numbers.rounds import Trend
 
 Z95 = 1.959963984540054
 

@@ -93,7 +93,7 @@ def published_figures(out_dir: Path) -> dict[str, object]:
 
 def build_round(year: int, out: Path) -> Path:
     """Build every report of a sample round (HTML only) into ``out``; the round's folder."""
-    from hailong.build import build
+    from hailong.run.build import build
 
     summary = build(round_year=year, out=out, progress=False, pdf=False, force=True)
     return summary.out_dir

@@ -10,10 +10,10 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from hailong.codebook import load_codebook  # noqa: E402
-from hailong.config import PROJECT_ROOT  # noqa: E402
-from hailong.geography import load_units  # noqa: E402
-from hailong.scoring import compute_results  # noqa: E402
+from hailong.reference.codebook import load_codebook  # noqa: E402
+from hailong.reference.config import PROJECT_ROOT  # noqa: E402
+from hailong.reference.geography import load_units  # noqa: E402
+from hailong.numbers.scoring import compute_results  # noqa: E402
 
 _CODEBOOK = PROJECT_ROOT / "data" / "reference" / "codebook" / "codebook-v1.yaml"
 _UNITS = PROJECT_ROOT / "data" / "reference" / "units-2022.csv"
@@ -61,7 +61,7 @@ def small_results_inputs() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def build_small_results():
-    """:class:`hailong.scoring.Results` of :func:`small_results_inputs` (min_n 5)."""
+    """:class:`hailong.numbers.scoring.Results` of :func:`small_results_inputs` (min_n 5)."""
     responses, roster = small_results_inputs()
     return compute_results(
         responses, roster, load_codebook(_CODEBOOK), load_units(_UNITS), min_n=5,

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from _built_sample import UNITS, sample_build
-from hailong.pdf import CHROMIUM_ARGS, find_chromium
+from hailong.publish.pdf import CHROMIUM_ARGS, find_chromium
 
 PAGES = [f"{u}.html" for u in UNITS] + ["index.html"]
 

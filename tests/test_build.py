@@ -12,9 +12,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from hailong.build import build, plan
-from hailong.config import load_config
-from hailong.errors import BuildError, ConfigError, ParameterError
+from hailong.run.build import build, plan
+from hailong.reference.config import load_config
+from hailong.core.errors import BuildError, ConfigError, ParameterError
 from _config import write_config
 
 NOTEBOOKS = Path(__file__).parent / "data" / "notebooks"

@@ -10,7 +10,7 @@ from _hand_trend import hand_trend
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from hailong import charts
+from hailong.present import charts
 
 SOURCE = "Nguồn: Khảo sát mức độ hài lòng của HTX năm 2022, Liên minh HTX TP Hải Phòng"
 NAMES = ["Lãnh đạo, chỉ đạo của cấp ủy, chính quyền", "Tuyên truyền, phổ biến chính sách",
@@ -411,7 +411,7 @@ def test_map_by_quartiles_and_in_english():
 
 
 def test_rounds_without_boundaries_get_no_map_and_bad_files_are_refused(tmp_path):
-    from hailong.errors import ConfigError
+    from hailong.core.errors import ConfigError
 
     assert charts.boundaries_for(2025) is None          # 2025 communes: no polygons
     with pytest.raises(ConfigError, match="does not exist"):
@@ -495,11 +495,13 @@ def all_texts(fig: Figure) -> list[str]:
 def report_charts():
     """Every chart of the district, citywide and progress reports, in both languages,
     drawn from the sample's results (2022, with the 2021 round lined up)."""
-    from hailong import coverage, fmt, narrative
-    from hailong.pipeline import load_results
+    from hailong.numbers import coverage
+    from hailong.present import fmt, progress_report
+    from hailong.numbers.pipeline import load_results
+    from hailong.numbers.trend_cache import report_trend
 
     res = load_results(2022)
-    tr = narrative.report_trend(2022)
+    tr = report_trend(2022)
     data = coverage.load_progress(2022)
     p = coverage.progress(data, None)
     out = {}
@@ -535,11 +537,11 @@ def report_charts():
                                         city_label=fmt.t("col_city", lang), min_n=5,
                                         meta=res.meta, **common),
             "progress_by_district": charts.progress_by_district(
-                p.districts, data.unit_names(lang), target=p.target, **common),
+                p.districts, progress_report.unit_names(data, lang), target=p.target, **common),
             "cumulative": charts.cumulative_curve(p.curve, target=p.target,
                                                   deadline=p.deadline, **common),
             "coverage_by_group": charts.coverage_by_group(
-                p.members, coverage.group_names("member", data.codebook, lang),
+                p.members, progress_report.group_names("member", data.codebook, lang),
                 target=p.target, **common),
         }
     return out

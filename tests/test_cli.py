@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-import hailong.build
-from hailong.build import BuildSummary
+import hailong.run.build
+from hailong.run.build import BuildSummary
 from hailong.cli import main
 from _config import write_config
 
@@ -26,7 +26,7 @@ def config(tmp_path):
 def no_results(monkeypatch):
     """The build must not compute results: record whether it tried."""
     calls = []
-    monkeypatch.setattr(hailong.build, "_load_results", lambda **kw: calls.append(kw))
+    monkeypatch.setattr(hailong.run.build, "_load_results", lambda **kw: calls.append(kw))
     return calls
 
 
@@ -64,7 +64,7 @@ def test_python_dash_m_hailong_reports_errors_without_traceback(config, tmp_path
 
 def test_failed_report_exits_1_and_names_unit_and_cell(config, no_results, monkeypatch,
                                                        tmp_path, capsys):
-    monkeypatch.setattr(hailong.build, "NOTEBOOK_DIR", NOTEBOOKS)
+    monkeypatch.setattr(hailong.run.build, "NOTEBOOK_DIR", NOTEBOOKS)
     code = main(["build", "--unit", "305", "--out", str(tmp_path / "out"),
                  "--config", str(config), "--no-progress"])
     out, err = capsys.readouterr()
@@ -89,7 +89,7 @@ def test_summary_line_and_arguments_reach_build(monkeypatch, tmp_path, capsys):
         return BuildSummary(built=[object()] * 16, seconds=41.23, out_dir=index.parent,
                             index=index)
 
-    monkeypatch.setattr(hailong.build, "build", fake_build)
+    monkeypatch.setattr(hailong.run.build, "build", fake_build)
     monkeypatch.chdir(tmp_path)
     assert main(["build", "--round", "2022", "--unit", "311", "--unit", "city",
                  "--lang", "en", "--out", "elsewhere"]) == 0
@@ -102,7 +102,7 @@ def test_ctrl_c_exits_130(monkeypatch, capsys):
     def interrupted(**kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(hailong.build, "build", interrupted)
+    monkeypatch.setattr(hailong.run.build, "build", interrupted)
     assert main(["build"]) == 130
     assert "Traceback" not in capsys.readouterr().err
 

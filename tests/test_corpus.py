@@ -1,7 +1,7 @@
 """The corpus of inputs as they really arrive (tests/data/corpus/, see cases.yaml there).
 
 Every case is checked twice: as ``hailong validate`` checks it (:func:`check_files`) and
-as the build reads it (ingest + validate, what :func:`hailong.pipeline.validate_round`
+as the build reads it (ingest + validate, what :func:`hailong.numbers.pipeline.validate_round`
 does). Both must give the exit status, row accounting and values written by hand in
 cases.yaml; no corpus file may change.
 """
@@ -21,14 +21,14 @@ import pandas as pd
 import pytest
 import yaml
 
-from hailong import ingest, validate
+from hailong.ingest import readers as ingest, validate
 from hailong.cli import main
-from hailong.codebook import load_codebook
-from hailong.config import PROJECT_ROOT
-from hailong.errors import InputError
-from hailong.geography import load_units
-from hailong.quality import check_files, read_data_quality, write_data_quality
-from hailong.safetext import markdown_text
+from hailong.reference.codebook import load_codebook
+from hailong.reference.config import PROJECT_ROOT
+from hailong.core.errors import InputError
+from hailong.reference.geography import load_units
+from hailong.ingest.quality import check_files, read_data_quality, write_data_quality
+from hailong.core.safetext import markdown_text
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
 CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))["cases"]
@@ -209,7 +209,7 @@ def test_injection_answers_render_as_text_in_the_html_report(codebook, units, tm
     safe by markdown_text), executed and exported like a report: nothing runs."""
     from nbclient import NotebookClient
 
-    from hailong.export import export_html
+    from hailong.publish.export import export_html
 
     _, validated, _ = read_as_build(next(c for c in CASES if c["files"] == ["injection.csv"]),
                                     codebook, units)
@@ -219,7 +219,7 @@ def test_injection_answers_render_as_text_in_the_html_report(codebook, units, tm
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(
         "from IPython.display import Markdown, display\n"
-        "from hailong.safetext import markdown_text\n"
+        "from hailong.core.safetext import markdown_text\n"
         f"for s in {texts!r}:\n"
         "    display(Markdown(markdown_text(s)))")]
     NotebookClient(nb, timeout=120, kernel_name="python3").execute()
@@ -308,10 +308,10 @@ def test_build_says_what_became_of_the_rows(config, capsys, monkeypatch, tmp_pat
     """The accounting printed by ``hailong build`` and the inputs named in the reports'
     methodology come from the round's stored results (computed here for real; only the
     notebooks are left out)."""
-    import hailong.build
-    from hailong import narrative
-    from hailong.build import BuildSummary
-    from hailong.pipeline import load_results
+    import hailong.run.build
+    from hailong.present import narrative
+    from hailong.run.build import BuildSummary
+    from hailong.numbers.pipeline import load_results
 
     cfg = config(responses="duplicate-different.csv")
     made = {}
@@ -320,7 +320,7 @@ def test_build_says_what_became_of_the_rows(config, capsys, monkeypatch, tmp_pat
         made["results"] = load_results(kw["round_year"], kw["config_path"])
         return BuildSummary(built=[], seconds=0.1, out_dir=tmp_path, index=tmp_path / "i.html")
 
-    monkeypatch.setattr(hailong.build, "build", build_without_notebooks)
+    monkeypatch.setattr(hailong.run.build, "build", build_without_notebooks)
     assert main(["build", "--config", str(cfg), "--no-progress"]) == 0
     err = capsys.readouterr().err
     details = tmp_path / "processed" / "2022" / "data-quality.csv"

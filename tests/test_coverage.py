@@ -24,11 +24,12 @@ import math
 import pandas as pd
 import pytest
 
-from hailong import coverage as cov
-from hailong.codebook import load_codebook
-from hailong.config import load_config
-from hailong.errors import ParameterError
-from hailong.geography import load_units
+from hailong.numbers import coverage as cov
+from hailong.present import progress_report
+from hailong.reference.codebook import load_codebook
+from hailong.reference.config import load_config
+from hailong.core.errors import ParameterError
+from hailong.reference.geography import load_units
 
 D = dt.date
 
@@ -246,14 +247,14 @@ def test_progress_of_a_day_and_its_summary(data):
     assert (c["answered"], c["change"], c["remaining"], c["days_left"]) == (4, 1, 4, 3)
     # 14-day window (02/05–16/05): only A3 -> 1/14 a day; 4 remaining -> 56 days
     assert c["projected"] == D(2023, 5, 16) + dt.timedelta(days=56)
-    text = cov.summary(p, data.unit_names())
+    text = progress_report.summary(p, progress_report.unit_names(data))
     assert "Đến hết ngày 16/05/2023, 4 trên 8 HTX (50,0%)" in text
     assert "thêm 1 HTX so với ngày 09/05/2023" in text
     assert "còn cần 4 HTX, tức 1,3 HTX mỗi ngày" in text
     assert "14 ngày gần nhất (0,1 HTX mỗi ngày)" in text and "11/07/2023" in text
     # every district with a cooperative is behind: none meets 100% in three days
     assert "3 quận, huyện chậm tiến độ" in text and "Bạch Long Vĩ" in text
-    english = cov.summary(p, data.unit_names("en"), "en")
+    english = progress_report.summary(p, progress_report.unit_names(data, "en"), "en")
     assert "4 of the 8 cooperatives (50.0%)" in english and "11 July 2023" in english
 
 
@@ -264,7 +265,7 @@ def test_previous_after_as_of_is_refused(data):
 
 def test_progress_table_as_text(data):
     p = cov.progress(data, "2023-05-16")
-    frame = cov.progress_frame(p, {"311": "Huyện Thuỷ Nguyên", "city": "Toàn thành phố"})
+    frame = progress_report.progress_frame(p, {"311": "Huyện Thuỷ Nguyên", "city": "Toàn thành phố"})
     assert list(frame.iloc[:, 0]) == ["Huyện Thuỷ Nguyên", "Toàn thành phố"]
     row = frame.iloc[0].tolist()
     assert row[1:4] == ["3/4", "75,0%", "+1"]            # A3 answered on 16/05
@@ -275,6 +276,6 @@ def test_without_a_deadline_there_is_coverage_but_no_pace(data):
     no_deadline = dataclasses.replace(data, round=dataclasses.replace(data.round, deadline=None))
     p = cov.progress(no_deadline, "2023-05-16")
     assert p.deadline is None and "behind" not in p.districts.columns
-    text = cov.summary(p, data.unit_names())
+    text = progress_report.summary(p, progress_report.unit_names(data))
     assert text.startswith("Đến hết ngày 16/05/2023, 4 trên 8 HTX") and "mục tiêu" not in text
-    assert len(cov.progress_frame(p, {"city": "Toàn thành phố"}).columns) == 4
+    assert len(progress_report.progress_frame(p, {"city": "Toàn thành phố"}).columns) == 4

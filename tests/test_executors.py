@@ -16,9 +16,9 @@ import nbformat
 import papermill
 import pytest
 
-from hailong.build import build
-from hailong.config import PROJECT_ROOT
-from hailong.kernel import KernelLost, KernelStartError, WarmKernel, imports_of
+from hailong.run.build import build
+from hailong.reference.config import PROJECT_ROOT
+from hailong.run.kernel import KernelLost, KernelStartError, WarmKernel, imports_of
 from _config import write_config
 
 TEST_NOTEBOOKS = Path(__file__).parent / "data" / "notebooks"
@@ -193,7 +193,7 @@ def test_a_kernel_that_never_starts_says_so_after_the_last_attempt(monkeypatch, 
 
 def test_imports_of_lists_what_the_report_notebooks_import():
     found = imports_of(PROJECT_ROOT / "notebooks" / "reports" / "district.ipynb")
-    assert {"IPython.display", "hailong", "hailong.charts", "hailong.pipeline",
+    assert {"IPython.display", "hailong.present", "hailong.present.charts", "hailong.numbers.pipeline",
             "matplotlib.pyplot"} <= set(found)
 
 
@@ -213,7 +213,7 @@ UNITS = ["303", "304", "305", "306", "307", "city"]
 
 
 def test_local_workers_each_keep_one_kernel_and_a_failure_stays_with_its_report(tmp_path):
-    from hailong.errors import BuildError
+    from hailong.core.errors import BuildError
 
     with pytest.raises(BuildError) as info:
         build(units=UNITS, out=tmp_path / "out", config_path=_config(tmp_path),
@@ -246,7 +246,7 @@ def dask_cluster():
 
 def test_dask_runs_the_same_jobs_on_two_workers_and_sends_the_files_back(dask_cluster,
                                                                          tmp_path):
-    from hailong.executors import DaskExecutor
+    from hailong.run.executors import DaskExecutor
 
     executor = DaskExecutor(dask_cluster)
     assert executor.workers == 2
@@ -267,16 +267,16 @@ def test_dask_runs_the_same_jobs_on_two_workers_and_sends_the_files_back(dask_cl
 
 
 def test_dask_needs_a_scheduler_address():
-    from hailong.errors import ParameterError
-    from hailong.executors import open_executor
+    from hailong.core.errors import ParameterError
+    from hailong.run.executors import open_executor
 
     with pytest.raises(ParameterError, match="scheduler"):
         open_executor("dask")
 
 
 def test_the_cli_passes_the_build_options(monkeypatch, capsys):
-    import hailong.build
-    from hailong.build import BuildSummary
+    import hailong.run.build
+    from hailong.run.build import BuildSummary
     from hailong.cli import main
 
     seen = {}
@@ -285,7 +285,7 @@ def test_the_cli_passes_the_build_options(monkeypatch, capsys):
         seen.update(kw)
         return BuildSummary(index=Path("index.html"), up_to_date=["city", "303"])
 
-    monkeypatch.setattr(hailong.build, "build", fake_build)
+    monkeypatch.setattr(hailong.run.build, "build", fake_build)
     assert main(["build", "--no-progress", "--workers", "3", "--force", "--executor", "dask",
                  "--scheduler", "tcp://127.0.0.1:8786"]) == 0
     assert (seen["workers"], seen["force"], seen["executor"], seen["scheduler"]) == (

@@ -12,10 +12,10 @@ import pandas as pd
 import papermill as pm
 import pytest
 
-from hailong import explore
-from hailong.config import PROJECT_ROOT
-from hailong.display import Table
-from hailong.errors import ParameterError
+from hailong.present import explore
+from hailong.reference.config import PROJECT_ROOT
+from hailong.present.display import Table
+from hailong.core.errors import ParameterError
 
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "explore" / "explore.ipynb"
 
@@ -139,7 +139,7 @@ def test_lowest_leaves_out_the_total_and_withheld_rows_and_keeps_ties():
 def test_results_show_briefly_in_a_notebook():
     # an analyst who types `res` sees a one-line summary, and in JupyterLab the index of
     # every unit with withheld ones as "—", not thousands of rows of every table
-    from hailong.pipeline import load_results
+    from hailong.numbers.pipeline import load_results
 
     res = load_results(2022)
     text = repr(res)

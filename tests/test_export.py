@@ -10,8 +10,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from hailong.errors import ParameterError
-from hailong.export import IndexEntry, ReportInfo, export_html, page_css, write_atomic, write_index
+from hailong.core.errors import ParameterError
+from hailong.publish.export import IndexEntry, ReportInfo, export_html, page_css, write_index
 
 # A 1x1 PNG.
 PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9"
@@ -103,14 +103,6 @@ def test_english_page_and_unknown_language(tmp_path):
     with pytest.raises(ParameterError):
         export_html(nb, tmp_path / "b.html", "Report", lang="fr")
     assert not (tmp_path / "b.html").exists()
-
-
-def test_write_atomic_replaces_and_leaves_no_temporary_file(tmp_path):
-    target = tmp_path / "sub" / "page.html"
-    write_atomic(target, "cũ")
-    write_atomic(target, "mới")
-    assert target.read_text(encoding="utf-8") == "mới"
-    assert [p.name for p in target.parent.iterdir()] == ["page.html"]
 
 
 def _links(html: str) -> list[str]:
@@ -315,8 +307,8 @@ def test_index_never_links_an_internal_workbook(tmp_path):
 def test_index_entries_link_only_fresh_pdfs_and_carry_the_headline(tmp_path, small_results):
     import os
 
-    from hailong.build import index_entries, plan
-    from hailong.config import load_config
+    from hailong.run.build import index_entries, plan
+    from hailong.reference.config import load_config
 
     jobs = {j.unit: j for j in plan(load_config(), 2022, out=tmp_path)}
     for unit in ("311", "318", "303", "city"):
@@ -347,26 +339,11 @@ def test_index_note_explains_secondary_suppression(tmp_path):
     assert "để không thể suy ra số liệu bị ẩn từ các số liệu còn lại" in html
 
 
-def test_atomic_writes_leave_files_readable_by_others(tmp_path):
-    """A web server running as another user must be able to read published pages."""
-    import os
-    import stat
-
-    from hailong.export import write_atomic
-
-    old = os.umask(0o022)
-    try:
-        path = write_atomic(tmp_path / "page.html", "<p>x</p>")
-    finally:
-        os.umask(old)
-    assert stat.S_IMODE(path.stat().st_mode) == 0o644
-
-
 def test_index_code_column_shows_only_gso_codes(tmp_path):
     """The citywide and progress reports have no GSO code: their code cell is empty."""
     import re
 
-    from hailong.export import IndexEntry, write_index
+    from hailong.publish.export import IndexEntry, write_index
 
     entries = [IndexEntry(unit="city", name="Thành phố Hải Phòng", href="city.html", updated=None),
                IndexEntry(unit="311", name="Huyện Thuỷ Nguyên", href="311.html", updated=None),

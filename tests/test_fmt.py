@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from _hand_trend import MEASURES, hand_trend
 
-from hailong import fmt
-from hailong.config import PROJECT_ROOT
-from hailong.errors import ParameterError
-from hailong.geography import load_units
+from hailong.present import fmt
+from hailong.reference.config import PROJECT_ROOT
+from hailong.core.errors import ParameterError
+from hailong.reference.geography import load_units
 
 
 def is_nfc(text: str) -> bool:

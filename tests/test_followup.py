@@ -18,12 +18,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from hailong import followup
-from hailong.build import build, plan
-from hailong.codebook import load_codebook
-from hailong.config import load_config
-from hailong.coverage import ProgressData, first_answers, progress
-from hailong.errors import ConfigError
+from hailong.publish import followup
+from hailong.run.build import build, plan
+from hailong.reference.codebook import load_codebook
+from hailong.reference.config import load_config
+from hailong.numbers.coverage import ProgressData, first_answers, progress
+from hailong.core.errors import ConfigError
 
 MARK = "NỘI BỘ — không phát hành"
 TEST_NOTEBOOKS = Path(__file__).parent / "data" / "notebooks"
@@ -33,7 +33,7 @@ HEADERS = ["Mã HTX", "Tên HTX", "Xã, phường, thị trấn", "Ngành nghề
 
 
 def small_data() -> ProgressData:
-    from hailong.geography import load_units
+    from hailong.reference.geography import load_units
 
     cfg = load_config()
     rnd = dataclasses.replace(cfg.round(2022), opened=dt.date(2023, 2, 15),

@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from hailong.config import PROJECT_ROOT, load_config
-from hailong.errors import ConfigError, ParameterError
-from hailong.geography import load_crosswalk, load_units, reporting_level
+from hailong.reference.config import PROJECT_ROOT, load_config
+from hailong.core.errors import ConfigError, ParameterError
+from hailong.reference.geography import load_crosswalk, load_units, reporting_level
 
 REF = PROJECT_ROOT / "data" / "reference"
 SHARED = REF / "sources"  # the published source lists, copied into the project

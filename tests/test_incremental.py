@@ -19,10 +19,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-import hailong.build
-from hailong.build import JobResult, build
-from hailong.config import PROJECT_ROOT
-from hailong.errors import BuildError, ReportFailure
+import hailong.run.build
+from hailong.run.build import JobResult, build
+from hailong.reference.config import PROJECT_ROOT
+from hailong.core.errors import BuildError, ReportFailure
 
 TEST_NOTEBOOKS = Path(__file__).parent / "data" / "notebooks"
 SAMPLE = PROJECT_ROOT / "data" / "sample" / "2022"
@@ -58,7 +58,7 @@ rounds:
 
 
 class FakeJobs:
-    """Stands in for :func:`hailong.build.run_job`: writes a page, an executed notebook
+    """Stands in for :func:`hailong.run.build.run_job`: writes a page, an executed notebook
     (and a PDF) per report, records which reports ran, and fails the units told to."""
 
     def __init__(self):
@@ -79,7 +79,7 @@ class FakeJobs:
 @pytest.fixture(scope="module")
 def template(tmp_path_factory) -> Path:
     """A project whose results are computed once (copied by each test)."""
-    from hailong.pipeline import load_results
+    from hailong.numbers.pipeline import load_results
 
     config = make_project(tmp_path_factory.mktemp("template") / "project")
     load_results(config_path=config)
@@ -92,12 +92,12 @@ def project(tmp_path, monkeypatch, template):
     shutil.copytree(template, tmp_path / "project")
     config = tmp_path / "project" / "hailong.yaml"
     jobs = FakeJobs()
-    monkeypatch.setattr(hailong.build, "run_job", jobs)
+    monkeypatch.setattr(hailong.run.build, "run_job", jobs)
 
     def no_kernel(*args, **kwargs):
         raise AssertionError("a kernel was started")
 
-    monkeypatch.setattr("hailong.kernel.WarmKernel.start", no_kernel)
+    monkeypatch.setattr("hailong.run.kernel.WarmKernel.start", no_kernel)
 
     def run(**kw):
         jobs.ran.clear()
@@ -224,7 +224,7 @@ KILLED_UNITS = ["303", "304", "306", "307", "308", "309", "city"]
 
 BUILD = """\
 import sys
-from hailong.build import build
+from hailong.run.build import build
 build(units={units!r}, out={out!r}, config_path={config!r}, notebooks={notebooks!r},
       progress=False, workers=1)
 """

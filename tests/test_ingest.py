@@ -8,9 +8,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from hailong.codebook import load_codebook
-from hailong.errors import InputError
-from hailong.ingest import (load_roster_spec, map_columns, normalize_text, read_responses,
+from hailong.reference.codebook import load_codebook
+from hailong.core.errors import InputError
+from hailong.ingest.readers import (load_roster_spec, map_columns, normalize_text, read_responses,
                             read_roster, read_table)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -285,7 +285,7 @@ def test_two_exports_concatenated(tmp_path, codebook):
 # encodings, separators, header rows, sheets, header variants (the corpus in
 # tests/data/corpus covers whole files; these pin down the rules one by one)
 
-from hailong.ingest import Expected, HeaderMatcher, classify, export_expected  # noqa: E402
+from hailong.ingest.readers import Expected, HeaderMatcher, classify, export_expected  # noqa: E402
 
 
 def write_bytes(path: Path, data: bytes) -> Path:
@@ -402,7 +402,7 @@ def test_binary_files_are_named_for_what_they_are(tmp_path):
 
 def test_a_tone_mark_with_no_letter_before_it_does_not_break_matching():
     # a stray combining mark after a space (pasted text) is kept, not a crash
-    from hailong.ingest import normalize_text
+    from hailong.ingest.readers import normalize_text
 
     assert normalize_text("a \u0301") == "a \u0301"
     assert normalize_text("Hoa\u0300 \u0301 binh") == "hoà \u0301 binh"

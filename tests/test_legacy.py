@@ -10,8 +10,8 @@ import unicodedata
 import pytest
 import yaml
 
-from hailong import legacy
-from hailong.config import PROJECT_ROOT
+from hailong.ingest import legacy
+from hailong.reference.config import PROJECT_ROOT
 
 REF = PROJECT_ROOT / "data" / "reference"
 

@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 from _hand_trend import MEASURES, hand_trend, single_round
 
-from hailong import narrative
-from hailong.config import PROJECT_ROOT
-from hailong.errors import ParameterError
+from hailong.numbers.trend_cache import TREND_DIR, report_trend
+from hailong.present import narrative
+from hailong.reference.config import PROJECT_ROOT
+from hailong.core.errors import ParameterError
 
 
 def dims(values: dict[str, float | None]) -> pd.DataFrame:
@@ -465,21 +466,21 @@ def test_district_spread_counts_many_withheld_communes_instead_of_naming_them():
 
 
 def test_report_trend_is_none_without_an_earlier_round_and_stored_after_the_first():
-    assert narrative.report_trend(2021) is None        # the first round of the sample
-    first = narrative.report_trend(2022)
+    assert report_trend(2021) is None        # the first round of the sample
+    first = report_trend(2022)
     assert first.rounds == (2021, 2022)
-    stored = narrative.TREND_DIR
+    stored = TREND_DIR
     assert (PROJECT_ROOT / "data" / "processed" / "2022" / stored / "meta.json").is_file()
 
 
 def test_report_trend_reads_the_stored_trend_without_computing_it(monkeypatch):
-    narrative.report_trend(2022)                       # stored (computed if needed)
+    report_trend(2022)                       # stored (computed if needed)
 
     def fail(*_a, **_k):
         raise AssertionError("computed again")
 
-    monkeypatch.setattr("hailong.rounds.trend", fail)
-    again = narrative.report_trend(2022)
+    monkeypatch.setattr("hailong.numbers.trend_cache.rounds.trend", fail)
+    again = report_trend(2022)
     t = again.table
     row = t[(t["unit"] == "311") & (t["measure"] == "INDEX") & (t["round"] == 2022)].iloc[0]
     assert row["previous_round"] == 2021 and isinstance(bool(row["significant"]), bool)

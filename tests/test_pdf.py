@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 
 from _built_sample import UNITS, sample_build
-from hailong import fmt, pdf
-from hailong.build import BuildSummary, build
+from hailong.present import fmt
+from hailong.publish import pdf
+from hailong.run.build import BuildSummary, build
 from hailong.cli import main
-from hailong.pdf import PdfRenderer, PdfUnavailable, render_all
-from hailong.pipeline import load_results
+from hailong.publish.pdf import PdfRenderer, PdfUnavailable, render_all
+from hailong.numbers.pipeline import load_results
 from _config import write_config
 
 NOTEBOOKS = Path(__file__).parent / "data" / "notebooks"
@@ -235,8 +236,8 @@ def test_without_a_browser_the_html_is_built_and_old_pdfs_go(tmp_path, monkeypat
 
 
 def test_cli_builds_pdfs_unless_told_not_to_and_warns_without_a_browser(monkeypatch, capsys):
-    import hailong.build
-    from hailong.pdf import PdfBatch
+    import hailong.run.build
+    from hailong.publish.pdf import PdfBatch
 
     calls = []
 
@@ -246,7 +247,7 @@ def test_cli_builds_pdfs_unless_told_not_to_and_warns_without_a_browser(monkeypa
                                      "install chromium") if kw["pdf"] else None
         return BuildSummary(index=Path("index.html"), pdf=batch)
 
-    monkeypatch.setattr(hailong.build, "build", fake_build)
+    monkeypatch.setattr(hailong.run.build, "build", fake_build)
     assert main(["build", "--no-progress"]) == 0
     assert calls[-1]["pdf"] is True
     err = capsys.readouterr().err

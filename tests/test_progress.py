@@ -131,7 +131,7 @@ def test_progress_command_refuses_a_wrong_date(capsys):
 def test_progress_charts_rank_the_districts_and_draw_target_and_deadline():
     import matplotlib.dates as mdates
 
-    from hailong import charts
+    from hailong.present import charts
 
     table = pd.DataFrame({"unit": ["303", "311", "315", "city"], "roster_n": [10, 20, 40, 70],
                           "answered": [9, 10, 36, 55]})

@@ -15,9 +15,9 @@ from pathlib import Path
 import papermill as pm
 import pytest
 
-from hailong import fmt
-from hailong.build import build
-from hailong.pipeline import load_results
+from hailong.present import fmt
+from hailong.run.build import build
+from hailong.numbers.pipeline import load_results
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks" / "reports"
@@ -125,7 +125,7 @@ PARAMETERS = {"district.ipynb": ["round_year", "unit", "lang", "config_path"],
 
 @pytest.mark.parametrize("name", sorted(PARAMETERS))
 def test_every_notebook_parameter_has_its_meaning(name):
-    from hailong.build import declared_parameters
+    from hailong.run.build import declared_parameters
 
     params = pm.inspect_notebook(str(NOTEBOOKS / name))
     assert list(params) == PARAMETERS[name]

@@ -10,13 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hailong.build import build, plan
-from hailong.codebook import load_codebook
-from hailong.config import PROJECT_ROOT, load_config
-from hailong.errors import ConfigError, ParameterError
-from hailong.geography import load_crosswalk, load_units
-from hailong.pipeline import load_results
-from hailong.rounds import (RoundInput, available_rounds, check_round_has_data, find_mapping,
+from hailong.run.build import build, plan
+from hailong.reference.codebook import load_codebook
+from hailong.reference.config import PROJECT_ROOT, load_config
+from hailong.core.errors import ConfigError, ParameterError
+from hailong.reference.geography import load_crosswalk, load_units
+from hailong.numbers.pipeline import load_results
+from hailong.numbers.rounds import (RoundInput, available_rounds, check_round_has_data, find_mapping,
                             line_up, load_item_mapping, load_round, trend)
 
 REF = PROJECT_ROOT / "data" / "reference"
@@ -90,7 +90,7 @@ def test_a_broken_mapping_file_is_named_not_a_traceback(tmp_path, v0, v1):
 
 
 def test_project_yaml_files_are_read_as_mappings_or_refused_by_name(tmp_path):
-    from hailong.config import read_yaml
+    from hailong.core.yamlfile import read_yaml
 
     ok = tmp_path / "ok.yaml"
     ok.write_text("a: 1\nb: [x, y]\n", encoding="utf-8")
@@ -353,7 +353,7 @@ def test_the_commune_round_builds_real_reports_for_two_communes_and_the_city(tmp
 
 
 def test_build_help_lists_every_report_parameter_with_its_meaning(capsys):
-    from hailong.build import REPORT_PARAMETERS
+    from hailong.run.build import REPORT_PARAMETERS
     from hailong.cli import main
 
     with pytest.raises(SystemExit):
@@ -365,6 +365,6 @@ def test_build_help_lists_every_report_parameter_with_its_meaning(capsys):
     assert "one report per commune" in out and "lists the valid values" in out
     # the report notebooks declare exactly these parameters
     for nb in ("district.ipynb", "citywide.ipynb"):
-        from hailong.build import NOTEBOOK_DIR, declared_parameters
+        from hailong.run.build import NOTEBOOK_DIR, declared_parameters
 
         assert declared_parameters(NOTEBOOK_DIR / nb) <= set(REPORT_PARAMETERS)

@@ -6,7 +6,7 @@ Markdown is rendered with mistune, the renderer nbconvert itself uses for Markdo
 import mistune
 import pytest
 
-from hailong.safetext import excel_text, html_text, markdown_text
+from hailong.core.safetext import excel_text, html_text, markdown_text
 
 NASTY = [
     "<script>alert('x')</script>",

@@ -1,4 +1,4 @@
-"""Tests of hailong.scoring: every expected figure is worked out by hand from the answers."""
+"""Tests of hailong.numbers.scoring: every expected figure is worked out by hand from the answers."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hailong.codebook import load_codebook
-from hailong.errors import InputError, ParameterError
-from hailong.geography import load_units
-from hailong.scoring import Results, compute_results
+from hailong.reference.codebook import load_codebook
+from hailong.core.errors import InputError, ParameterError
+from hailong.reference.geography import load_units
+from hailong.numbers.scoring import Results, compute_results
 
 NAN = float("nan")
 
@@ -460,7 +460,7 @@ def test_unknown_level_is_a_parameter_error(responses, roster, codebook, units):
         compute_results(responses, roster, codebook, units, level="ward")
 
 
-# --- intervals, weights, tiers, comparison, secondary suppression (hailong.stats) ------
+# --- intervals, weights, tiers, comparison, secondary suppression (hailong.numbers.stats) ------
 
 Z95 = 1.959963984540054
 
@@ -533,7 +533,7 @@ def test_weighted_city_with_one_pooled_cell_equals_the_unweighted_city(results):
 
 def test_weighted_city_post_stratified_by_district_and_variant(responses, roster, codebook,
                                                                units):
-    from hailong.config import StatsSettings
+    from hailong.reference.config import StatsSettings
     res = compute_results(responses, roster, codebook, units, min_n=3,
                           stats=StatsSettings(min_cell=1))
     # cells (listed / answered): 303-NN 2/2, 303-PNN 2/2, 304-NN 2/1 (HP-06), 304-PNN 2/1
@@ -572,7 +572,7 @@ def test_tier_comparison_with_the_city_and_rank_of_a_district(results):
 
 
 def test_secondary_suppression_hides_a_second_district(responses, roster, codebook, units):
-    from hailong.config import StatsSettings
+    from hailong.reference.config import StatsSettings
     res = compute_results(responses, roster, codebook, units, min_n=3,
                           stats=StatsSettings())
     # 304's INDEX rests on 1 respondent: withheld. With only 303 beside it, the city
@@ -591,8 +591,8 @@ def test_secondary_suppression_hides_a_second_district(responses, roster, codebo
 
 def test_secondary_suppression_takes_the_smallest_other_district():
     from conftest import small_results_inputs
-    from hailong.config import PROJECT_ROOT, StatsSettings
-    from hailong.scoring import compute_results as compute
+    from hailong.reference.config import PROJECT_ROOT, StatsSettings
+    from hailong.numbers.scoring import compute_results as compute
     responses, roster = small_results_inputs()
     ref = PROJECT_ROOT / "data" / "reference"
     cb = load_codebook(ref / "codebook" / "codebook-v1.yaml")
@@ -622,8 +622,8 @@ def test_cronbach_alpha_per_dimension_pairwise(results):
 
 def test_open_answers_give_theme_counts_and_redacted_quotes(responses, roster, codebook,
                                                             units):
-    from hailong.config import PROJECT_ROOT
-    from hailong.themes import load_themes
+    from hailong.reference.config import PROJECT_ROOT
+    from hailong.numbers.themes import load_themes
     texts = {"HP-01": "Thiếu vốn sản xuất.", "HP-02": "Thiếu vốn sản xuất.",
              "HP-03": "Thủ tục vay vốn phức tạp. Liên hệ Nguyễn Văn A 0900000000.",
              "HP-04": "HTX HP-04 cần quỹ đất.", "HP-05": "Giá phân bón tăng cao."}
@@ -649,7 +649,7 @@ def test_open_answers_give_theme_counts_and_redacted_quotes(responses, roster, c
 
 
 def test_new_tables_survive_save_and_load(responses, roster, codebook, units, tmp_path):
-    from hailong.config import StatsSettings
+    from hailong.reference.config import StatsSettings
     res = compute_results(responses, roster, codebook, units, min_n=3, stats=StatsSettings())
     back = Results.load(res.save(tmp_path / "r"))
     for name in ("scores", "weighted", "reliability", "cells", "themes", "quotes"):
@@ -673,7 +673,7 @@ def test_only_the_configured_kinds_are_ranked_and_each_keeps_its_own_draws():
     # kind must not move the index's ranges (each measure draws with its own seed)
     from dataclasses import replace
 
-    from hailong.pipeline import open_round, validate_round
+    from hailong.numbers.pipeline import open_round, validate_round
 
     ctx = open_round(2022)
     data = validate_round(ctx)

@@ -1,4 +1,4 @@
-"""hailong.stats against independent values: formulas worked by hand in the test,
+"""hailong.numbers.stats against independent values: formulas worked by hand in the test,
 textbook examples, and reference libraries used only here (scipy, statsmodels)."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from scipy import stats as sps
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.weightstats import DescrStatsW
 
-from hailong import stats
-from hailong.config import DEFAULT_TIERS
-from hailong.errors import ParameterError
+from hailong.numbers import stats
+from hailong.reference.config import DEFAULT_TIERS
+from hailong.core.errors import ParameterError
 
 Z95 = 1.959963984540054
 
@@ -523,8 +523,8 @@ def test_confidence_is_checked():
 
 
 def test_statistics_settings_come_from_the_configuration(tmp_path):
-    from hailong.config import StatsSettings, load_config, stats_settings
-    from hailong.errors import ConfigError
+    from hailong.reference.config import StatsSettings, load_config, stats_settings
+    from hailong.core.errors import ConfigError
 
     cfg = load_config()
     assert cfg.stats.confidence == 0.95 and cfg.stats.secondary_suppression

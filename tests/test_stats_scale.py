@@ -1,6 +1,6 @@
 """The statistics stages at national scale give the same figures as before.
 
-``hailong.stats`` replaced three methods that could not run for ~3,300 communes: the
+``hailong.numbers.stats`` replaced three methods that could not run for ~3,300 communes: the
 dense null space of secondary suppression (LAPACK overflow beyond ~50,000 withheld
 entries), the rank simulation's one ``draws × units`` matrix ranked by ``rankdata``
 (1.7 GiB), and the per-unit loop of post-stratification. The previous implementations
@@ -21,14 +21,14 @@ from hypothesis import strategies as hs
 from scipy import linalg
 from scipy import stats as sps
 
-from hailong import scoring, stats
-from hailong.codebook import load_codebook
-from hailong.errors import ParameterError
+from hailong.numbers import scoring, stats
+from hailong.reference.codebook import load_codebook
+from hailong.core.errors import ParameterError
 
 from conftest import _CODEBOOK, small_results_inputs
 
 # ------------------------------------------------------- references (previous code)
-# Copied from hailong.stats before the change; docstrings dropped. Not library code.
+# Copied from hailong.numbers.stats before the change; docstrings dropped. Not library code.
 
 
 def _ref_poststratify(sample: pd.DataFrame, population: pd.DataFrame, by: Sequence[str],
@@ -328,7 +328,7 @@ def _units_by_measures(seed: int, units: int, measures: int) -> pd.DataFrame:
 
 
 def _scoring_procedure(n: pd.DataFrame, suppress) -> stats.Suppression:
-    """:func:`hailong.scoring._secondary`'s two steps: the first column alone, then a
+    """:func:`hailong.numbers.scoring._secondary`'s two steps: the first column alone, then a
     unit withheld there is withheld in every column."""
     whole = suppress(n[[n.columns[0]]], 5, "columns").cells[n.columns[0]]
     primary = (n > 0) & ((n < 5) | whole.to_numpy()[:, None])
@@ -561,14 +561,14 @@ def _tier_of_reference(values, tiers, decimals=1):
     hs.sampled_from([79.95, 64.95, 49.95, 80.0, 79.9499999, 65.04999, float("nan")])),
     max_size=60), hs.sampled_from([1, 0, 2, None]))
 def test_tiers_match_the_value_by_value_rule(values, decimals):
-    from hailong.config import DEFAULT_TIERS
+    from hailong.reference.config import DEFAULT_TIERS
 
     assert stats.tier_of(values, DEFAULT_TIERS, decimals) == \
         _tier_of_reference(values, DEFAULT_TIERS, decimals)
 
 
 def test_tiers_of_values_printed_on_a_bound():
-    from hailong.config import DEFAULT_TIERS
+    from hailong.reference.config import DEFAULT_TIERS
 
     # 79.95 is printed "80,0": Tốt; 79.94 "79,9": Khá; 49.95 "50,0": Trung bình
     assert stats.tier_of([79.95, 79.94, 49.95, 49.9, 100, 0, float("nan")], DEFAULT_TIERS) == \

@@ -9,13 +9,14 @@ import pandas as pd
 import pytest
 
 import hailong
-from hailong.codebook import load_codebook
-from hailong.errors import InputError
-from hailong.geography import load_units
-from hailong.ingest import read_responses, read_roster
-from hailong.store import (file_sha256, inputs_fingerprint, read_manifest, read_processed,
+from hailong.reference.codebook import load_codebook
+from hailong.core.errors import InputError
+from hailong.reference.geography import load_units
+from hailong.ingest.readers import read_responses, read_roster
+from hailong.core.files import file_digest, files_digest
+from hailong.ingest.store import (read_manifest, read_processed,
                            write_processed)
-from hailong.validate import validate_round
+from hailong.ingest.validate import validate_round
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
@@ -49,28 +50,28 @@ def process(raw, codebook, units, out: Path):
     return v, write_processed(out, v, [roster, export], codebook)
 
 
-def test_file_sha256_known_value(tmp_path):
+def test_file_digest_known_value(tmp_path):
     (tmp_path / "abc").write_bytes(b"abc")
     # FIPS 180-2 test vector
-    assert file_sha256(tmp_path / "abc") == (
+    assert file_digest(tmp_path / "abc") == (
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
 
 
-def test_file_sha256_missing_file(tmp_path):
+def test_file_digest_missing_file(tmp_path):
     with pytest.raises(InputError, match="does not exist"):
-        file_sha256(tmp_path / "nope.csv")
+        file_digest(tmp_path / "nope.csv")
 
 
-def test_inputs_fingerprint_over_file_hashes_in_order(tmp_path):
+def test_files_digest_without_names_over_file_hashes_in_order(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     a.write_bytes(b"abc")
     b.write_bytes(b"")
     sha_a = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     sha_b = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"  # empty input
-    assert inputs_fingerprint([a, b]) == hashlib.sha256((sha_a + sha_b).encode()).hexdigest()
-    assert inputs_fingerprint([b, a]) != inputs_fingerprint([a, b])
+    assert files_digest([a, b], names=False) == hashlib.sha256((sha_a + sha_b).encode()).hexdigest()
+    assert files_digest([b, a], names=False) != files_digest([a, b], names=False)
     a.write_bytes(b"abd")
-    assert inputs_fingerprint([a, b]) != hashlib.sha256((sha_a + sha_b).encode()).hexdigest()
+    assert files_digest([a, b], names=False) != hashlib.sha256((sha_a + sha_b).encode()).hexdigest()
 
 
 def test_round_trip(tmp_path, raw, codebook, units):
@@ -104,7 +105,7 @@ def test_manifest_fields(tmp_path, raw, codebook, units):
     created = dt.datetime.fromisoformat(m["created_at"])
     assert created.utcoffset() == dt.timedelta(0)
     assert abs(dt.datetime.now(dt.timezone.utc) - created) < dt.timedelta(minutes=5)
-    assert m["inputs_fingerprint"] == inputs_fingerprint([roster, export])
+    assert m["inputs_fingerprint"] == files_digest([roster, export], names=False)
 
 
 def test_ledger_csv_has_bom_for_excel(tmp_path, raw, codebook, units):
@@ -147,8 +148,8 @@ def test_raw_files_unchanged(tmp_path, raw, codebook, units):
 
 # --------------------------------------------------------------------------- issue 5
 
-from hailong import narrative  # noqa: E402
-from hailong.store import inputs_summary, read_data_quality  # noqa: E402
+from hailong.present import narrative  # noqa: E402
+from hailong.ingest.store import inputs_summary, read_data_quality  # noqa: E402
 
 
 def test_data_quality_csv_lists_every_row_not_simply_accepted(tmp_path, raw, codebook, units):

@@ -1,4 +1,4 @@
-"""hailong.themes: theme coding, counts with disclosure control, redaction of quotes."""
+"""hailong.numbers.themes: theme coding, counts with disclosure control, redaction of quotes."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hailong import themes
-from hailong.config import PROJECT_ROOT
-from hailong.errors import ConfigError
+from hailong.numbers import themes
+from hailong.reference.config import PROJECT_ROOT
+from hailong.core.errors import ConfigError
 
 BOOK = themes.load_themes(PROJECT_ROOT / "data" / "reference" / "themes.yaml")
 

@@ -1,4 +1,4 @@
-"""hailong.themes at scale: redaction rules worked by hand, and the indexed Redactor, theme
+"""hailong.numbers.themes at scale: redaction rules worked by hand, and the indexed Redactor, theme
 coding and text normalisation against straightforward reference implementations."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
-from hailong import themes
-from hailong.config import PROJECT_ROOT
-from hailong.ingest import normalize_text
+from hailong.numbers import themes
+from hailong.reference.config import PROJECT_ROOT
+from hailong.ingest.readers import normalize_text
 
 BOOK = themes.load_themes(PROJECT_ROOT / "data" / "reference" / "themes.yaml")
 P, O = "[họ tên]", "[tên HTX]"
@@ -301,7 +301,7 @@ def test_missing_answers_of_any_kind_have_an_empty_form():
     import numpy as np
     import pandas as pd
 
-    from hailong.themes import match_form
+    from hailong.numbers.themes import match_form
 
     for missing in (None, np.nan, pd.NA, pd.NaT, float("nan")):
         assert match_form(missing) == ""

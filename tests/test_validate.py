@@ -21,11 +21,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from hailong.codebook import load_codebook
-from hailong.errors import InputError
-from hailong.geography import load_units
-from hailong.ingest import read_responses, read_roster
-from hailong.validate import parse_timestamp, validate_roster, validate_round
+from hailong.reference.codebook import load_codebook
+from hailong.core.errors import InputError
+from hailong.reference.geography import load_units
+from hailong.ingest.readers import read_responses, read_roster
+from hailong.ingest.validate import parse_timestamp, validate_roster, validate_round
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
@@ -310,7 +310,7 @@ def test_export_without_rows(tmp_path, codebook, units):
 
 # --------------------------------------------------------------------------- issue 5
 
-from hailong.validate import (answer_lookup, answer_value, answers_differ,  # noqa: E402
+from hailong.ingest.validate import (answer_lookup, answer_value, answers_differ,  # noqa: E402
                               roster_problems, timestamp_problem)
 
 

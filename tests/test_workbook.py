@@ -20,7 +20,7 @@ from dataclasses import replace
 import openpyxl
 import pytest
 
-from hailong.workbook import HEADER_ROW, sheet_names, workbook_name, write_workbook
+from hailong.publish.workbook import HEADER_ROW, sheet_names, workbook_name, write_workbook
 
 DASH = "—"
 

@@ -1,8 +1,8 @@
 """The ``hailong`` command: a thin layer over the Python functions.
 
-``hailong build`` calls :func:`hailong.build.build`, ``hailong sample`` calls
+``hailong build`` calls :func:`hailong.run.build.build`, ``hailong sample`` calls
 :func:`hailong.sample.generate_sample`; anything the command does, Python can do. User
-mistakes (:class:`~hailong.errors.HailongError`) are printed as one ``error:`` line (and
+mistakes (:class:`~hailong.core.errors.HailongError`) are printed as one ``error:`` line (and
 one line per failed report) with the error's exit code, never as a traceback.
 """
 
@@ -14,8 +14,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
-from .errors import BuildError, HailongError
+from hailong.core.version import __version__
+from hailong.core.errors import BuildError, HailongError
 
 _DESCRIPTION = (
     "Reports of the Hai Phong cooperatives' satisfaction survey "
@@ -39,7 +39,7 @@ def _add_config(p: argparse.ArgumentParser) -> None:
 
 def _build_epilog() -> str:
     """What every report notebook receives, and what a wrong value does (for --help)."""
-    from .build import REPORT_PARAMETERS
+    from hailong.run.build import REPORT_PARAMETERS
 
     params = "; ".join(f"{k} = {v}" for k, v in REPORT_PARAMETERS.items())
     return (f"Report parameters (what each notebook receives): {params}. --round sets "
@@ -124,11 +124,11 @@ def _add_build_speed(b: argparse.ArgumentParser) -> None:
 
 def _speed_options(args: argparse.Namespace) -> dict:
     """The build-speed options given on the command line (those left out keep
-    :func:`hailong.build.build`'s defaults)."""
+    :func:`hailong.run.build.build`'s defaults)."""
     out = {}
     if getattr(args, "workers", None) is not None:
         if args.workers < 1:
-            from .errors import ParameterError
+            from hailong.core.errors import ParameterError
 
             raise ParameterError("--workers must be at least 1.", found=args.workers,
                                  expected="a whole number >= 1")
@@ -143,7 +143,7 @@ def _speed_options(args: argparse.Namespace) -> dict:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from .build import build
+    from hailong.run.build import build
 
     try:
         summary = build(round_year=args.round_year, units=args.units, out=args.out,
@@ -180,11 +180,11 @@ def _print_extras(summary) -> None:
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    from .config import load_config
+    from hailong.reference.config import load_config
 
     if args.scale == "national":
         return _sample_national(args)
-    from .sample import generate_sample
+    from hailong.sample.generate import generate_sample
 
     config = load_config(args.config)
     year = args.round_year or config.current_round
@@ -197,8 +197,8 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _sample_national(args: argparse.Namespace) -> int:
-    from .config import load_config
-    from .national import default_national_dir, generate_national
+    from hailong.reference.config import load_config
+    from hailong.sample.national import default_national_dir, generate_national
 
     config = load_config(args.config)
     out = Path(args.out) if args.out else default_national_dir(config)
@@ -212,7 +212,7 @@ def _sample_national(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- hailong progress (hailong.coverage, hailong.followup) ------------------------------
+# --- hailong progress (hailong.numbers.coverage, hailong.publish.followup) ------------------------------
 
 def _add_progress_parser(sub) -> None:
     g = sub.add_parser(
@@ -252,22 +252,23 @@ def _aligned(frame) -> list[str]:
 
 
 def _cmd_progress(args: argparse.Namespace) -> int:
-    from . import coverage, fmt
-    from .followup import write_internal
+    from hailong.numbers import coverage
+    from hailong.present import fmt, progress_report
+    from hailong.publish.followup import write_internal
 
     data = coverage.load_progress(args.round_year, args.config)
     p = coverage.progress(data, args.as_of, previous=args.previous)
-    names = data.unit_names(args.lang)
-    table = coverage.progress_frame(p, {**data.unit_names(args.lang, form="full"),
+    names = progress_report.unit_names(data, args.lang)
+    table = progress_report.progress_frame(p, {**progress_report.unit_names(data, args.lang, form="full"),
                                         "city": fmt.t("col_city", args.lang)}, args.lang)
     short = table.drop(columns=[c for c in (fmt.t("col_needed", args.lang),
                                             fmt.t("col_projected", args.lang))
                                 if c in table.columns])
-    print(coverage.title(p, data, args.lang).lstrip("# "))
+    print(progress_report.title(p, data, args.lang).lstrip("# "))
     lines = _aligned(short)
     print("\n".join([*lines[:-1], lines[1], lines[-1]]))  # a rule above the city line
     print()
-    print(coverage.summary(p, names, args.lang))
+    print(progress_report.summary(p, names, args.lang))
     written = write_internal(data, out=args.out, lang=args.lang, p=p)
     print()
     print(f"Follow-up lists ({fmt.t('internal_mark', 'vi')}): "
@@ -278,7 +279,7 @@ def _cmd_progress(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- hailong validate (hailong.quality) -------------------------------------------------
+# --- hailong validate (hailong.ingest.quality) -------------------------------------------------
 
 def _add_validate_parser(sub) -> None:
     v = sub.add_parser(
@@ -308,9 +309,9 @@ def _add_validate_parser(sub) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from . import quality
-    from .errors import InputError
-    from .pipeline import open_round
+    from hailong.ingest import quality
+    from hailong.core.errors import InputError
+    from hailong.numbers.pipeline import open_round
 
     ctx = open_round(args.round_year, args.config)
     configured = not args.files and not args.roster
@@ -350,7 +351,7 @@ def _print_rows(args: argparse.Namespace) -> None:
     from), on stderr: "368 rows read: 351 accepted, ...", and where the details are."""
     import json
 
-    from .config import load_config
+    from hailong.reference.config import load_config
 
     try:
         config = load_config(args.config)

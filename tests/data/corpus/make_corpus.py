@@ -6,7 +6,7 @@ Run from the project folder (the outputs are committed; tests never regenerate t
 
 What each file must give is written by hand in ``cases.yaml`` beside this script, not
 derived from what the code does. Files in the legacy encodings are made with
-:func:`hailong.legacy.encode` (the inverse of the conversion tables); every other file
+:func:`hailong.ingest.legacy.encode` (the inverse of the conversion tables); every other file
 is written with the standard library or openpyxl, the way Excel or a survey tool would.
 """
 
@@ -22,7 +22,7 @@ from pathlib import Path
 import openpyxl
 import yaml
 
-from hailong import legacy
+from hailong.ingest import legacy
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]

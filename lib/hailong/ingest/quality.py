@@ -1,0 +1,335 @@
+"""Data quality: what happened to every input row, for staff, and ``hailong validate``.
+
+:func:`data_quality` turns a validated round into the *data-quality table*: one line per
+row that was set aside, merged (an earlier submission of the same cooperative) or
+changed (e.g. its code found by name), and one line per file-level event (text converted
+from a legacy encoding, columns ignored). :func:`write_data_quality` writes it as the CSV
+staff open in Excel (UTF-8 with BOM, bilingual headers, no cell Excel could read as a
+formula). :func:`check_files` is ``hailong validate``: it reads and checks input files
+without building or writing anything, and says per file what became of its rows.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+import hailong.ingest.readers as ingest
+from hailong.ingest import validate
+from hailong.reference.codebook import Codebook
+from hailong.core.errors import InputError
+from hailong.reference.geography import Units
+from hailong.core.safetext import excel_text
+from hailong.ingest.validate import Problem, Validated
+
+#: Columns of the data-quality table, with the bilingual headers of its CSV.
+DATA_QUALITY_HEADERS = {
+    "file": "Tệp (file)",
+    "row": "Dòng (row)",
+    "coop_id": "Mã HTX (cooperative)",
+    "column": "Cột (column)",
+    "status": "Tình trạng (status)",
+    "reason": "Lý do (reason)",
+    "action": "Chi tiết và cách xử lý (details, what to do)",
+}
+DATA_QUALITY_COLUMNS = list(DATA_QUALITY_HEADERS)
+#: Status words of the table: canonical -> as the CSV shows it.
+STATUS_LABELS = {
+    "set_aside": "Để riêng (set aside)",
+    "merged": "Gộp – bản gửi trùng (merged duplicate)",
+    "changed": "Đã sửa (changed)",
+    "converted": "Đã chuyển mã (converted)",
+    "ignored": "Cột không dùng (column ignored)",
+    "roster": "Lỗi danh sách HTX (roster problem)",
+    "unusable": "Không dùng được (file unusable)",
+}
+#: The CSV's file name in ``data/processed/<round>/``.
+DATA_QUALITY_FILE = "data-quality.csv"
+
+
+def _ranges(rows: Sequence[int]) -> str:
+    """``[2, 3, 4, 7]`` -> ``"2–4, 7"``."""
+    out, rows = [], sorted(rows)
+    i = 0
+    while i < len(rows):
+        j = i
+        while j + 1 < len(rows) and rows[j + 1] == rows[j] + 1:
+            j += 1
+        out.append(str(rows[i]) if i == j else f"{rows[i]}–{rows[j]}")
+        i = j + 1
+    return ", ".join(out)
+
+
+def file_lines(sources: dict[str, dict]) -> list[dict]:
+    """File-level lines: legacy text converted, columns ignored."""
+    out = []
+    for file, src in sources.items():
+        read_as = src.get("read_as") or {}
+        if read_as.get("converted_from"):
+            rows = read_as.get("converted_rows") or []
+            out.append({
+                "file": file, "status": "converted",
+                "reason": f"text typed in the old {read_as['converted_from']} encoding",
+                "action": (f"{read_as.get('converted_cells', 0)} cells in {len(rows)} rows "
+                           f"(rows {_ranges(rows)}) were converted to Unicode; the file "
+                           "itself is unchanged. Check a few names; to avoid this, save the "
+                           "file in Unicode (CSV UTF-8 or .xlsx).")})
+        for col in src.get("extra_columns") or []:
+            out.append({"file": file, "column": col, "status": "ignored",
+                        "reason": "not a column hailong knows",
+                        "action": "Nothing to do, unless the column holds answers: then give "
+                                  "it the question's header."})
+    return out
+
+
+def ledger_lines(ledger: pd.DataFrame) -> list[dict]:
+    """One line per ledger row that is not simply accepted."""
+    rows = ledger[(ledger["status"] != "accepted") | (ledger["reason"].astype(str) != "")]
+    return [{"file": r["source_file"], "row": int(r["source_row"]), "coop_id": r["coop_id"],
+             "column": r.get("column", ""),
+             "status": r["status"] if r["status"] != "accepted" else "changed",
+             "reason": r["reason"], "action": r["message"] or r["reason"]}
+            for _, r in rows.iterrows()]
+
+
+def _table(lines: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(lines, columns=DATA_QUALITY_COLUMNS)
+    text = [c for c in DATA_QUALITY_COLUMNS if c != "row"]
+    frame[text] = frame[text].fillna("").astype("str")
+    frame["row"] = frame["row"].astype("Int64")
+    return frame.reset_index(drop=True)
+
+
+def data_quality(validated: Validated) -> pd.DataFrame:
+    """The data-quality table of a validated round.
+
+    Columns :data:`DATA_QUALITY_COLUMNS`: ``file, row`` (Excel row; empty for a line about
+    the whole file), ``coop_id, column`` (the header(s) concerned), ``status``
+    (a key of :data:`STATUS_LABELS`), ``reason`` and ``action`` (the full message: where,
+    what was found, what was expected, what to do). File-level lines come first, then the
+    rows in file and row order.
+    """
+    return _table(file_lines(validated.sources) + ledger_lines(validated.ledger))
+
+
+def labelled(table: pd.DataFrame) -> pd.DataFrame:
+    """The table as staff read it: bilingual headers and status words."""
+    out = table.assign(status=table["status"].map(STATUS_LABELS).fillna(table["status"]))
+    return out.rename(columns=DATA_QUALITY_HEADERS)
+
+
+def write_data_quality(table: pd.DataFrame, path: str | Path) -> Path:
+    """Write the table as CSV for Excel: UTF-8 with BOM, bilingual headers, and every
+    text cell through :func:`hailong.core.safetext.excel_text` (no formula runs)."""
+    path = Path(path)
+    out = labelled(table)
+    for c in out.columns:
+        if out[c].dtype != "Int64":
+            out[c] = out[c].map(excel_text)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out.to_csv(path, index=False, encoding="utf-8-sig")
+    return path
+
+
+def read_data_quality(path: str | Path) -> pd.DataFrame:
+    """Read back a CSV of :func:`write_data_quality` (canonical columns and statuses)."""
+    frame = pd.read_csv(path, encoding="utf-8-sig", dtype="str", keep_default_na=False)
+    frame = frame.rename(columns={v: k for k, v in DATA_QUALITY_HEADERS.items()})
+    back = {v: k for k, v in STATUS_LABELS.items()}
+    frame["status"] = frame["status"].map(back).fillna(frame["status"])
+    frame["row"] = pd.to_numeric(frame["row"].replace("", None)).astype("Int64")
+    return frame[DATA_QUALITY_COLUMNS]
+
+
+# --------------------------------------------------------------------------- validate
+
+@dataclass
+class FileCheck:
+    """What ``hailong validate`` found in one file.
+
+    ``kind`` is ``"roster"``, ``"responses"`` or ``""`` (unreadable); ``error`` the
+    message when the file cannot be used at all.
+    """
+
+    path: Path
+    kind: str = ""
+    read_as: dict = field(default_factory=dict)
+    rows_read: int | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    extra_columns: list[str] = field(default_factory=list)
+    error: str = ""
+    configured: bool = False
+
+    @property
+    def usable(self) -> bool:
+        return not self.error
+
+
+@dataclass
+class CheckReport:
+    """The result of :func:`check_files`."""
+
+    files: list[FileCheck]
+    validated: Validated | None = None
+    roster_problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def unusable(self) -> bool:
+        return any(not f.usable for f in self.files) or bool(self.roster_problems)
+
+    @property
+    def set_aside(self) -> int:
+        return sum(f.counts.get("set_aside", 0) for f in self.files)
+
+    @property
+    def exit_code(self) -> int:
+        """0 clean, 1 rows set aside, 2 an input cannot be used."""
+        return 2 if self.unusable else 1 if self.set_aside else 0
+
+    def problems(self) -> list[str]:
+        """Every problem, one line each (file, row, column, found, expected, what to do)."""
+        out = [" ".join(f.error.split()) for f in self.files if f.error]
+        out += [str(p.error()) for p in self.roster_problems]
+        if self.validated is not None:
+            ledger = self.validated.ledger
+            shown = ledger[(ledger["status"] == "set_aside")
+                           | ledger["reason"].str.contains("different answers", regex=False)
+                           | ((ledger["message"] != "") & (ledger["status"] == "accepted"))]
+            out += [line for m in shown["message"] for line in m.splitlines() if line]
+        return out
+
+    def data_quality(self) -> pd.DataFrame:
+        """The data-quality table, with lines for unusable files and roster problems."""
+        lines = [{"file": str(f.path), "status": "unusable", "reason": "file cannot be used",
+                  "action": f.error} for f in self.files if f.error]
+        lines += [{"file": p.file, "row": p.row, "coop_id": "", "column": p.column,
+                   "status": "roster", "reason": p.reason or p.message,
+                   "action": str(p.error())} for p in self.roster_problems]
+        if self.validated is not None:
+            lines += file_lines(self.validated.sources) + ledger_lines(self.validated.ledger)
+        else:
+            lines += file_lines({str(f.path): {"read_as": f.read_as,
+                                               "extra_columns": f.extra_columns}
+                                 for f in self.files if f.usable})
+        return _table(lines)
+
+    def summary(self, shown=os.path.relpath) -> list[str]:
+        """The per-file summary lines ``hailong validate`` prints."""
+        out = []
+        for f in self.files:
+            what = {"roster": "roster", "responses": "survey export"}.get(f.kind, "file")
+            how = ingest.ReadAs(**f.read_as).describe() if f.read_as else ""
+            tag = ", from the configuration" if f.configured else ""
+            out.append(f"  {shown(f.path)}  ({what}{tag}{'; ' + how if how else ''})")
+            if f.error:
+                out.append("      cannot be used (see below)")
+            elif f.kind == "roster":
+                n = f.rows_read or 0
+                state = ("all usable" if not self.roster_problems
+                         else f"{len(self.roster_problems)} problem(s): the roster cannot be "
+                              "used until they are corrected")
+                out.append(f"      {n} cooperatives read, {state}")
+            elif f.counts:
+                c = f.counts
+                out.append(f"      {c['read']} rows read: {c['accepted']} accepted, "
+                           f"{c['merged']} merged (duplicates), {c['set_aside']} set aside")
+            elif f.kind == "responses":
+                out.append(f"      {f.rows_read} rows read, not checked (the roster cannot "
+                           "be used)")
+            if f.extra_columns:
+                cols = ", ".join(f'"{c}"' for c in f.extra_columns)
+                out.append(f"      extra columns ignored: {cols}")
+        return out
+
+
+def _counts(ledger: pd.DataFrame, file: str) -> dict[str, int]:
+    status = ledger.loc[ledger["source_file"] == file, "status"]
+    return {"read": len(status), **{s: int((status == s).sum()) for s in validate.STATUSES}}
+
+
+def check_files(files: Sequence[str | Path], codebook: Codebook, units: Units, *,
+                roster: str | Path | None = None, responses: Sequence[str | Path] = (),
+                configured_roster: str | Path | None = None,
+                level: str = "district", sheet: str | None = None,
+                columns_spec_path: str | Path | None = None) -> CheckReport:
+    """Read and check input files as a build would, without writing anything.
+
+    Parameters
+    ----------
+    files
+        Rosters and survey exports, told apart by their columns
+        (:func:`hailong.ingest.readers.classify`).
+    roster
+        A file to read as the roster whatever its columns.
+    responses
+        Files to read as survey exports whatever their columns (a round's configured
+        exports).
+    configured_roster
+        The roster to check exports against when ``files`` holds none (the round's).
+    sheet
+        The worksheet to read in Excel files (default: the one with the expected columns).
+    """
+    checks: list[FileCheck] = []
+    if roster is not None:
+        checks.append(FileCheck(Path(roster), "roster"))
+    checks += [FileCheck(Path(p), "responses") for p in responses]
+    for p in files:
+        check = FileCheck(Path(p))
+        try:
+            check.kind = ingest.classify(check.path, codebook, columns_spec_path)
+        except InputError as err:
+            check.error = str(err)
+        checks.append(check)
+    rosters = [c for c in checks if c.kind == "roster"]
+    if not rosters and configured_roster is not None:
+        rosters = [FileCheck(Path(configured_roster), "roster", configured=True)]
+        checks.insert(0, rosters[0])
+    report = CheckReport(files=checks)
+    for extra in rosters[1:]:
+        extra.error = str(InputError(
+            "Only one roster can be checked at a time.", file=extra.path,
+            hint=f"Check the exports against one roster ({rosters[0].path.name}), then run "
+                 "again with the other."))
+    spec = ingest.load_roster_spec(columns_spec_path)
+    roster_raw = None
+    if rosters and rosters[0].usable:
+        r = rosters[0]
+        try:
+            roster_raw = ingest.read_roster(r.path, columns_spec_path, sheet=sheet)
+            _describe(r, roster_raw)
+            report.roster_problems = validate.roster_problems(roster_raw, codebook, units,
+                                                              spec=spec, level=level)
+        except InputError as err:
+            r.error, roster_raw = str(err), None
+    frames = []
+    for c in checks:
+        if c.kind != "responses" or not c.usable:
+            continue
+        try:
+            frame = ingest.read_responses([c.path], codebook, sheet=sheet)
+        except InputError as err:
+            c.error = str(err)
+            continue
+        _describe(c, frame)
+        frames.append(frame)
+    if roster_raw is not None and not report.roster_problems:
+        if frames:
+            raw = ingest.combine(frames)
+            report.validated = validate.validate_round(roster_raw, raw, codebook, units,
+                                                       level=level, roster_spec=spec)
+            for c in checks:
+                if c.kind == "responses" and c.usable:
+                    c.counts = _counts(report.validated.ledger, str(c.path))
+    return report
+
+
+def _describe(check: FileCheck, frame: pd.DataFrame) -> None:
+    """Fill what the frame says about its file."""
+    file = str(check.path)
+    check.read_as = dict((frame.attrs.get("read_as") or {}).get(file) or {})
+    check.extra_columns = list((frame.attrs.get("extra_columns") or {}).get(file) or [])
+    check.rows_read = int((frame[ingest.FILE_COLUMN] == file).sum())

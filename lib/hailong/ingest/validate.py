@@ -1,0 +1,691 @@
+"""Check the ingested roster and responses and turn them into the canonical frames.
+
+The roster defines the population, so any problem in it stops the run with one
+:class:`~hailong.core.errors.InputError` that lists the problems found. A survey row with a
+problem does not stop anything: it is *set aside* and recorded in the ledger, with a
+message that says where it is and what to do. Every input row ends in the ledger as
+``accepted``, ``merged`` (an older submission of the same cooperative) or ``set_aside``.
+
+Column checks are pandera schemas run lazily; their failure cases are translated into
+hailong's own messages (pandera's never reach the user).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from hailong.reference.codebook import Codebook
+from hailong.core.errors import InputError
+from hailong.reference.geography import Units
+from hailong.ingest.readers import FILE_COLUMN, ROW_COLUMN, RosterSpec, load_roster_spec, normalize_text
+from hailong.ingest.matching import match_to_roster
+
+ROSTER_COLUMNS = ["coop_id", "coop_name", "district_code", "commune_code", "sector", "variant",
+                  "legal_form", "member", "size_class", "founded_year", "director_name",
+                  "phone", "zalo", "email"]
+RESPONSE_FIRST_COLUMNS = ["coop_id", "submitted_at", "district_code", "commune_code", "sector",
+                          "variant", "member", "respondent_name", "respondent_phone",
+                          "source_file", "source_row"]
+#: The ledger: one row per survey row read. ``column`` names the column(s) concerned (the
+#: headers as written, "; "-separated) when the row is not simply accepted.
+LEDGER_COLUMNS = ["source_file", "source_row", "coop_id", "status", "reason", "message",
+                  "column"]
+STATUSES = ("accepted", "merged", "set_aside")
+#: Timestamp formats of the online form and of Excel: day first, with "/", "-" or "."
+#: (ISO 8601 and Excel serial day numbers are accepted as well).
+TIME_FORMATS = tuple(f"%d{sep}%m{sep}%Y{time}" for sep in "/-."
+                     for time in (" %H:%M:%S", " %H:%M", "", " %I:%M:%S %p", " %I:%M %p"))
+#: Years a survey submission can be from.
+PLAUSIBLE_YEARS = (2000, dt.date.today().year + 1)
+#: How many roster problems one error message lists.
+MAX_LISTED = 10
+
+
+@dataclass
+class Validated:
+    """The validated round: canonical frames, the ledger of every input row, warnings.
+
+    Attributes
+    ----------
+    roster, responses, ledger
+        The frames of docs/design.md "Canonical frames"; the ledger has one row per survey
+        row read: ``source_file, source_row, coop_id, status, reason, message`` (``message``
+        says where the row is and what to do, for rows not accepted).
+    warnings
+        Things the user should know that did not stop anything (ignored columns, text
+        converted from a legacy encoding, ...).
+    rows_read
+        Rows read per input file (roster and exports), by the file's path as given.
+    sources
+        Per input file: ``kind`` (``"roster"`` / ``"responses"``), ``read_as`` (how it
+        was read: :class:`hailong.ingest.readers.ReadAs` as a dict) and ``extra_columns``.
+    """
+
+    roster: pd.DataFrame
+    responses: pd.DataFrame
+    ledger: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)
+    rows_read: dict[str, int] = field(default_factory=dict)
+    sources: dict[str, dict] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        """``{"read": n, "accepted": n, "merged": n, "set_aside": n}`` of the survey rows."""
+        status = self.ledger["status"]
+        return {"read": len(self.ledger), **{s: int((status == s).sum()) for s in STATUSES}}
+
+    def summary(self) -> str:
+        """One line for the terminal, e.g. ``"412 rows read: 396 accepted, ..."``."""
+        c = self.counts()
+        return (f"{c['read']} rows read: {c['accepted']} accepted, "
+                f"{c['merged']} merged (duplicates), {c['set_aside']} set aside")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check of one column and how to explain its failure to the user.
+
+    Attributes
+    ----------
+    name
+        The pandera check name.
+    column
+        The canonical column checked (and reported).
+    test
+        Column -> bool Series (``wide``: whole frame -> bool Series); ``True`` = fine.
+    explain
+        The failing row -> ``(message, expected, hint)``.
+    label
+        Short reason for the ledger, e.g. ``"answer outside the scale"``.
+    """
+
+    name: str
+    column: str
+    test: Callable[[pd.Series | pd.DataFrame], pd.Series]
+    explain: Callable[[pd.Series], tuple[str, str | None, str | None]]
+    label: str = ""
+    wide: bool = False
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One failed check on one row, in the user's terms."""
+
+    index: int
+    order: tuple[int, int]  # (Excel row, column position): the order problems are listed in
+    file: str
+    row: int
+    column: str
+    found: object
+    message: str
+    expected: str | None = None
+    hint: str | None = None
+    label: str = ""
+
+    def error(self, message: str | None = None) -> InputError:
+        return InputError(message or self.message, file=self.file, row=self.row,
+                          column=self.column, found=self.found, expected=self.expected,
+                          hint=self.hint)
+
+    def line(self) -> str:
+        """``row N, column "C": message (found 'x')`` — one line of a list."""
+        return f'row {self.row}, column "{self.column}": {self.message} (found {self.found!r})'
+
+    @property
+    def reason(self) -> str:
+        """Short ledger reason naming the column and the value."""
+        return f'{self.label}: column "{self.column}" = {self.found!r}'
+
+
+# --------------------------------------------------------------------------- pandera
+
+def _schema(rules: list[Rule]) -> pa.DataFrameSchema:
+    """A pandera schema: each checked column text, each rule a named check."""
+    columns = list(dict.fromkeys(r.column for r in rules))
+    checks = {c: [pa.Check(r.test, name=r.name) for r in rules if r.column == c and not r.wide]
+              for c in columns}
+    return pa.DataFrameSchema(
+        {c: pa.Column(str, checks[c], nullable=False) for c in columns},
+        checks=[pa.Check(r.test, name=r.name) for r in rules if r.wide],
+    )
+
+
+def _failures(schema: pa.DataFrameSchema, df: pd.DataFrame) -> set[tuple[int, str, str]]:
+    """``(index, column, check)`` of every failure case of a lazy validation.
+
+    A failure of a whole column (a missing column, a column that is not text) means the
+    frame did not come from :mod:`hailong.ingest.readers`: that is a bug, not a user mistake.
+    """
+    try:
+        schema.validate(df, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        fc = exc.failure_cases
+        whole = fc[fc["index"].isna()]
+        if len(whole):
+            raise TypeError(f"Frame not from hailong.ingest.readers: {whole.to_dict('records')}") from None
+        return {(int(i), str(c), str(k)) for i, c, k in zip(fc["index"], fc["column"], fc["check"])}
+    return set()
+
+
+def _header(df: pd.DataFrame, file: str, column: str) -> str:
+    """The column's header as written in ``file`` (its canonical name if unknown)."""
+    return df.attrs.get("headers", {}).get(file, {}).get(column, column)
+
+
+def _problem(df: pd.DataFrame, index: int, column: str, message: str, expected: str | None,
+             hint: str | None, label: str = "") -> Problem:
+    row = df.loc[index]
+    file = str(row[FILE_COLUMN])
+    return Problem(index=index, order=(int(row[ROW_COLUMN]), df.columns.get_loc(column)),
+                   file=file, row=int(row[ROW_COLUMN]), column=_header(df, file, column),
+                   found=row[column], message=message, expected=expected, hint=hint, label=label)
+
+
+def _problems(df: pd.DataFrame, schema: pa.DataFrameSchema, rules: list[Rule]) -> list[Problem]:
+    """Run ``schema`` lazily and translate its failure cases into sorted problems."""
+    column_rules = {(r.column, r.name): r for r in rules if not r.wide}
+    wide_rules = {r.name: r for r in rules if r.wide}
+    out: dict[tuple[int, str, str], Problem] = {}
+    for index, column, check in _failures(schema, df):
+        rule = column_rules.get((column, check)) or wide_rules.get(check)
+        if rule is not None and (index, rule.column, rule.name) not in out:
+            message, expected, hint = rule.explain(df.loc[index])
+            out[index, rule.column, rule.name] = _problem(df, index, rule.column, message,
+                                                          expected, hint, rule.label)
+    return sorted(out.values(), key=lambda p: p.order)
+
+
+def _files(raw: pd.DataFrame) -> list[str]:
+    """Input files of an ingested frame (also when it has no rows)."""
+    return list(raw.attrs.get("headers") or dict.fromkeys(raw.get(FILE_COLUMN, [])))
+
+
+# --------------------------------------------------------------------------- lookups
+
+def sector_lookup(codebook: Codebook) -> dict[str, str]:
+    """Normalized sector id or Vietnamese label -> sector id."""
+    out = {}
+    for sid, s in codebook.sectors.items():
+        out[normalize_text(sid)] = sid
+        out[normalize_text(s["vi"])] = sid
+    return out
+
+
+def member_lookup(spec: RosterSpec) -> dict[str, bool]:
+    """Normalized yes / no word -> bool."""
+    return {**{normalize_text(w): False for w in spec.no},
+            **{normalize_text(w): True for w in spec.yes}}
+
+
+def answer_lookup(codebook: Codebook) -> dict[str, float]:
+    """Normalized answer -> value: scale labels (vi, en) and values; blank, no opinion -> NaN."""
+    out: dict[str, float] = {"": math.nan}
+    out.update({normalize_text(x): math.nan for x in codebook.no_opinion})
+    for value, label in codebook.scale.labels.items():
+        for text in (label["vi"], label["en"], str(value)):
+            out[normalize_text(text)] = float(value)
+    return out
+
+
+#: An answer written as number and label: "4 - Hài lòng", "(4) Hài lòng", "Hài lòng (4)".
+_NUMBER_AND_LABEL = (re.compile(r"\(?(\d+)\)?\s*[-–.:)]?\s*(\D.*)"),
+                     re.compile(r"(\D.*?)\s*[-–:]?\s*\((\d+)\)"))
+
+
+def _number_value(key: str, lookup: dict[str, float]) -> float | None:
+    """The value of an answer written as a number ("4", "4.0", "4,0")."""
+    try:
+        number = float(key.replace(",", "."))
+    except ValueError:
+        return None
+    if number.is_integer() and str(int(number)) in lookup:
+        return lookup[str(int(number))]
+    return None
+
+
+def answer_value(text: str, lookup: dict[str, float]) -> float | None:
+    """The value of one answer; ``None`` if it is outside the scale.
+
+    A scale label or "no opinion" label (any case, spacing, Unicode form, old or new
+    tone-mark placement), the number alone ("4", "4.0", "4,0"), or both when they agree
+    ("4 - Hài lòng", "Hài lòng (4)"); blank is no opinion (NaN).
+    """
+    key = normalize_text(text)
+    if key in lookup:
+        return lookup[key]
+    value = _number_value(key, lookup)
+    if value is not None:
+        return value
+    for i, pattern in enumerate(_NUMBER_AND_LABEL):
+        m = pattern.fullmatch(key)
+        if m:
+            number, label = (m.group(1), m.group(2)) if i == 0 else (m.group(2), m.group(1))
+            by_number = _number_value(number, lookup)
+            by_label = lookup.get(label.strip())
+            if by_number is not None and by_label == by_number:
+                return by_number
+    return None
+
+
+#: Day 0 of Excel's serial day numbers (1900 date system, as Excel counts).
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+_SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
+_AM_PM = {"sa": "AM", "ch": "PM", "am": "AM", "pm": "PM"}
+_DATE_SHAPE = re.compile(r"(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})\b.*")
+
+
+def parse_timestamp(text: str) -> dt.datetime | None:
+    """A submission time; ``None`` if ``text`` is not one.
+
+    ``dd/mm/yyyy HH:MM:SS`` (also ``-`` or ``.`` between the parts, without seconds or
+    time, or with a 12-hour time and AM/PM or the Vietnamese SA/CH), ISO 8601, or an
+    Excel serial day number (``45000.5`` = 15/03/2023 12:00). A time with a UTC offset is
+    converted to Vietnam time (UTC+7), then the offset dropped.
+    """
+    text = " ".join(text.split())
+    if _SERIAL.fullmatch(text):
+        days = float(text)
+        return (_EXCEL_EPOCH + dt.timedelta(seconds=round(days * 86400))) \
+            if 20000 <= days < 100000 else None
+    words = text.split(" ")
+    if words[-1].casefold() in _AM_PM:
+        text = " ".join([*words[:-1], _AM_PM[words[-1].casefold()]])
+    for fmt in TIME_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt)
+        except ValueError:
+            pass
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.timezone(dt.timedelta(hours=7))).replace(tzinfo=None)
+    return value
+
+
+def timestamp_problem(text: str) -> tuple[str, str] | None:
+    """Why ``text`` is not a usable submission time: ``(message, label)``; ``None`` if it is.
+
+    Tells an empty cell, a date that does not exist ("31/02/2023", or month first), a
+    year no submission can have, and text that is not a date apart.
+    """
+    value = parse_timestamp(text)
+    lo, hi = PLAUSIBLE_YEARS
+    if value is not None:
+        if lo <= value.year <= hi:
+            return None
+        return (f"The date is impossible for a submission (year {value.year}).",
+                "impossible date")
+    if not text.strip():
+        return "The time stamp is empty.", "time stamp missing"
+    shape = _DATE_SHAPE.fullmatch(text.strip())
+    if shape:
+        return ("This date does not exist (the day or the month is out of range; dates are "
+                "read day first: dd/mm/yyyy).", "impossible date")
+    return "The time stamp is not a date and time.", "time stamp not readable"
+
+
+def _mapped(series: pd.Series, fn: Callable[[str], object]) -> pd.Series:
+    """``fn`` applied once to each distinct value of ``series``."""
+    return series.map({v: fn(v) for v in series.unique()})
+
+
+# --------------------------------------------------------------------------- roster
+
+def _roster_rules(df: pd.DataFrame, codebook: Codebook, units: Units, spec: RosterSpec,
+                  level: str) -> list[Rule]:
+    """The checks of the roster ``df`` (the uniqueness message names the other rows)."""
+    districts = units.codes("district")
+    communes = set(units.codes("commune"))
+    parent = units.table["parent_code"].to_dict()
+    sectors, members = sector_lookup(codebook), member_lookup(spec)
+    fix = "Correct the roster, then run again."
+
+    def district(row: pd.Series) -> str:
+        return f"{row['district_code']} ({units.name(row['district_code'])})"
+
+    def same_id(row: pd.Series) -> str:
+        rows = df.loc[df["coop_id"] == row["coop_id"], ROW_COLUMN]
+        return ", ".join(str(n) for n in rows)
+
+    rules = [
+        Rule("not_blank", "coop_id", lambda s: s != "",
+             lambda r: ("The cooperative code is empty.", "a code such as HP-0001", fix)),
+        Rule("unique", "coop_id", lambda s: (s == "") | ~s.duplicated(keep=False),
+             lambda r: (f"The cooperative code is used more than once (rows {same_id(r)}).",
+                        "a code used once", "Remove the repeated row or give it its own code.")),
+        # After 01/07/2025 there is no district level: the column stays empty.
+        Rule("known_district", "district_code",
+             lambda s: s.isin(districts) | ((s == "") & (len(districts) == 0)),
+             lambda r: ("The district code is empty." if r["district_code"] == ""
+                        else "Unknown district code.", f"one of {', '.join(districts)}", fix)),
+        Rule("known_commune", "commune_code", lambda s: (s == "") | s.isin(communes),
+             lambda r: ("Unknown commune code.",
+                        "a commune code of the unit table, or empty", fix)),
+        Rule("commune_in_district", "commune_code",
+             lambda d: (d["commune_code"] == "") | ~d["commune_code"].isin(communes)
+             | ~d["district_code"].isin(districts)
+             | (d["commune_code"].map(parent) == d["district_code"]),
+             lambda r: (f"The commune is not in district {district(r)}.",
+                        f"a commune of district {district(r)}, or empty",
+                        "Check both the commune code and the district code."), wide=True),
+        Rule("known_sector", "sector", lambda s: _mapped(s, normalize_text).isin(sectors),
+             lambda r: ("Unknown sector.",
+                        "; ".join(s["vi"] for s in codebook.sectors.values()), fix)),
+        Rule("yes_no", "member", lambda s: _mapped(s, normalize_text).isin(members),
+             lambda r: ("Not a yes/no value.",
+                        " / ".join(f'"{w}"' for w in spec.yes + spec.no), fix)),
+        Rule("year", "founded_year", lambda s: (s == "") | s.str.fullmatch(r"\d{4}"),
+             lambda r: ("The founding year is not a year.", "a year such as 2015, or empty", fix)),
+    ]
+    if level == "commune":
+        rules.append(Rule("commune_required", "commune_code", lambda s: s != "",
+                          lambda r: ("The commune code is empty.", "a commune code", fix)))
+    return rules
+
+
+def _roster_error(problems: list[Problem]) -> InputError:
+    """One error for the first problem; its message counts and lists the others."""
+    message = problems[0].message
+    if len(problems) > 1:
+        shown = problems[:MAX_LISTED]
+        which = f"all {len(shown)}" if len(shown) == len(problems) else f"the first {len(shown)}"
+        message += (f" The roster has {len(problems) - 1} other problem(s); {which}:\n"
+                    + "\n".join(f"  {p.line()}" for p in shown) + "\n")
+    return problems[0].error(message)
+
+
+def validate_roster(raw: pd.DataFrame, codebook: Codebook, units: Units, *,
+                    spec: RosterSpec | None = None, level: str = "district") -> pd.DataFrame:
+    """Check the ingested roster (:func:`hailong.ingest.readers.read_roster`); return the canonical one.
+
+    ``level="commune"`` also requires a commune code on every row.
+
+    Raises
+    ------
+    InputError
+        For the first problem in row order; the message counts and lists the others.
+    """
+    spec = spec or load_roster_spec()
+    problems = roster_problems(raw, codebook, units, spec=spec, level=level)
+    if problems:
+        raise _roster_error(problems)
+    return _roster_frame(raw.reset_index(drop=True), codebook, spec)
+
+
+def roster_problems(raw: pd.DataFrame, codebook: Codebook, units: Units, *,
+                    spec: RosterSpec | None = None, level: str = "district") -> list[Problem]:
+    """Every problem of the ingested roster, in row order (empty: the roster is usable).
+
+    Raises
+    ------
+    InputError
+        If the roster has no row at all.
+    """
+    spec = spec or load_roster_spec()
+    df = raw.reset_index(drop=True)
+    if df.empty:
+        raise InputError("The roster lists no cooperative.", file=next(iter(_files(raw)), None),
+                         hint="Every cooperative of the survey must be a row of the roster.")
+    rules = _roster_rules(df, codebook, units, spec, level)
+    return _problems(df, _schema(rules), rules)
+
+
+def _roster_frame(df: pd.DataFrame, codebook: Codebook, spec: RosterSpec) -> pd.DataFrame:
+    """Canonical roster of a checked frame: sector ids, variant, bool member, Int64 year."""
+    out = pd.DataFrame(index=df.index)
+    for c in ROSTER_COLUMNS:
+        out[c] = df[c] if c in df.columns else pd.Series("", index=df.index, dtype="str")
+    out["sector"] = _mapped(df["sector"], normalize_text).map(sector_lookup(codebook))
+    out["variant"] = out["sector"].map(codebook.variant_of_sector)
+    out["member"] = _mapped(df["member"], normalize_text).map(member_lookup(spec)).astype(bool)
+    years = pd.to_numeric(df["founded_year"].where(df["founded_year"] != ""), errors="coerce")
+    out["founded_year"] = years.astype("Int64")
+    text = [c for c in ROSTER_COLUMNS if c not in ("member", "founded_year")]
+    return out.astype({c: "str" for c in text}).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- responses
+
+def _response_rules(codebook: Codebook, roster_ids: set[str]) -> list[Rule]:
+    lookup = answer_lookup(codebook)
+    scale = ", ".join(f'"{lb["vi"]}" ({v})' for v, lb in codebook.scale.labels.items())
+    no_opinion = ", ".join(f'"{x}"' for x in codebook.no_opinion)
+
+    def in_scale(s: pd.Series) -> pd.Series:
+        return _mapped(s, lambda t: answer_value(t, lookup) is not None).astype(bool)
+
+    rules = [
+        Rule("not_blank", "coop_id", lambda s: s != "",
+             lambda r: ("The cooperative code is empty.", "a cooperative code of the roster",
+                        "Find the cooperative by its name in the roster and fill in its code."),
+             label="blank cooperative code"),
+        Rule("in_roster", "coop_id", lambda s: (s == "") | s.isin(roster_ids),
+             lambda r: ("This cooperative code is not in the roster.", "a code of the roster",
+                        "Correct the code in a copy of the export, or add the cooperative "
+                        "to the roster."),
+             label="not in the roster"),
+        Rule("timestamp", "submitted_at",
+             lambda s: _mapped(s, lambda t: timestamp_problem(t) is None).astype(bool),
+             lambda r: ((timestamp_problem(r["submitted_at"]) or ("",))[0],
+                        f"a date and time of {PLAUSIBLE_YEARS[0]}–{PLAUSIBLE_YEARS[1]}: "
+                        "dd/mm/yyyy HH:MM:SS, dd/mm/yyyy, ISO 8601 or an Excel date",
+                        "Correct the time stamp in a copy of the export (the survey tool "
+                        "records it; ask whoever typed it in)."),
+             label="time stamp not usable"),
+    ]
+    rules += [Rule("in_scale", item.id, in_scale,
+                   lambda r: ("Answer outside the scale.",
+                              f"{scale} (or the number alone); {no_opinion} or blank "
+                              "for no opinion",
+                              "Correct the answer in the export (ask the cooperative if unsure)."),
+                   label="answer outside the scale")
+              for item in codebook.scored_items]
+    return rules
+
+
+def _ledger_row(row: pd.Series, status: str, reason: str = "", message: str = "",
+                column: str = "") -> dict:
+    return {"source_file": row[FILE_COLUMN], "source_row": int(row[ROW_COLUMN]),
+            "coop_id": row["coop_id"], "status": status, "reason": reason, "message": message,
+            "column": column}
+
+
+def _choose_latest(df: pd.DataFrame, times: pd.Series, ok: pd.Index) -> dict[int, int]:
+    """Index of each usable row -> index of the row kept for its cooperative.
+
+    The latest ``submitted_at`` wins; on a tie, the row read last.
+    """
+    usable = pd.DataFrame({"coop_id": df.loc[ok, "coop_id"], "t": times[ok], "pos": ok})
+    usable = usable.sort_values(["t", "pos"])
+    kept = usable.drop_duplicates("coop_id", keep="last").set_index("coop_id")["pos"]
+    return {int(i): int(kept[c]) for i, c in usable["coop_id"].items()}
+
+
+def answers_differ(a: pd.Series, b: pd.Series, codebook: Codebook,
+                   lookup: dict[str, float] | None = None) -> list[str]:
+    """Canonical columns where two submissions' answers differ.
+
+    Scored items are compared by value ("Hài lòng" = "4"; blank = "Không ý kiến"), open
+    questions by their text as :func:`~hailong.ingest.readers.normalize_text` gives it.
+    """
+    lookup = lookup or answer_lookup(codebook)
+    out = []
+    for item in codebook.scored_items:
+        x, y = answer_value(a[item.id], lookup), answer_value(b[item.id], lookup)
+        if not (x == y or (x is not None and y is not None and math.isnan(x) and math.isnan(y))):
+            out.append(item.id)
+    out += [q.id for q in codebook.open_questions
+            if normalize_text(a[q.id]) != normalize_text(b[q.id])]
+    return out
+
+
+def _merged_entry(df: pd.DataFrame, index: int, keep: int,
+                  differ: list[str] | None = None) -> tuple[str, str, str]:
+    """Ledger reason, message and columns of a submission replaced by the later one ``keep``.
+
+    ``differ``: the canonical columns whose answers differ from the kept submission's.
+    """
+    kept, row = df.loc[keep], df.loc[index]
+    where = f"row {kept[ROW_COLUMN]} of {Path(kept[FILE_COLUMN]).name}"
+    reason = f"duplicate: a later submission ({where}) is used"
+    file = str(row[FILE_COLUMN])
+    headers = [_header(df, file, c) for c in differ or []]
+    if headers:
+        shown = ", ".join(f'"{h}"' for h in headers[:5]) + (
+            f" and {len(headers) - 5} more" if len(headers) > 5 else "")
+        reason += f"; different answers in {len(headers)} column(s)"
+        text = (f"{row['coop_id']} answered twice with different answers; the later "
+                f"submission ({where}) is counted, this one is not. The answers differ in "
+                f"{len(headers)} column(s): {shown}.")
+        hint = ("Check with the cooperative which answers are right. If it is these, remove "
+                "the later submission from a copy of the export and use that copy.")
+    else:
+        reason += "; same answers"
+        text = (f"Another submission of {row['coop_id']} was sent later ({where}), with the "
+                "same answers; this one is not counted.")
+        hint = "Nothing to do."
+    message = str(InputError(text, file=file, row=int(row[ROW_COLUMN]), hint=hint))
+    return reason, message, "; ".join(headers)
+
+
+def validate_responses(raw: pd.DataFrame, roster: pd.DataFrame,
+                       codebook: Codebook) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Turn the ingested export rows into canonical responses and the ledger.
+
+    Parameters
+    ----------
+    raw
+        From :func:`hailong.ingest.readers.read_responses`.
+    roster
+        The canonical roster (from :func:`validate_roster`).
+
+    Returns
+    -------
+    (responses, ledger)
+        One response per accepted cooperative; one ledger row per row of ``raw``.
+    """
+    df = raw.reset_index(drop=True)
+    rules = _response_rules(codebook, set(roster["coop_id"]))
+    problems = _problems(df, _schema(rules), rules)
+    by_row: dict[int, list[Problem]] = {}
+    for p in problems:
+        by_row.setdefault(p.index, []).append(p)
+    times = pd.to_datetime(_mapped(df["submitted_at"], parse_timestamp)).astype("datetime64[us]")
+    keep = _choose_latest(df, times, df.index.difference(list(by_row)))
+    lookup = answer_lookup(codebook)
+    ledger = []
+    for index, row in df.iterrows():
+        if index in by_row:
+            ps = by_row[index]
+            ledger.append(_ledger_row(row, "set_aside", "; ".join(p.reason for p in ps),
+                                      "\n".join(str(p.error()) for p in ps),
+                                      "; ".join(dict.fromkeys(p.column for p in ps))))
+        elif keep[index] != index:
+            differ = answers_differ(row, df.loc[keep[index]], codebook, lookup)
+            ledger.append(_ledger_row(row, "merged",
+                                      *_merged_entry(df, index, keep[index], differ)))
+        else:
+            ledger.append(_ledger_row(row, "accepted"))
+    ledger_df = pd.DataFrame(ledger, columns=LEDGER_COLUMNS).astype(
+        {c: "str" for c in LEDGER_COLUMNS if c != "source_row"} | {"source_row": "int64"})
+    accepted = sorted(i for i, k in keep.items() if i == k)
+    counts = ledger_df["status"].value_counts()
+    assert sum(int(counts.get(s, 0)) for s in STATUSES) == len(df), "ledger lost a row"
+    return _responses_frame(df.loc[accepted], times[accepted], roster, codebook), ledger_df
+
+
+def _responses_frame(rows: pd.DataFrame, times: pd.Series, roster: pd.DataFrame,
+                     codebook: Codebook) -> pd.DataFrame:
+    """Canonical responses of the accepted rows; unit codes etc. come from the roster."""
+    lookup = answer_lookup(codebook)
+    out = pd.DataFrame({"coop_id": rows["coop_id"], "submitted_at": times})
+    units = ["district_code", "commune_code", "sector", "variant", "member"]
+    out = out.join(roster.set_index("coop_id")[units], on="coop_id")
+    out["respondent_name"] = rows["respondent_name"]
+    out["respondent_phone"] = rows["respondent_phone"]
+    out["source_file"] = rows[FILE_COLUMN]
+    out["source_row"] = rows[ROW_COLUMN].astype("int64")
+    for item in codebook.scored_items:
+        out[item.id] = _mapped(rows[item.id], lambda t: answer_value(t, lookup)).astype("float64")
+    for q in codebook.open_questions:
+        out[q.id] = rows[q.id].astype("str")
+    out = out.sort_values("coop_id", kind="stable").reset_index(drop=True)
+    return out.astype({c: "str" for c in RESPONSE_FIRST_COLUMNS
+                       if c not in ("submitted_at", "member", "source_row")})
+
+
+def _warnings(*frames: pd.DataFrame) -> list[str]:
+    """One warning per ignored column of each file, and per file converted from a legacy
+    encoding."""
+    out = [f'{Path(file).name}: column "{col}" is not used (not a known column).'
+           for f in frames for file, cols in f.attrs.get("extra_columns", {}).items()
+           for col in cols]
+    for f in frames:
+        for file, read_as in (f.attrs.get("read_as") or {}).items():
+            if read_as.get("converted_from"):
+                out.append(f"{Path(file).name}: text typed in the old "
+                           f"{read_as['converted_from']} encoding was converted to Unicode "
+                           f"({read_as['converted_cells']} cells in "
+                           f"{len(read_as['converted_rows'])} rows); the file itself is "
+                           "unchanged.")
+    return out
+
+
+def sources(roster_raw: pd.DataFrame, responses_raw: pd.DataFrame) -> dict[str, dict]:
+    """Per input file: its ``kind``, how it was read and the columns it ignored."""
+    out: dict[str, dict] = {}
+    for kind, f in (("roster", roster_raw), ("responses", responses_raw)):
+        for file in _files(f):
+            out[file] = {"kind": kind,
+                         "read_as": dict((f.attrs.get("read_as") or {}).get(file) or {}),
+                         "extra_columns": list((f.attrs.get("extra_columns") or {})
+                                               .get(file) or [])}
+    return out
+
+
+def _rows_read(*frames: pd.DataFrame) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for f in frames:
+        out.update(dict.fromkeys(_files(f), 0))
+        out.update({str(k): int(v) for k, v in f[FILE_COLUMN].value_counts(sort=False).items()})
+    return out
+
+
+def validate_round(roster_raw: pd.DataFrame, responses_raw: pd.DataFrame, codebook: Codebook,
+                   units: Units, level: str = "district", *,
+                   roster_spec: RosterSpec | None = None) -> Validated:
+    """Validate a round's roster and survey rows (see the module docstring).
+
+    Parameters
+    ----------
+    roster_raw, responses_raw
+        From :func:`hailong.ingest.readers.read_roster` and :func:`hailong.ingest.readers.read_responses`.
+    level
+        The report level (``"district"`` or ``"commune"``).
+    roster_spec
+        Roster column specification (default: ``data/reference/roster-columns.yaml``).
+
+    Raises
+    ------
+    InputError
+        If the roster has any problem (survey rows with problems are set aside instead).
+    """
+    roster = validate_roster(roster_raw, codebook, units, spec=roster_spec, level=level)
+    # Rows with a blank or unknown code get the code their name matches (hailong.ingest.matching).
+    named = match_to_roster(responses_raw, roster,
+                            {c: units.name(c) for c in units.codes("district")})
+    responses, ledger = validate_responses(named.frame, roster, codebook)
+    ledger = named.annotate(ledger)
+    return Validated(roster=roster, responses=responses, ledger=ledger,
+                     warnings=_warnings(roster_raw, responses_raw),
+                     rows_read=_rows_read(roster_raw, responses_raw),
+                     sources=sources(roster_raw, responses_raw))

@@ -1,0 +1,951 @@
+"""Scores of the survey for every reporting unit and the city, in one vectorized pass.
+
+:func:`compute_results` turns the canonical ``responses`` and ``roster`` frames (see
+``docs/design.md``) into :class:`Results`: respondent scores, aggregates per unit and
+for the whole city, answer distributions and coverage. All aggregates come from
+``groupby`` over long frames in which the city is one more group (every answer is
+counted once under its own unit and once under ``"city"``).
+
+Formulas (quoted by the reports' methodology section)
+-----------------------------------------------------
+Let ``x[r, i]`` be respondent ``r``'s answer to item ``i`` on the scale ``min..max``
+(no opinion, blank and "not asked" are missing, never a score).
+
+- Dimension score of a respondent: ``D[r, d] = mean of x[r, i] over the answered items i
+  of dimension d`` (missing when none is answered).
+- Satisfaction index of a respondent: ``INDEX[r] = mean of D[r, d] over the dimensions
+  d with a score`` (equal weights; the overall item is not part of it).
+- For a unit and a measure (item, dimension, ``INDEX`` or ``OVERALL``):
+  ``n`` = respondents of the unit with a value; ``mean`` = mean of those values;
+  ``index = (mean - min) / (max - min) * 100`` (0 = everyone at the bottom of the scale,
+  100 = everyone at the top); ``satisfied`` = share (0–1) of answers whose value is in
+  the scale's satisfied set, pooled over all item answers of the dimension (for a
+  dimension) or of all dimensions (for ``INDEX``).
+- Disclosure control: when ``n < min_n`` the mean, index, satisfied share and the
+  answer distribution are withheld (NaN); ``n`` itself is kept.
+- Coverage: ``share = answered / roster_n`` (accepted responses over cooperatives of
+  the roster in the unit).
+
+With a :class:`~hailong.reference.config.StatsSettings` (the pipeline always passes one) every
+figure is also qualified (formulas in :mod:`hailong.numbers.stats`):
+
+- Intervals per unit and measure, with the finite population correction, the unit's
+  roster count being the population: t interval of the mean (shown on the 0–100 scale),
+  Wilson interval of the satisfied share (for a dimension or the index, where a
+  respondent gives several answers, Wilson on the effective number of answers from the
+  ratio estimator's variance, the respondent being the sampled unit). ``rse`` = standard
+  error / estimate; ``unreliable`` when either figure's rse exceeds the threshold.
+- Citywide weighted figures (table ``weighted``): post-stratification on unit ×
+  ``weight_cells`` (cells collapsed by :func:`hailong.numbers.stats.poststratify`'s rule),
+  weighted means and shares with stratified linearized standard errors, Kish's
+  effective n. The unweighted city figures stay in ``scores``.
+- Tier of every published index; ``vs_city`` (above / similar / below) from the
+  interval of the unit's difference from the weighted city figure
+  (:func:`hailong.numbers.stats.compare_with_whole`); rank and rank range of each published
+  unit (:func:`hailong.numbers.stats.rank_ranges`) for the index, the dimensions and the overall
+  item.
+- Secondary suppression (``secondary_suppression``): the units × measures table of
+  respondent counts is protected with the city as its total row
+  (:func:`hailong.numbers.stats.suppress_table`): first on the index, and a unit withheld there
+  is withheld in every measure (its index is nearly the mean of its dimensions, so
+  partial figures would let a reader rebuild it); then measure by measure. Withheld
+  rows have ``suppression`` ``"primary"`` (fewer than ``min_n``) or ``"secondary"``.
+- Cronbach's alpha per dimension (table ``reliability``) over all respondents, missing
+  answers pairwise, with Feldt's interval.
+- Open answers (with a :class:`~hailong.numbers.themes.ThemeBook`): theme counts per unit
+  (table ``themes``, withheld below ``min_n``) and redacted example quotes (``quotes``)
+  from units whose figures are published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from hailong.numbers import stats as st
+from hailong.reference.codebook import Codebook
+from hailong.reference.config import StatsSettings
+from hailong.core.errors import InputError, ParameterError
+from hailong.core.views import html_view
+from hailong.reference.geography import CITY, Units
+from hailong.numbers.themes import COUNT_COLUMNS, QUOTE_COLUMNS, ThemeBook, example_quotes, shared_redactor, \
+    theme_counts
+
+#: Measure id of the satisfaction index (mean of a respondent's dimension scores).
+INDEX = "INDEX"
+#: Label of :data:`INDEX` (the codebook labels every other measure).
+INDEX_LABEL = {"vi": "Chỉ số hài lòng", "en": "Satisfaction index"}
+#: The respondent's unit column for each reporting level.
+LEVEL_COLUMNS = {"district": "district_code", "commune": "commune_code"}
+#: The tables of :class:`Results`, each saved as ``<name>.parquet``.
+TABLES = ("respondents", "scores", "distribution", "coverage", "units", "measures",
+          "weighted", "reliability", "cells", "themes", "quotes")
+#: Columns ``scores`` has after the original nine (see :func:`compute_results`).
+SCORE_DETAIL = ["suppression", "se", "low", "high", "satisfied_se", "satisfied_low",
+                "satisfied_high", "rse", "satisfied_rse", "unreliable", "tier", "vs_city",
+                "diff", "diff_low", "diff_high", "rank", "rank_low", "rank_high"]
+#: Columns of ``Results.weighted`` (the citywide post-stratified figures).
+WEIGHTED_COLUMNS = ["unit", "kind", "measure", "dimension", "n", "n_eff", "mean", "index",
+                    "se", "low", "high", "satisfied", "satisfied_se", "satisfied_low",
+                    "satisfied_high", "rse", "satisfied_rse", "unreliable", "tier",
+                    "suppressed"]
+#: Columns of ``Results.reliability``.
+RELIABILITY_COLUMNS = ["unit", "measure", "items", "n", "alpha", "low", "high", "nan_policy"]
+#: Columns of ``Results.cells`` (post-strata).
+CELL_COLUMNS = ["unit", "group", "roster_n", "respondents", "cell", "rule", "cell_roster_n",
+                "cell_respondents", "weight"]
+_EMPTY = {"weighted": WEIGHTED_COLUMNS, "reliability": RELIABILITY_COLUMNS,
+          "cells": CELL_COLUMNS, "themes": COUNT_COLUMNS, "quotes": QUOTE_COLUMNS}
+
+
+def _empty(name: str) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in _EMPTY[name]})
+_RESPONDENT_FIELDS = ("coop_id", "sector", "variant", "member")
+
+
+@dataclass(eq=False)
+class Results:
+    """Everything the reports show, one DataFrame per table, each with a ``unit`` column.
+
+    Attributes
+    ----------
+    respondents
+        One row per accepted response: ``coop_id, unit, sector, variant, member``, one
+        column per dimension id (respondent's dimension score), ``INDEX``, ``OVERALL``.
+    scores
+        ``unit, kind, measure, dimension, n, mean, index, satisfied, suppressed`` for
+        every unit × measure (``kind``: ``item`` | ``dimension`` | ``index`` |
+        ``overall``).
+    distribution
+        ``unit, measure, value, count, share`` for every unit × item or dimension ×
+        scale value (zero counts included; NaN when suppressed).
+    coverage
+        ``unit, roster_n, answered, share, suppressed``.
+    units
+        ``unit, level, name, full_name``: the reported units in code order, then the city.
+    measures
+        ``measure, kind, dimension, order, number, vi, en``: labels of every measure.
+    meta
+        JSON-safe dict: the caller's ``meta`` plus codebook version, scale, ``min_n``,
+        ``level`` and the statistical settings.
+    weighted
+        The city's post-stratified figures per measure (:data:`WEIGHTED_COLUMNS`).
+    reliability
+        Cronbach's alpha of each dimension with Feldt's interval
+        (:data:`RELIABILITY_COLUMNS`).
+    cells
+        The post-strata: original cell, the cell it was collapsed into, its weight
+        (:data:`CELL_COLUMNS`).
+    themes
+        Respondents per theme of each open question, per unit and the city
+        (:data:`hailong.numbers.themes.COUNT_COLUMNS`).
+    quotes
+        Redacted example sentences per theme (:data:`hailong.numbers.themes.QUOTE_COLUMNS`).
+    """
+
+    respondents: pd.DataFrame
+    scores: pd.DataFrame
+    distribution: pd.DataFrame
+    coverage: pd.DataFrame
+    units: pd.DataFrame
+    measures: pd.DataFrame
+    meta: dict = field(default_factory=dict)
+    weighted: pd.DataFrame = field(default_factory=lambda: _empty("weighted"))
+    reliability: pd.DataFrame = field(default_factory=lambda: _empty("reliability"))
+    cells: pd.DataFrame = field(default_factory=lambda: _empty("cells"))
+    themes: pd.DataFrame = field(default_factory=lambda: _empty("themes"))
+    quotes: pd.DataFrame = field(default_factory=lambda: _empty("quotes"))
+
+    def __repr__(self) -> str:
+        m = self.meta
+        units = int((self.units["unit"] != CITY).sum())
+        return (f"Results(round {m.get('round', '?')}: {units} units of level "
+                f"{m.get('level', '?')} and the city, {len(self.respondents)} respondents, "
+                f"min_n {m.get('min_n', '?')}; tables: {', '.join(TABLES)})")
+
+    def _repr_html_(self) -> str | None:
+        """In a notebook: every unit's satisfaction index (the view registered by
+        :mod:`hailong.present.display`: :func:`hailong.core.views.html_view`)."""
+        return html_view(self)
+
+    def save(self, directory: str | Path) -> Path:
+        """Write one ``<table>.parquet`` per table and ``meta.json`` into ``directory``."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        for name in TABLES:
+            getattr(self, name).to_parquet(directory / f"{name}.parquet", index=False)
+        text = json.dumps(_jsonable(self.meta), ensure_ascii=False, indent=2)
+        (directory / "meta.json").write_text(text + "\n", encoding="utf-8")
+        return directory
+
+    @classmethod
+    def load(cls, directory: str | Path) -> Results:
+        """Read results written by :meth:`save`.
+
+        Raises
+        ------
+        InputError
+            If a table or ``meta.json`` is missing.
+        """
+        directory = Path(directory)
+        files = [directory / f"{name}.parquet" for name in TABLES] + [directory / "meta.json"]
+        for path in files:
+            if not path.is_file():
+                raise InputError("Stored results are incomplete.", file=path,
+                                 hint="Compute them again (hailong build).")
+        tables = {name: pd.read_parquet(path) for name, path in zip(TABLES, files)}
+        meta = json.loads(files[-1].read_text(encoding="utf-8"))
+        return cls(**tables, meta=meta)
+
+    def unit(self, code: str) -> Results:
+        """The rows of one unit from each table (``"city"``: every respondent).
+
+        Raises
+        ------
+        ParameterError
+            If ``code`` is not a reported unit, listing the valid ones.
+        """
+        code = self._check_unit(code)
+
+        def rows(table: pd.DataFrame) -> pd.DataFrame:
+            return table[table["unit"] == code].reset_index(drop=True)
+
+        respondents = self.respondents if code == CITY else rows(self.respondents)
+        return replace(self, respondents=respondents,
+                       scores=rows(self.scores), distribution=rows(self.distribution),
+                       coverage=rows(self.coverage), units=rows(self.units),
+                       weighted=rows(self.weighted), reliability=rows(self.reliability),
+                       cells=rows(self.cells), themes=rows(self.themes),
+                       quotes=rows(self.quotes), meta=dict(self.meta))
+
+    def dimension_table(self, unit: str, lang: str = "vi") -> pd.DataFrame:
+        """One row per dimension (codebook order) of ``unit``.
+
+        Columns ``measure, label, n, mean, index, satisfied, suppressed``.
+        """
+        code = self._check_unit(unit)
+        if lang not in ("vi", "en"):
+            raise ParameterError("Unknown language.", found=lang, expected="vi or en")
+        s = self.scores
+        s = s[(s["unit"] == code) & (s["kind"] == "dimension")]
+        labels = self.measures[["measure", "order", lang]].rename(columns={lang: "label"})
+        t = s.merge(labels, on="measure").sort_values("order")
+        cols = ["measure", "label", "n", "mean", "index", "satisfied", "suppressed"]
+        return t[cols].reset_index(drop=True)
+
+    def estimates(self, unit: str, kind: str = "dimension", lang: str = "vi",
+                  weighted: bool = True) -> pd.DataFrame:
+        """The measures of one ``kind`` of ``unit`` with everything that qualifies them.
+
+        For ``"city"`` (and ``weighted``) the figures are the post-stratified ones of
+        :attr:`weighted`; for a unit, those of :attr:`scores` (intervals, tier,
+        ``vs_city``, rank range). Rows in codebook order.
+
+        Columns ``measure, label, n, index, se, low, high, satisfied, satisfied_low,
+        satisfied_high, unreliable, tier, vs_city, diff, diff_low, diff_high, rank,
+        rank_low, rank_high, suppressed, suppression`` (``n_eff`` too for the city).
+        """
+        code = self._check_unit(unit)
+        if lang not in ("vi", "en"):
+            raise ParameterError("Unknown language.", found=lang, expected="vi or en")
+        s = self.scores
+        s = s[(s["unit"] == code) & (s["kind"] == kind)]
+        if code == CITY and weighted and len(self.weighted):
+            w = self.weighted[self.weighted["kind"] == kind].drop(
+                columns=["unit", "kind", "dimension", "suppressed"])
+            keep = [c for c in s.columns if c not in w.columns or c == "measure"]
+            s = s[keep].merge(w, on="measure", how="left")
+        labels = self.measures[["measure", "order", lang]].rename(columns={lang: "label"})
+        t = s.merge(labels, on="measure").sort_values("order")
+        cols = ["measure", "label", "n", "n_eff", "mean", "index", "se", "low", "high",
+                "satisfied", "satisfied_se", "satisfied_low", "satisfied_high", "rse",
+                "satisfied_rse", "unreliable", "tier", "vs_city", "diff", "diff_low",
+                "diff_high", "rank", "rank_low", "rank_high", "suppressed", "suppression"]
+        return t[[c for c in cols if c in t.columns]].reset_index(drop=True)
+
+    def _check_unit(self, code: str) -> str:
+        code = str(code).strip()
+        valid = list(self.units["unit"])
+        if code not in valid:
+            raise ParameterError(f"No results for unit {code!r}.",
+                                 expected="one of " + ", ".join(valid),
+                                 hint="Use the GSO code of the unit, or 'city'.")
+        return code
+
+
+def compute_results(
+    responses: pd.DataFrame,
+    roster: pd.DataFrame,
+    codebook: Codebook,
+    units: Units,
+    level: str = "district",
+    min_n: int = 5,
+    meta: dict | None = None,
+    stats: StatsSettings | None = None,
+    themes: ThemeBook | None = None,
+) -> Results:
+    """Compute every table of :class:`Results` for all units of ``level`` and the city.
+
+    Parameters
+    ----------
+    responses, roster
+        Canonical frames (``docs/design.md``); item columns are floats, NaN = no answer.
+    codebook
+        The questionnaire: dimensions, items, overall item, answer scale.
+    units
+        The administrative units; every unit of ``level`` is reported, even without
+        respondents, plus ``"city"`` (all respondents, all of the roster).
+    level
+        ``"district"`` (unit = ``district_code``) or ``"commune"`` (``commune_code``).
+    min_n
+        Figures resting on fewer respondents than this are withheld.
+    meta
+        Extra facts to keep with the results (round, input hashes, built_at ...).
+    stats
+        Confidence level, RSE threshold, tiers, post-strata, rank simulation and
+        whether to apply secondary suppression (``data/hailong.yaml`` ``statistics:``).
+        Without it the defaults of :class:`~hailong.reference.config.StatsSettings` apply, except
+        that only primary suppression is done.
+    themes
+        The open answers' theme dictionary; without it ``themes`` and ``quotes`` are
+        empty.
+
+    Returns
+    -------
+    Results
+
+    Raises
+    ------
+    InputError
+        If a frame lacks a column or an answer is not a value of the scale.
+    ParameterError
+        If ``level`` or ``min_n`` is not valid.
+
+    Notes
+    -----
+    Respondent ``r``, item answers ``x[r, i]`` (missing = no opinion / not asked):
+    ``D[r, d] = mean_i x[r, i]`` over answered items of dimension ``d``;
+    ``INDEX[r] = mean_d D[r, d]`` over dimensions with a score (equal weights);
+    ``OVERALL[r]`` = the overall item. Per unit and measure: ``n`` = respondents with a
+    value, ``mean`` = their mean, ``index = (mean - min) / (max - min) * 100``,
+    ``satisfied`` = answers in the satisfied set / answers (pooled over items for
+    dimensions and INDEX), ``suppressed = n < min_n`` (then mean, index, satisfied and
+    the distribution are NaN). Coverage ``share = answered / roster_n``. Intervals,
+    weights, tiers, comparisons, ranks, secondary suppression, reliability and themes:
+    see the module docstring.
+    """
+    unit_col = _level_column(level)
+    if isinstance(min_n, bool) or not isinstance(min_n, (int, np.integer)) or min_n < 0:
+        raise ParameterError("min_n must be a whole number of respondents.", found=min_n,
+                             expected="an integer >= 0")
+    measures = _measures(codebook)
+    item_ids = [it.id for it in codebook.scored_items]
+    _require(responses, ("coop_id", unit_col, *_RESPONDENT_FIELDS[1:], *item_ids), "responses")
+    _require(roster, (unit_col,), "roster")
+    unit_table = _units_table(units, level)
+    codes = list(unit_table["unit"])
+
+    settings = stats if stats is not None else StatsSettings(secondary_suppression=False)
+    resp = responses.reset_index(drop=True)
+    resp_units = unit_codes(resp[unit_col])
+    answers = _answers_long(resp, resp_units, codebook)
+    respondents = _respondents(resp, resp_units, answers, codebook)
+    # the long tables several stages read, made once
+    values = _values_long(resp, respondents, codebook)
+    pooled = _pooled(answers)
+    scores = _scores(values, pooled, measures, codes, codebook, min_n)
+    coverage = _coverage(unit_codes(roster[unit_col]), resp_units, codes, min_n)
+    outside = int((~resp_units.isin([c for c in codes if c != CITY])).sum())
+    scores = _intervals(scores, values, pooled, coverage, codebook, settings)
+    if settings.secondary_suppression:
+        scores = _secondary(scores, codes, min_n)
+    distribution = _distribution(pooled, scores, measures, codes, codebook, min_n)
+    distribution.loc[distribution.merge(scores[["unit", "measure", "suppressed"]],
+                                        on=["unit", "measure"], how="left")["suppressed"]
+                     .fillna(False).to_numpy(dtype=bool), ["count", "share"]] = np.nan
+    strata = _poststrata(resp, resp_units, roster, unit_col, settings)
+    weighted = _weighted(resp, respondents, answers, strata, scores, measures, codebook,
+                         settings)
+    scores = _qualify(scores, weighted, coverage, codes, settings)
+    reliability = _reliability(resp, codebook, settings)
+    themes_t, quotes = _open_answers(resp, resp_units, roster, codebook, themes, scores,
+                                     codes, min_n, settings)
+    info = {
+        **(meta or {}),
+        "codebook_version": codebook.version,
+        "level": level,
+        "min_n": int(min_n),
+        "scale_min": codebook.scale.min,
+        "scale_max": codebook.scale.max,
+        "satisfied_values": sorted(codebook.scale.satisfied),
+        "scale_labels": [{"value": v, **lb} for v, lb in codebook.scale.labels.items()],
+        "respondents_outside_units": outside,
+        **_stats_meta(settings, strata, weighted, themes, codebook),
+    }
+    return Results(
+        respondents=respondents,
+        scores=scores,
+        distribution=distribution,
+        coverage=coverage,
+        units=unit_table,
+        measures=measures,
+        meta=_jsonable(info),
+        weighted=weighted,
+        reliability=reliability,
+        cells=_cells_table(strata),
+        themes=themes_t,
+        quotes=quotes,
+    )
+
+
+def unit_codes(values: pd.Series) -> pd.Series:
+    """Unit codes as strings (``303``, ``303.0`` and ``" 303 "`` -> ``"303"``; blank -> NaN)."""
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        values = values.astype("Int64")
+    s = values.astype("str").str.strip()
+    return s.where(values.notna() & (s != ""), np.nan).astype("str")
+
+
+def _level_column(level: str) -> str:
+    if level not in LEVEL_COLUMNS:
+        raise ParameterError("Unknown reporting level.", found=level,
+                             expected=" or ".join(LEVEL_COLUMNS),
+                             hint="Set 'unit_level' of the round in data/hailong.yaml.")
+    return LEVEL_COLUMNS[level]
+
+
+def _require(frame: pd.DataFrame, columns, what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError(f"The {what} table lacks columns.", found=missing,
+                         expected="the canonical columns of docs/design.md",
+                         hint="Read the data through hailong's ingest and validate steps.")
+
+
+def _by_unit_and_city(frame: pd.DataFrame, by: list[str], column: str, how):
+    """``frame[column]`` aggregated (``how``: a function name, or a list of them for a
+    DataFrame) by ``unit`` and ``by``, and by ``by`` alone for the city: what
+    :func:`_with_city` then a groupby gives, without copying the long frame."""
+    units = frame.groupby(["unit", *by])[column].agg(how)
+    city = frame.groupby(by)[column].agg(how)
+    city.index = pd.MultiIndex.from_frame(city.index.to_frame(index=False)
+                                          .assign(unit=CITY)[["unit", *by]])
+    return pd.concat([units, city])
+
+
+def _with_city(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` twice: as is, and with every row's unit set to ``"city"``."""
+    return pd.concat([frame, frame.assign(unit=CITY)], ignore_index=True)
+
+
+def _measures(codebook: Codebook) -> pd.DataFrame:
+    """Labels of every measure: dimensions each followed by its items, OVERALL, INDEX."""
+    rows = []
+    for d in codebook.dimensions:
+        rows.append(("dimension", d.id, d.id, None, d.vi, d.en))
+        rows += [("item", i.id, d.id, i.number, i.vi, i.en) for i in d.items]
+    o = codebook.overall
+    rows.append(("overall", o.id, None, o.number, o.vi, o.en))
+    rows.append(("index", INDEX, None, None, INDEX_LABEL["vi"], INDEX_LABEL["en"]))
+    t = pd.DataFrame(rows, columns=["kind", "measure", "dimension", "number", "vi", "en"])
+    t.insert(3, "order", np.arange(len(t), dtype="int64"))
+    t = t[["measure", "kind", "dimension", "order", "number", "vi", "en"]]
+    return t.astype({c: "str" for c in ("measure", "kind", "dimension", "number", "vi", "en")})
+
+
+def _units_table(units: Units, level: str) -> pd.DataFrame:
+    """The units of ``level`` in code order, then the city (named after the province)."""
+    t = units.of_level(level)
+    if t.empty:
+        raise ParameterError(f"The unit table has no unit of level {level!r}.",
+                             file=units.path, hint="Check 'units:' and 'unit_level:'.")
+    province = units.province
+    city = pd.DataFrame({"code": [CITY], "level": [province["level"]],
+                         "name": [province["name"]], "full_name": [province["full_name"]]})
+    t = pd.concat([t[["code", "level", "name", "full_name"]], city], ignore_index=True)
+    return t.rename(columns={"code": "unit"}).astype("str")
+
+
+def _answers_long(resp: pd.DataFrame, resp_units: pd.Series, codebook: Codebook) -> pd.DataFrame:
+    """One row per answered scored item: ``row, unit, measure, dimension, value``.
+
+    Raises
+    ------
+    InputError
+        If an answer is not a value of the scale.
+    """
+    dim_of = {it.id: it.dimension for it in codebook.items}
+    ids = [it.id for it in codebook.scored_items]
+    wide = resp[ids].apply(pd.to_numeric, errors="coerce").astype("float64")
+    wide = wide.assign(row=np.arange(len(resp)), unit=resp_units.to_numpy())
+    long = wide.melt(id_vars=["row", "unit"], var_name="measure", value_name="value")
+    long = long.dropna(subset=["value"]).reset_index(drop=True)
+    long["dimension"] = long["measure"].map(dim_of).astype("str")
+    bad = ~long["value"].isin(list(codebook.scale.labels))
+    if bad.any():
+        first = long[bad].iloc[0]
+        where = resp.iloc[int(first["row"])]
+        raise InputError(
+            "An answer is not a value of the answer scale.",
+            file=where.get("source_file"), row=_int_or_none(where.get("source_row")),
+            column=first["measure"], found=first["value"],
+            expected=", ".join(str(v) for v in codebook.scale.labels),
+            hint="Answers must be converted from labels by the validate step.")
+    return long
+
+
+def _int_or_none(value) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def _respondents(resp: pd.DataFrame, resp_units: pd.Series, answers: pd.DataFrame,
+                 codebook: Codebook) -> pd.DataFrame:
+    """Respondent table: dimension scores (mean of answered items), INDEX, OVERALL."""
+    dim_ids = [d.id for d in codebook.dimensions]
+    in_dims = answers[answers["dimension"].notna()]
+    dims = (in_dims.groupby(["row", "dimension"])["value"].mean().unstack("dimension")
+            .reindex(index=range(len(resp)), columns=dim_ids).astype("float64"))
+    out = resp[list(_RESPONDENT_FIELDS)].copy()
+    out.insert(1, "unit", resp_units.to_numpy())
+    out[dim_ids] = dims.to_numpy()
+    out[INDEX] = dims.mean(axis=1).to_numpy()
+    out[codebook.overall.id] = pd.to_numeric(resp[codebook.overall.id]).astype("float64")
+    out.columns.name = None
+    return out
+
+
+def _pooled(answers: pd.DataFrame) -> pd.DataFrame:
+    """Answers under their item, again under their dimension, again under INDEX."""
+    in_dims = answers[answers["dimension"].notna()]
+    return pd.concat([answers, in_dims.assign(measure=in_dims["dimension"]),
+                      in_dims.assign(measure=INDEX)], ignore_index=True)
+
+
+def _scores(values: pd.DataFrame, pooled: pd.DataFrame, measures: pd.DataFrame,
+            codes: list[str], codebook: Codebook, min_n: int) -> pd.DataFrame:
+    """Unit × measure: n, mean, index, satisfied (pooled), suppressed.
+
+    ``values``: :func:`_values_long`; ``pooled``: :func:`_pooled`.
+    """
+    grid = pd.MultiIndex.from_product([codes, measures["measure"]], names=["unit", "measure"])
+    stats = (_by_unit_and_city(values, ["measure"], "value", ["count", "mean"])
+             .rename(columns={"count": "n"}).reindex(grid))
+    sat = pooled.assign(value=pooled["value"].isin(codebook.scale.satisfied)
+                        .astype("float64"))
+    stats["satisfied"] = _by_unit_and_city(sat, ["measure"], "value", "mean").reindex(grid)
+    t = stats.reset_index()
+    t["n"] = t["n"].fillna(0).astype("int64")
+    lo, hi = codebook.scale.min, codebook.scale.max
+    t["index"] = (t["mean"] - lo) / (hi - lo) * 100
+    t["suppressed"] = t["n"] < min_n
+    t.loc[t["suppressed"], ["mean", "index", "satisfied"]] = np.nan
+    t = t.merge(measures[["measure", "kind", "dimension"]], on="measure", how="left")
+    cols = ["unit", "kind", "measure", "dimension", "n", "mean", "index", "satisfied",
+            "suppressed"]
+    return t[cols]
+
+
+def _values_long(resp: pd.DataFrame, respondents: pd.DataFrame,
+                 codebook: Codebook) -> pd.DataFrame:
+    """Every respondent value of every measure: ``row, unit, measure, value`` (no NaN)."""
+    item_ids = [it.id for it in codebook.items]
+    values = respondents.drop(columns=["coop_id", "sector", "variant", "member"])
+    values[item_ids] = resp[item_ids].apply(pd.to_numeric).astype("float64").to_numpy()
+    values.insert(0, "row", np.arange(len(values)))
+    long = values.melt(id_vars=["row", "unit"], var_name="measure", value_name="value")
+    return long.dropna(subset=["value"]).reset_index(drop=True)
+
+
+def _distribution(pooled: pd.DataFrame, scores: pd.DataFrame, measures: pd.DataFrame,
+                  codes: list[str], codebook: Codebook, min_n: int) -> pd.DataFrame:
+    """Unit × item or dimension × scale value: count and share of answers (pooled;
+    ``pooled`` = :func:`_pooled`)."""
+    shown = measures.loc[measures["kind"].isin(["dimension", "item", "overall"]), "measure"]
+    values = list(codebook.scale.labels)
+    grid = pd.MultiIndex.from_product([codes, shown, values], names=["unit", "measure", "value"])
+    counts = (_by_unit_and_city(pooled.assign(value=pooled["value"].astype("int64")),
+                                ["measure", "value"], "value", "size")
+              .reindex(grid, fill_value=0).astype("float64"))
+    answered = counts.groupby(level=["unit", "measure"]).transform("sum")
+    t = pd.DataFrame({"count": counts, "share": counts / answered}).reset_index()
+    t = t.merge(scores[["unit", "measure", "n"]], on=["unit", "measure"], how="left")
+    t.loc[t["n"] < min_n, ["count", "share"]] = np.nan
+    t = t.drop(columns="n")
+    return t.astype({"unit": "str", "measure": "str", "value": "int64"})
+
+
+def _coverage(roster_units: pd.Series, resp_units: pd.Series, codes: list[str],
+              min_n: int) -> pd.DataFrame:
+    """Unit: cooperatives in the roster, accepted responses, their ratio."""
+    def count(units: pd.Series) -> pd.Series:
+        frame = _with_city(pd.DataFrame({"unit": units.to_numpy()}))
+        return frame.groupby("unit").size().reindex(codes, fill_value=0).astype("int64")
+
+    t = pd.DataFrame({"roster_n": count(roster_units), "answered": count(resp_units)})
+    t["share"] = t["answered"] / t["roster_n"].where(t["roster_n"] > 0)
+    t["suppressed"] = t["answered"] < min_n
+    return t.rename_axis("unit").reset_index().astype({"unit": "str"})
+
+
+def _jsonable(meta: dict) -> dict:
+    """``meta`` as JSON gives it back (dates and times as ISO strings, sets as lists)."""
+    def default(obj):
+        if isinstance(obj, (dt.date, dt.datetime, dt.time)):
+            return obj.isoformat()
+        if isinstance(obj, (set, frozenset)):
+            return sorted(obj)
+        if isinstance(obj, np.generic):
+            return obj.item()
+        if isinstance(obj, Path):
+            return str(obj)
+        raise TypeError(f"meta value of type {type(obj).__name__} cannot be stored")
+
+    return json.loads(json.dumps(meta, default=default, ensure_ascii=False))
+
+
+# ------------------------------------------------------------------ qualified figures
+
+
+def to_index(x, scale_min: float, scale_max: float):
+    """A mean on the answer scale as the 0–100 index: ``(x - min) / (max - min) * 100``.
+
+    >>> float(to_index(4.0, 1, 5))
+    75.0
+    """
+    return (np.asarray(x, dtype="float64") - scale_min) / (scale_max - scale_min) * 100
+
+
+def _to_index(x, codebook: Codebook):
+    """A value on the 0–100 scale of ``codebook``'s answer scale."""
+    return to_index(x, codebook.scale.min, codebook.scale.max)
+
+
+def _per_respondent_satisfied(pooled: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Per respondent (``row``) and measure: satisfied answers ``s`` and answers ``a``
+    (pooled over items for dimensions and INDEX: ``pooled`` = :func:`_pooled`), with
+    ``unit``."""
+    pooled = pooled.assign(s=pooled["value"].isin(codebook.scale.satisfied).astype("float64"))
+    return (pooled.groupby(["unit", "measure", "row"])["s"].agg(s="sum", a="size")
+            .reset_index().astype({"a": "float64"}))
+
+
+def _intervals(scores: pd.DataFrame, values: pd.DataFrame, pooled: pd.DataFrame,
+               coverage: pd.DataFrame, codebook: Codebook,
+               settings: StatsSettings) -> pd.DataFrame:
+    """Add standard errors, intervals, RSE and the unreliable flag to ``scores``.
+
+    The unit's roster count is its population (FPC); the city's is the whole roster.
+    ``values``: :func:`_values_long`; ``pooled``: :func:`_pooled`.
+    """
+    conf = settings.confidence
+    z = st.z_value(conf)
+    span = codebook.scale.max - codebook.scale.min
+    key = ["unit", "measure"]
+    roster_n = coverage.set_index("unit")["roster_n"]
+    # means: t interval with FPC (1 - n/N)
+    g = _by_unit_and_city(values, ["measure"], "value", ["std"]).rename(columns={"std": "sd"})
+    t = scores.merge(g.reset_index(), on=key, how="left")
+    n = t["n"].to_numpy(dtype="float64")
+    big_n = np.maximum(t["unit"].map(roster_n).to_numpy(dtype="float64"), n)
+    f = st._fpc_variance(n, big_n, "mean")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se_mean = np.where(f == 0, 0.0, t["sd"].to_numpy() / np.sqrt(n) * np.sqrt(f))
+    se_mean = np.where(n > 0, se_mean, np.nan)
+    low, high = st.t_bounds(t["mean"], se_mean, n - 1, conf)
+    t["se"] = se_mean / span * 100
+    t["low"], t["high"] = _to_index(low, codebook), _to_index(high, codebook)
+    # satisfied: Wilson (FPC (N-n)/(N-1)) for one answer per respondent; for pooled
+    # answers Wilson on the effective n from the ratio estimator's variance
+    per = _per_respondent_satisfied(pooled, codebook)
+    parts = []
+    for by, unit in ((key, None), (["measure"], CITY)):  # each unit, then the city
+        grouped = per.groupby(by)
+        ratio = grouped["s"].transform("sum") / grouped["a"].transform("sum")
+        dev2 = (per["s"] - ratio * per["a"]) ** 2
+        part = grouped.agg(m=("a", "size"), S=("s", "sum"), A=("a", "sum"))
+        part["ss"] = dev2.groupby([per[c] for c in by]).sum()
+        part = part.reset_index()
+        parts.append(part if unit is None else part.assign(unit=unit))
+    t = t.merge(pd.concat(parts, ignore_index=True)[key + ["m", "S", "A", "ss"]], on=key,
+                how="left")
+    m = t["m"].to_numpy(dtype="float64")
+    p = (t["S"] / t["A"]).to_numpy(dtype="float64")
+    big_m = np.maximum(t["unit"].map(roster_n).to_numpy(dtype="float64"), np.nan_to_num(m))
+    single = t["kind"].isin(["item", "overall"]).to_numpy()
+    f_prop = st._fpc_variance(np.nan_to_num(m), big_m, "proportion")
+    f_mean = st._fpc_variance(np.nan_to_num(m), big_m, "mean")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        abar = (t["A"] / t["m"]).to_numpy(dtype="float64")
+        v_ratio = np.where(f_mean == 0, 0.0,
+                           f_mean / (m * abar ** 2) * t["ss"].to_numpy() / (m - 1))
+        v_ratio = np.where((m < 2) & (f_mean > 0), np.nan, v_ratio)
+        se_single = np.sqrt(p * (1 - p) / m * f_prop)
+    w_low, w_high = st._wilson(p, m, z * z * f_prop)
+    r_low, r_high = st.wilson_from_se(p, np.sqrt(v_ratio), conf)
+    t["satisfied_se"] = np.where(single, se_single, np.sqrt(v_ratio))
+    t["satisfied_low"] = np.where(single, w_low, r_low)
+    t["satisfied_high"] = np.where(single, w_high, r_high)
+    t["rse"] = st.relative_se(t["se"], t["index"])
+    t["satisfied_rse"] = st.relative_se(t["satisfied_se"], t["satisfied"])
+    t["unreliable"] = (st.unreliable(t["se"], t["index"], settings.rse_threshold)
+                       | st.unreliable(t["satisfied_se"], t["satisfied"], settings.rse_threshold))
+    t["suppression"] = np.where(t["suppressed"], st.PRIMARY, "")
+    t = t.drop(columns=["sd", "m", "S", "A", "ss"])
+    return _blank_withheld(t)
+
+
+_QUALIFIERS = ["se", "low", "high", "satisfied_se", "satisfied_low", "satisfied_high", "rse",
+               "satisfied_rse"]
+
+
+def _blank_withheld(t: pd.DataFrame) -> pd.DataFrame:
+    """NaN every figure of a withheld row (the flags False / empty)."""
+    hidden = t["suppressed"].astype(bool)
+    cols = ["mean", "index", "satisfied"] + [c for c in _QUALIFIERS if c in t.columns]
+    t.loc[hidden, cols] = np.nan
+    if "unreliable" in t.columns:
+        t["unreliable"] = t["unreliable"].astype(bool) & ~hidden
+    return t
+
+
+def _secondary(scores: pd.DataFrame, codes: list[str], min_n: int) -> pd.DataFrame:
+    """Withhold complementary units so that no withheld figure follows from the city's.
+
+    The units × measures table of respondent counts, with the city as its total row,
+    goes through :func:`hailong.numbers.stats.suppress_table`: first the INDEX column alone (a
+    unit withheld there is then withheld in every measure), then every measure.
+    """
+    units = [c for c in codes if c != CITY]
+    order = list(dict.fromkeys(scores["measure"]))
+    n = (scores[scores["unit"].isin(units)]
+         .pivot(index="unit", columns="measure", values="n")
+         .reindex(index=units, columns=order).fillna(0))
+    if not len(units):
+        return scores
+    whole_unit = st.suppress_table(n[[INDEX]], min_n, margins="columns").cells[INDEX]
+    primary = (n > 0) & ((n < min_n) | whole_unit.to_numpy()[:, None])
+    sup = st.suppress_table(n, min_n, margins="columns", primary=primary)
+    hidden = sup.cells.stack()
+    hidden.index.names = ["unit", "measure"]
+    city = sup.column_totals.rename_axis("measure").reset_index(name="hidden")
+    city.insert(0, "unit", CITY)
+    extra = pd.concat([hidden.rename("hidden").reset_index(), city], ignore_index=True)
+    t = scores.merge(extra, on=["unit", "measure"], how="left")
+    newly = t["hidden"].fillna(False).astype(bool) & ~t["suppressed"].astype(bool)
+    t.loc[newly, "suppressed"] = True
+    t.loc[newly, "suppression"] = st.SECONDARY
+    return _blank_withheld(t.drop(columns="hidden"))
+
+
+def _poststrata(resp: pd.DataFrame, resp_units: pd.Series, roster: pd.DataFrame,
+                unit_col: str, settings: StatsSettings) -> st.PostStrata | None:
+    """Post-strata unit × ``weight_cells`` (or unit alone when that column is absent)."""
+    if not len(resp):
+        return None
+    col = settings.weight_cells
+    both = col in resp.columns and col in roster.columns
+
+    def frame(units: pd.Series, source: pd.DataFrame) -> pd.DataFrame:
+        group = source[col].astype("str").to_numpy() if both else np.full(len(source), "")
+        return pd.DataFrame({"unit": units.to_numpy(), "group": group})
+
+    return st.poststratify(frame(resp_units, resp), frame(unit_codes(roster[unit_col]), roster),
+                           by=["unit", "group"], min_cell=settings.min_cell)
+
+
+def _cells_table(strata: st.PostStrata | None) -> pd.DataFrame:
+    if strata is None:
+        return _empty("cells")
+    t = strata.cells.rename(columns={"population": "roster_n",
+                                     "cell_population": "cell_roster_n"})
+    return t[CELL_COLUMNS].astype({"unit": "str", "group": "str", "cell": "str",
+                                   "rule": "str"})
+
+
+def _weighted(resp: pd.DataFrame, respondents: pd.DataFrame, answers: pd.DataFrame,
+              strata: st.PostStrata | None, scores: pd.DataFrame, measures: pd.DataFrame,
+              codebook: Codebook, settings: StatsSettings) -> pd.DataFrame:
+    """The city's post-stratified figures for every measure (:data:`WEIGHTED_COLUMNS`)."""
+    if strata is None:
+        return _empty("weighted")
+    conf = settings.confidence
+    span = codebook.scale.max - codebook.scale.min
+    w = strata.weights.to_numpy()
+    h = pd.factorize(strata.cell.to_numpy())[0]  # codes: one grouping for every estimate
+    sizes = strata.stratum_sizes.to_numpy()
+    item_ids = [it.id for it in codebook.items]
+    values = respondents.drop(columns=["coop_id", "unit", "sector", "variant", "member"])
+    values[item_ids] = resp[item_ids].apply(pd.to_numeric).astype("float64").to_numpy()
+    per = _satisfied_by_row(answers, codebook, len(w))
+    none = (np.zeros(len(w)), np.zeros(len(w)))
+    city = scores[scores["unit"] == CITY].set_index("measure")
+    rows = []
+    for m in measures.itertuples():
+        est = st.weighted_mean(values[m.measure].to_numpy(), w, h, sizes, conf)
+        s, a = per.get(m.measure, none)
+        sat = st.weighted_proportion(s, w, a, h, sizes, conf)
+        hidden = bool(city.loc[m.measure, "suppressed"]) if m.measure in city.index else True
+        rows.append({
+            "unit": CITY, "kind": m.kind, "measure": m.measure,
+            "dimension": m.dimension if m.dimension != "None" else None,
+            "n": est.n, "n_eff": est.n_eff, "mean": est.estimate,
+            "index": _to_index(est.estimate, codebook).item(), "se": est.se / span * 100,
+            "low": _to_index(est.low, codebook).item(),
+            "high": _to_index(est.high, codebook).item(),
+            "satisfied": sat.estimate, "satisfied_se": sat.se,
+            "satisfied_low": sat.low, "satisfied_high": sat.high, "suppressed": hidden})
+    t = pd.DataFrame(rows)
+    t["dimension"] = t["dimension"].where(t["dimension"].notna(), None)
+    t["rse"] = st.relative_se(t["se"], t["index"])
+    t["satisfied_rse"] = st.relative_se(t["satisfied_se"], t["satisfied"])
+    t["unreliable"] = (st.unreliable(t["se"], t["index"], settings.rse_threshold)
+                       | st.unreliable(t["satisfied_se"], t["satisfied"], settings.rse_threshold))
+    t.loc[t["suppressed"], ["n_eff"]] = np.nan
+    t = _blank_withheld(t)
+    t["tier"] = st.tier_of(t["index"], settings.tiers)
+    t["n"] = t["n"].astype("int64")
+    return t[WEIGHTED_COLUMNS].astype({"unit": "str", "kind": "str", "measure": "str"})
+
+
+def _satisfied_by_row(answers: pd.DataFrame, codebook: Codebook,
+                      rows: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """``{measure: (s, a)}``: satisfied answers ``s`` and answers ``a`` of each respondent
+    (arrays over ``range(rows)``, 0 for none), pooled as in
+    :func:`_per_respondent_satisfied` (items; a dimension's items; all dimensions' items
+    for INDEX; answers without a unit left out), counted with ``bincount``."""
+    ok = answers["unit"].notna().to_numpy()
+    row = answers["row"].to_numpy()[ok]
+    sat = answers["value"].isin(codebook.scale.satisfied).to_numpy(dtype="float64")[ok]
+    out = {}
+    for col in ("measure", "dimension"):
+        code, names = pd.factorize(answers[col].to_numpy()[ok])  # NaN dimension: -1
+        key = code.astype("int64") * rows + row
+        keep = code >= 0
+        s = np.bincount(key[keep], sat[keep], len(names) * rows).reshape(len(names), rows)
+        a = np.bincount(key[keep], None, len(names) * rows).reshape(len(names), rows)
+        out.update({str(m): (s[k], a[k].astype("float64")) for k, m in enumerate(names)})
+    dims = pd.notna(answers["dimension"].to_numpy()[ok])
+    out[INDEX] = (np.bincount(row[dims], sat[dims], rows),
+                  np.bincount(row[dims], None, rows).astype("float64"))
+    return out
+
+
+#: Kinds whose measures own a seed of the rank simulation: the k-th of them (in the order
+#: of ``scores``) draws with ``rank_seed + k`` whether or not its kind is ranked
+#: (``statistics.ranked``), so ranking fewer kinds leaves the other ranges as they are.
+SEEDED_KINDS = ("index", "dimension", "overall")
+
+
+def _qualify(scores: pd.DataFrame, weighted: pd.DataFrame, coverage: pd.DataFrame,
+             codes: list[str], settings: StatsSettings) -> pd.DataFrame:
+    """Tier, comparison with the (weighted) city and rank range of every published row."""
+    t = scores.copy()
+    t["tier"] = st.tier_of(t["index"], settings.tiers)
+    roster_n = coverage.set_index("unit")["roster_n"]
+    city_n = float(roster_n.get(CITY, np.nan))
+    city = (weighted.set_index("measure")[["index", "se"]] if len(weighted)
+            else t[t["unit"] == CITY].set_index("measure")[["index", "se"]])
+    ref = t["measure"].map(city["index"]), t["measure"].map(city["se"])
+    share = t["unit"].map(roster_n) / city_n if city_n else np.nan
+    diff, low, high, flag = st.compare_with_whole(t["index"], t["se"], ref[0], ref[1], share,
+                                                  settings.confidence)
+    is_unit = (t["unit"] != CITY).to_numpy()
+    t["vs_city"] = np.where(is_unit, flag, "")
+    t["diff"] = np.where(is_unit, diff, np.nan)
+    t["diff_low"] = np.where(is_unit, low, np.nan)
+    t["diff_high"] = np.where(is_unit, high, np.nan)
+    for col in ("rank", "rank_low", "rank_high"):
+        t[col] = pd.array([pd.NA] * len(t), dtype="Int64")
+    seeded = t.loc[t["kind"].isin(SEEDED_KINDS), "measure"].unique()
+    seed = {m: settings.rank_seed + k for k, m in enumerate(seeded)}
+    ranked = t[is_unit & t["kind"].isin(settings.ranked).to_numpy()]
+    for measure, rows in ranked.groupby("measure", sort=False):
+        rr = st.rank_ranges(rows["index"], rows["se"], settings.rank_draws, seed[measure],
+                            settings.confidence)
+        t.loc[rows.index, ["rank", "rank_low", "rank_high"]] = rr.to_numpy()
+    t["unreliable"] = t["unreliable"].astype(bool)
+    base = ["unit", "kind", "measure", "dimension", "n", "mean", "index", "satisfied",
+            "suppressed"]
+    return t[base + SCORE_DETAIL]
+
+
+def _reliability(resp: pd.DataFrame, codebook: Codebook,
+                 settings: StatsSettings) -> pd.DataFrame:
+    """Cronbach's alpha (pairwise) with Feldt's interval for each dimension, citywide."""
+    rows = []
+    for d in codebook.dimensions:
+        ids = [i.id for i in d.items if i.id in resp.columns]
+        items = resp[ids].apply(pd.to_numeric, errors="coerce")
+        alpha, (low, high) = st.cronbach_alpha(items, "pairwise", settings.confidence)
+        rows.append((CITY, d.id, len(ids), int(items.notna().any(axis=1).sum()), alpha, low,
+                     high, "pairwise"))
+    return pd.DataFrame(rows, columns=RELIABILITY_COLUMNS).astype(
+        {"items": "int64", "n": "int64", "alpha": "float64", "low": "float64",
+         "high": "float64"})
+
+
+def _open_answers(resp: pd.DataFrame, resp_units: pd.Series, roster: pd.DataFrame,
+                  codebook: Codebook, book: ThemeBook | None, scores: pd.DataFrame,
+                  codes: list[str], min_n: int,
+                  settings: StatsSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Theme counts per unit and redacted quotes from units whose index is published."""
+    questions = [q.id for q in codebook.open_questions if q.id in resp.columns]
+    if book is None or not questions:
+        return _empty("themes"), _empty("quotes")
+    answers = resp[questions].assign(unit=resp_units.to_numpy())
+    counts = theme_counts(answers, questions, book, codes, min_n, city=CITY)
+    people = [x for col in ("respondent_name",) if col in resp.columns
+              for x in resp[col].tolist()]
+    people += [x for col in ("director_name",) if col in roster.columns
+               for x in roster[col].tolist()]
+    orgs = [x for frame in (roster, resp) if "coop_name" in frame.columns
+            for x in frame["coop_name"].tolist()]
+    # the same names at every level: the redactor (and what it redacted) is reused
+    redactor = shared_redactor(book, [p for p in people if isinstance(p, str)],
+                               [o for o in orgs if isinstance(o, str)])
+    s = scores[(scores["measure"] == INDEX) & (scores["unit"] != CITY)]
+    published = set(s.loc[~s["suppressed"].astype(bool), "unit"])
+    eligible = answers[answers["unit"].isin(published)]
+    quotes = example_quotes(eligible, questions, book, redactor, settings.quotes_per_theme,
+                            city=CITY)
+    return counts, quotes
+
+
+def _stats_meta(settings: StatsSettings, strata: st.PostStrata | None,
+                weighted: pd.DataFrame, book: ThemeBook | None, codebook: Codebook) -> dict:
+    """The statistical settings and the weighting summary kept in ``Results.meta``."""
+    info = {
+        "confidence": settings.confidence,
+        "rse_threshold": settings.rse_threshold,
+        "tiers": [{"id": t.id, "lower": t.lower, "vi": t.vi, "en": t.en}
+                  for t in settings.tiers],
+        "secondary_suppression": settings.secondary_suppression,
+        "rank_draws": settings.rank_draws,
+        "rank_seed": settings.rank_seed,
+        "ranked": list(settings.ranked),
+        "open_questions": [{"id": q.id, "number": q.number, "vi": q.vi, "en": q.en}
+                           for q in codebook.open_questions],
+    }
+    if strata is not None:
+        w = strata.weights
+        row = weighted.set_index("measure").loc[INDEX] if len(weighted) else None
+        info["weighting"] = {
+            "cells_by": settings.weight_cells, "min_cell": settings.min_cell,
+            "cells": int(strata.cells["cell"].nunique()),
+            "collapsed": int((strata.cells["rule"] != "own").sum()),
+            "respondents": int(len(w)), "n_eff": st.kish_effective_n(w),
+            "design_effect": float(len(w) / st.kish_effective_n(w)),
+            "weight_min": float(w.min()), "weight_max": float(w.max()),
+            "index_n_eff": None if row is None else float(row["n_eff"]),
+        }
+    if book is not None:
+        info["themes"] = {"file": str(book.path) if book.path else None,
+                          "other": book.other.id,
+                          "labels": {t.id: {"vi": t.vi, "en": t.en}
+                                     for t in (*book.themes, book.other)}}
+    return info

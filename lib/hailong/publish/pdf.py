@@ -1,0 +1,305 @@
+"""PDF of a report: its HTML page printed by Chromium (Playwright drives the system browser).
+
+The report page carries its own print stylesheet (``templates/report.css``): A4, the
+title block as a cover page, running header and page numbers in the page margins,
+figures and tables never cut across pages. Chromium is the engine readers open the HTML
+in, so the PDF is the page they see, and the same browser runs the offline browser tests.
+Playwright only drives it: no browser is downloaded (``playwright install`` is never
+needed); the browser is Debian's ``chromium`` (or ``$HAILONG_CHROMIUM``).
+
+One browser (and one tab) serves a whole batch (~0.5–1 s to start, then ~0.2–0.4 s per
+report on an idle 2-core machine; ``bench/pdf_step.py`` measures it)::
+
+    with PdfRenderer() as renderer:
+        for html, pdf in pages:
+            renderer.render(html, pdf)
+
+Pages are opened from disk with every request that is not a ``file:`` or ``data:`` URL
+refused (and recorded in :attr:`PdfRenderer.blocked`): printing never touches the network.
+When Playwright or Chromium is missing, :class:`PdfUnavailable` says how to install it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hailong.core.errors import HailongError
+from hailong.core.files import commit
+
+log = logging.getLogger(__name__)
+
+#: Environment variable naming the Chromium (or Chrome) binary to use.
+ENV_VAR = "HAILONG_CHROMIUM"
+#: Where Debian / Ubuntu put the browser (the real binary first: /usr/bin/chromium is a
+#: shell wrapper).
+CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser",
+              "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable")
+#: Browser switches for a closed network (Playwright adds ``--headless`` and, unless
+#: asked for a sandbox, ``--no-sandbox``, which Chromium needs when run as root).
+CHROMIUM_ARGS = ("--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage")
+#: The Debian packages the PDF step needs (the browser and fonts covering Vietnamese).
+APT_PACKAGES = ("chromium", "fonts-noto-core", "fonts-dejavu-core")
+#: Seconds a page may take to load and print.
+TIMEOUT_S = 60.0
+
+_ALLOWED_SCHEMES = ("file:", "data:", "about:")
+#: URLs that are not on this machine (matched in the browser driver, not in Python).
+_REMOTE = re.compile(r"^(?!(?:file|data|about|blob):)")
+
+
+class PdfUnavailable(HailongError):
+    """The PDF step cannot run here (Playwright or Chromium is missing or does not start).
+
+    The message says what to install; HTML reports are not affected.
+    """
+
+
+def install_hint() -> str:
+    """How to get what the PDF step needs, as commands to type."""
+    return (f"Install the browser and fonts: sudo apt-get install {' '.join(APT_PACKAGES)} "
+            f"(Debian/Ubuntu; `make env` does it when run as root), or set {ENV_VAR} to a "
+            f"Chromium or Chrome binary. `playwright install` is not needed. "
+            f"Or build without PDFs: hailong build --no-pdf.")
+
+
+def find_chromium() -> Path | None:
+    """The browser to print with: ``$HAILONG_CHROMIUM``, else the first of
+    :data:`CANDIDATES` that exists, else ``chromium`` / ``google-chrome`` on ``PATH``."""
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env) if Path(env).is_file() else None
+    for candidate in CANDIDATES:
+        if os.access(candidate, os.X_OK):
+            return Path(candidate)
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return Path(found)
+    return None
+
+
+def missing() -> str | None:
+    """Why the PDF step cannot run here, or ``None`` if it can (nothing is started)."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return ("The PDF step needs the Python package playwright (pinned in "
+                "requirements.txt), which is not installed: run `make env` (or "
+                "`.venv/bin/pip install -r requirements.lock`). " + install_hint())
+    if find_chromium() is None:
+        env = os.environ.get(ENV_VAR)
+        where = (f"{ENV_VAR}={env} is not a file" if env else
+                 f"none of {', '.join(CANDIDATES)} exists and none is on PATH")
+        return f"The PDF step needs Chromium, which was not found ({where}). " + install_hint()
+    return None
+
+
+class PdfRenderer:
+    """One headless Chromium that prints report pages to PDF; open it once per batch.
+
+    Parameters
+    ----------
+    executable
+        The browser binary (default :func:`find_chromium`).
+    timeout_s
+        Seconds a page may take to load and print.
+
+    Attributes
+    ----------
+    blocked
+        Every URL a page tried to load from outside (refused; reports load none).
+
+    Raises
+    ------
+    PdfUnavailable
+        On opening, if Playwright or the browser is missing or the browser does not start.
+    """
+
+    def __init__(self, executable: str | Path | None = None, *, timeout_s: float = TIMEOUT_S):
+        self.executable = Path(executable) if executable else None
+        self.timeout_ms = timeout_s * 1000
+        self.blocked: list[str] = []
+        self._pw = self._browser = self._context = self._page = None
+
+    # -- life cycle
+    def __enter__(self) -> PdfRenderer:
+        self.open()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def open(self) -> PdfRenderer:
+        """Start the browser (done by ``with``)."""
+        if self._context is not None:
+            return self
+        reason = None if self.executable else missing()
+        if reason:
+            raise PdfUnavailable(reason)
+        if self.executable and not self.executable.is_file():
+            raise PdfUnavailable(f"The browser {self.executable} does not exist. "
+                                 + install_hint())
+        from playwright.sync_api import Error, sync_playwright
+
+        exe = self.executable or find_chromium()
+        self._pw = sync_playwright().start()
+        try:
+            self._browser = self._pw.chromium.launch(
+                executable_path=str(exe), args=list(CHROMIUM_ARGS), timeout=self.timeout_ms)
+            self._context = self._browser.new_context(java_script_enabled=False)
+            # Only requests that would leave the machine reach Python (to be refused):
+            # the page and its data: images are not stopped on their way.
+            self._context.route(_REMOTE, self._route)
+        except Error as err:
+            self.close()
+            first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            raise PdfUnavailable(f"Chromium ({exe}) did not start: {first}",
+                                 hint=install_hint()) from None
+        return self
+
+    def close(self) -> None:
+        """Stop the browser (done by ``with``); safe to call twice."""
+        for step in (lambda: self._context and self._context.close(),
+                     lambda: self._browser and self._browser.close(),
+                     lambda: self._pw and self._pw.stop()):
+            try:
+                step()
+            except Exception as err:  # closing a browser that already died
+                log.debug("closing the PDF browser: %s", err)
+        self._pw = self._browser = self._context = self._page = None
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if url.startswith(_ALLOWED_SCHEMES):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort("blockedbyclient")
+
+    # -- work
+    def render(self, html_path: str | Path, pdf_path: str | Path | None = None) -> Path:
+        """Print one HTML page to PDF (A4, the page's own print CSS), written atomically.
+
+        Parameters
+        ----------
+        html_path
+            The report page on disk.
+        pdf_path
+            Where the PDF goes (default: beside the page, same name, ``.pdf``).
+
+        Returns
+        -------
+        Path
+            ``pdf_path``.
+        """
+        if self._context is None:
+            self.open()
+        html_path = Path(html_path).resolve()
+        pdf_path = Path(pdf_path) if pdf_path else html_path.with_suffix(".pdf")
+        pdf_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = pdf_path.with_name(f".{pdf_path.name}.{os.getpid()}.tmp")
+        # One tab for the batch (a new tab per report doubles the time); a tab that
+        # failed is thrown away.
+        if self._page is None or self._page.is_closed():
+            self._page = self._context.new_page()
+        try:
+            self._page.goto(html_path.as_uri(), wait_until="load", timeout=self.timeout_ms)
+            self._page.pdf(path=str(tmp), format="A4", prefer_css_page_size=True,
+                           print_background=True, outline=True, tagged=True)
+            commit(tmp, pdf_path)
+        except BaseException:
+            try:
+                self._page.close()
+            except Exception:  # the tab or the browser is already gone
+                pass
+            self._page = None
+            raise
+        finally:
+            tmp.unlink(missing_ok=True)
+        return pdf_path
+
+
+@dataclass
+class PdfBatch:
+    """What :func:`render_all` did.
+
+    Attributes
+    ----------
+    made
+        The PDFs written.
+    failed
+        ``(html page, error message)`` for each page that could not be printed.
+    unavailable
+        Why nothing was printed (Playwright or Chromium missing), else ``None``.
+    seconds
+        Wall-clock time, browser start included.
+    """
+
+    made: list[Path] = field(default_factory=list)
+    failed: list[tuple[Path, str]] = field(default_factory=list)
+    unavailable: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def per_report(self) -> float:
+        """Seconds per PDF written (browser start included)."""
+        return self.seconds / len(self.made) if self.made else 0.0
+
+
+def render_all(pages: Iterable[tuple[Path, Path]], *, progress: bool = False,
+               renderer: PdfRenderer | None = None) -> PdfBatch:
+    """Print every ``(html, pdf)`` pair with one browser; a page that fails does not
+    stop the others.
+
+    Parameters
+    ----------
+    pages
+        ``(html page, pdf path)`` pairs.
+    progress
+        Show a progress bar on stderr.
+    renderer
+        A renderer to use (default: a new :class:`PdfRenderer`, closed at the end).
+
+    Returns
+    -------
+    PdfBatch
+        Never raises for a missing dependency: ``unavailable`` says what to install.
+    """
+    from tqdm import tqdm
+
+    pages = list(pages)
+    batch = PdfBatch()
+    start = time.perf_counter()
+    own = renderer is None
+    renderer = renderer or PdfRenderer()
+    try:
+        renderer.open()
+    except PdfUnavailable as err:
+        batch.unavailable = str(err)
+        batch.seconds = time.perf_counter() - start
+        return batch
+    try:
+        with tqdm(total=len(pages), unit="PDF", file=sys.stderr, disable=not progress,
+                  desc="PDF") as bar:
+            for html, pdf in pages:
+                try:
+                    batch.made.append(renderer.render(html, pdf))
+                except Exception as err:  # one page: timeout, browser crash, disk full
+                    first = (str(err).strip().splitlines() or [type(err).__name__])[0]
+                    batch.failed.append((Path(html), f"{type(err).__name__}: {first}"))
+                    Path(pdf).unlink(missing_ok=True)
+                bar.update()
+    finally:
+        if own:
+            renderer.close()
+    batch.seconds = time.perf_counter() - start
+    return batch
