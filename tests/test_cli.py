@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import hailong.run.build
+import hailong.run.plan
 from hailong.run.build import BuildSummary
 from hailong.cli import main
 from _config import write_config
@@ -64,7 +65,7 @@ def test_python_dash_m_hailong_reports_errors_without_traceback(config, tmp_path
 
 def test_failed_report_exits_1_and_names_unit_and_cell(config, no_results, monkeypatch,
                                                        tmp_path, capsys):
-    monkeypatch.setattr(hailong.run.build, "NOTEBOOK_DIR", NOTEBOOKS)
+    monkeypatch.setattr(hailong.run.plan, "NOTEBOOK_DIR", NOTEBOOKS)
     code = main(["build", "--unit", "305", "--out", str(tmp_path / "out"),
                  "--config", str(config), "--no-progress"])
     out, err = capsys.readouterr()

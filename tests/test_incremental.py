@@ -20,7 +20,8 @@ import nbformat
 import pytest
 
 import hailong.run.build
-from hailong.run.build import JobResult, build
+from hailong.run.build import build
+from hailong.run.jobs import JobResult
 from hailong.reference.config import PROJECT_ROOT
 from hailong.core.errors import BuildError, ReportFailure
 
@@ -58,7 +59,7 @@ rounds:
 
 
 class FakeJobs:
-    """Stands in for :func:`hailong.run.build.run_job`: writes a page, an executed notebook
+    """Stands in for :func:`hailong.run.jobs.run_job`: writes a page, an executed notebook
     (and a PDF) per report, records which reports ran, and fails the units told to."""
 
     def __init__(self):

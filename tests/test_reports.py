@@ -125,7 +125,7 @@ PARAMETERS = {"district.ipynb": ["round_year", "unit", "lang", "config_path"],
 
 @pytest.mark.parametrize("name", sorted(PARAMETERS))
 def test_every_notebook_parameter_has_its_meaning(name):
-    from hailong.run.build import declared_parameters
+    from hailong.run.plan import declared_parameters
 
     params = pm.inspect_notebook(str(NOTEBOOKS / name))
     assert list(params) == PARAMETERS[name]

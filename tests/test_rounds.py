@@ -353,7 +353,7 @@ def test_the_commune_round_builds_real_reports_for_two_communes_and_the_city(tmp
 
 
 def test_build_help_lists_every_report_parameter_with_its_meaning(capsys):
-    from hailong.run.build import REPORT_PARAMETERS
+    from hailong.run.plan import REPORT_PARAMETERS
     from hailong.cli import main
 
     with pytest.raises(SystemExit):
@@ -365,6 +365,6 @@ def test_build_help_lists_every_report_parameter_with_its_meaning(capsys):
     assert "one report per commune" in out and "lists the valid values" in out
     # the report notebooks declare exactly these parameters
     for nb in ("district.ipynb", "citywide.ipynb"):
-        from hailong.run.build import NOTEBOOK_DIR, declared_parameters
+        from hailong.run.plan import NOTEBOOK_DIR, declared_parameters
 
         assert declared_parameters(NOTEBOOK_DIR / nb) <= set(REPORT_PARAMETERS)

@@ -39,7 +39,7 @@ def _add_config(p: argparse.ArgumentParser) -> None:
 
 def _build_epilog() -> str:
     """What every report notebook receives, and what a wrong value does (for --help)."""
-    from hailong.run.build import REPORT_PARAMETERS
+    from hailong.run.plan import REPORT_PARAMETERS
 
     params = "; ".join(f"{k} = {v}" for k, v in REPORT_PARAMETERS.items())
     return (f"Report parameters (what each notebook receives): {params}. --round sets "

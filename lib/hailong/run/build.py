@@ -2,14 +2,14 @@
 
 Steps, in this order:
 
-1. :func:`plan` checks every parameter (round, units, language, notebooks and the
+1. :func:`hailong.run.plan.plan` checks every parameter (round, units, language, notebooks and the
    parameters they declare) and lists the jobs — before any kernel starts;
 2. ``prepare`` (default :func:`hailong.numbers.pipeline.load_results`) computes and stores the
    round's results once, so every notebook only reads them;
 3. the jobs whose outputs are stale (:mod:`hailong.run.buildstate`: what each report reads
    of the results, its notebook, the library) go to an executor
    (:mod:`hailong.run.executors`: this process, ``--workers N`` local processes, or a Dask
-   cluster); :func:`run_job` runs each notebook on the worker's warm kernel
+   cluster); :func:`hailong.run.jobs.run_job` runs each notebook on the worker's warm kernel
    (:class:`hailong.run.kernel.WarmKernel`), exports it to HTML and prints it to PDF with the
    worker's one browser; a report that fails does not stop the others;
 4. the follow-up lists, the Excel workbook and the index page, if what they show changed.
@@ -35,125 +35,26 @@ import functools
 import logging
 import math
 import os
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hailong.reference.config import PROJECT_ROOT, Config, Round, load_config
-from hailong.core.errors import BuildError, ConfigError, ReportFailure
-from hailong.core.files import commit
+from hailong.core.errors import BuildError, ReportFailure
 from hailong.publish.paths import round_dir
+from hailong.reference.config import Config, Round, load_config
+from hailong.run.jobs import JobResult, first_line, job_failure, place_files, run_job, warm_worker
+import hailong.run.plan as planning
+from hailong.run.plan import KIND_NOTEBOOK, PROGRESS, ReportJob, output_name, plan
 
 if TYPE_CHECKING:  # pragma: no cover - imported when needed (they pull in pandas)
     from hailong.run.executors import Executor
-    from hailong.publish.export import IndexEntry, ReportInfo
+    from hailong.publish.export import IndexEntry
+
 
 log = logging.getLogger(__name__)
-
-#: Where the report notebooks are.
-NOTEBOOK_DIR = PROJECT_ROOT / "notebooks" / "reports"
-#: Default output folder (one sub-folder per round).
-#: The notebook of each kind of report. A unit report is the same template at every
-#: level (district in 2022, commune after 2025): units are data, not code paths.
-KIND_NOTEBOOK = {"citywide": "citywide.ipynb", "district": "district.ipynb",
-                 "commune": "district.ipynb", "progress": "progress.ipynb"}
-#: Unit (and kind) of the survey progress report: ``hailong build --unit progress``.
-PROGRESS = "progress"
-#: The kernel the reports run on (see :mod:`hailong.run.kernel`).
-KERNEL = "python3"
-
-
-@dataclass(frozen=True)
-class ReportJob:
-    """One report to build: a notebook, its parameters and where its outputs go.
-
-    Attributes
-    ----------
-    round_year, unit, kind, lang
-        What the report is: ``unit`` is a unit code or ``"city"``; ``kind`` is
-        ``"citywide"`` or the round's unit level (``"district"``).
-    name
-        The unit as a reader names it ("Huyện Thuỷ Nguyên").
-    title
-        The page title of the HTML report.
-    notebook
-        The report template that is run.
-    parameters
-        What papermill injects.
-    html, executed
-        The HTML page and the executed notebook.
-    info
-        What the title block / PDF cover says (organisation, unit, round, data date);
-        filled by :func:`build` once the round's results are prepared.
-    """
-
-    round_year: int
-    unit: str
-    kind: str
-    lang: str
-    name: str
-    title: str
-    notebook: Path
-    parameters: dict
-    html: Path
-    executed: Path
-    info: ReportInfo | None = None
-
-    @property
-    def pdf(self) -> Path:
-        """The report's PDF, beside its HTML page (``311.pdf``, ``311.en.pdf``)."""
-        return self.html.with_suffix(".pdf")
-
-
-@dataclass
-class JobResult:
-    """What became of one job: ``failure`` is ``None`` when the report was built.
-
-    Attributes
-    ----------
-    seconds, execute_s, html_s, pdf_s
-        Time of the whole job and of its steps (notebook, HTML page, PDF).
-    pdf
-        ``"made"``, ``"failed"``, ``"unavailable"`` (no browser here) or ``""`` (not
-        asked, or the report failed); ``pdf_error`` says why.
-    worker
-        ``host:pid`` of the process that ran it.
-    started, finished
-        When it ran (``time.time()`` of the worker).
-    kernel_starts
-        Kernels started for this job (0 when the worker's kernel was reused, or started
-        by :func:`warm_worker` before the first job).
-    worker_kernels
-        Kernels the worker has started so far, this job's included (1 for a worker that
-        kept its kernel).
-    files
-        The outputs' bytes (``executed``, ``html``, ``pdf``) when the worker wrote them
-        in a folder of its own (Dask); the build writes them into place.
-    """
-
-    job: ReportJob
-    failure: ReportFailure | None = None
-    seconds: float = 0.0
-    execute_s: float = 0.0
-    html_s: float = 0.0
-    pdf_s: float = 0.0
-    pdf: str = ""
-    pdf_error: str | None = None
-    worker: str = ""
-    kernel_starts: int = 0
-    worker_kernels: int = 0
-    files: dict[str, bytes] | None = None
-    started: float = 0.0
-    finished: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return self.failure is None
 
 
 @dataclass
@@ -201,166 +102,6 @@ class BuildSummary:
     steps: dict[str, float] = field(default_factory=dict)
 
 
-def output_name(unit: str, lang: str, ext: str) -> str:
-    """``311.html``; ``311.en.html`` for a report in English."""
-    suffix = "" if lang == "vi" else f".{lang}"
-    return f"{unit}{suffix}.{ext}"
-
-
-#: Every parameter a report notebook receives, and its meaning (``hailong build --help``
-#: lists them; the notebooks' parameters cells say the same for ``papermill --help-notebook``).
-REPORT_PARAMETERS = {
-    "round_year": "survey round (year), e.g. 2022; its data, questionnaire and geography "
-                  "come from data/hailong.yaml",
-    "unit": "GSO code of the unit the report is about: a district (e.g. 311 = Thuỷ Nguyên) "
-            "in rounds up to 2024, a commune (e.g. 11560) from 2025; not passed to the "
-            "citywide report",
-    "lang": "language of the report: vi (Vietnamese) or en (English)",
-    "config_path": "the configuration file the build used (None in a notebook = "
-                   "data/hailong.yaml)",
-}
-
-
-def _parameters(kind: str, rnd: Round, unit: str, lang: str, config: Config) -> dict:
-    params = {"round_year": rnd.year, "unit": unit, "lang": lang,
-              "config_path": str(config.path)}
-    if kind in ("citywide", PROGRESS):
-        del params["unit"]
-    return params
-
-
-def _notebook(kind: str, notebooks: Path) -> Path:
-    """The template of ``kind``, or ConfigError if it is missing."""
-    name = KIND_NOTEBOOK.get(kind)
-    if name is None:
-        raise ConfigError(f"There is no report notebook for units of level {kind!r}.",
-                          expected=", ".join(sorted(KIND_NOTEBOOK)),
-                          hint="Check 'unit_level' of the round in the configuration.")
-    path = notebooks / name
-    if not path.is_file():
-        raise ConfigError("The report notebook does not exist.", file=path,
-                          hint="Restore it from git, or pass the folder of the notebooks.")
-    return path
-
-
-def declared_parameters(notebook: Path) -> set[str]:
-    """The names assigned in the notebook's cell tagged ``parameters``.
-
-    Raises
-    ------
-    ConfigError
-        If the file is not a notebook.
-    """
-    import nbformat
-    from papermill.translators import PythonTranslator
-
-    try:
-        nb = nbformat.read(str(notebook), as_version=4)
-    except Exception as exc:  # invalid JSON or not a notebook
-        raise ConfigError(f"The report notebook cannot be read: {exc}", file=notebook) from None
-    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    return {p.name for p in PythonTranslator.inspect(cells[0])} if cells else set()
-
-
-def check_notebook_parameters(notebook: Path, names: Iterable[str]) -> None:
-    """Raise ConfigError unless ``notebook``'s parameters cell declares every name.
-
-    papermill injects unknown parameters with only a warning, so a notebook that does
-    not use ``lang`` would silently build the wrong report.
-    """
-    names = list(names)
-    declared = declared_parameters(notebook)
-    missing = [n for n in names if n not in declared]
-    if missing:
-        raise ConfigError(
-            "The report notebook does not declare parameters the build passes.",
-            file=notebook, found=missing,
-            expected=f"a cell tagged 'parameters' assigning {', '.join(names)}",
-            hint="Add them to the notebook's parameters cell.")
-
-
-def plan(config: Config, round_year: int | str | None = None,
-         units: Iterable[str | int] | None = None, out: str | Path | None = None,
-         lang: str = "vi", notebooks: str | Path | None = None) -> list[ReportJob]:
-    """The reports of a round: the citywide one, then every unit of the round's level.
-
-    Parameters
-    ----------
-    config
-        The project configuration.
-    round_year
-        The round (default: the configuration's current round).
-    units
-        Only these unit codes (``"city"`` = the citywide report); default all.
-    out
-        Output folder; reports go to ``<out>/<year>/`` (default ``output/<year>/``).
-    lang
-        ``"vi"`` or ``"en"``.
-    notebooks
-        Folder of the report notebooks (default ``notebooks/reports``).
-
-    Raises
-    ------
-    ParameterError
-        Unknown round (lists the valid ones), unknown unit (lists the valid codes and
-        their names) or unknown language.
-    ConfigError
-        A report notebook is missing or lacks a parameter.
-    """
-    from hailong.present.fmt import check_lang, t, unit_name
-    from hailong.reference.geography import CITY, load_units
-
-    check_lang(lang)
-    rnd = config.round(round_year)
-    geo = load_units(rnd.units, rnd.geography_date)
-    level = rnd.unit_level
-    every = [CITY, *geo.codes(level)]
-    units = list(units) if units else None
-    asked = [u for u in units or () if str(u).strip() != PROGRESS]  # PROGRESS: see below
-    wanted = set(geo.check(asked, level)) if asked else set() if units else set(every)
-    folder = Path(notebooks or NOTEBOOK_DIR).resolve()
-    out_dir = round_dir(out, rnd.year)
-    period = rnd.label.get(lang) or str(rnd.year)
-    jobs, checked = [], set()
-    for code in (c for c in every if c in wanted):
-        kind = "citywide" if code == CITY else level
-        nb = _notebook(kind, folder)
-        params = _parameters(kind, rnd, code, lang, config)
-        if nb not in checked:
-            check_notebook_parameters(nb, list(params))
-            checked.add(nb)
-        name = unit_name(geo, code, lang)
-        jobs.append(ReportJob(
-            round_year=rnd.year, unit=code, kind=kind, lang=lang, name=name,
-            title=t("report_title", lang, unit=name, period=period), notebook=nb,
-            parameters=params, html=out_dir / output_name(code, lang, "html"),
-            executed=out_dir / "notebooks" / output_name(code, lang, "ipynb")))
-    return jobs + _progress_jobs(config, rnd, units, folder, out_dir, lang)
-
-
-# --- survey progress (hailong.numbers.coverage, hailong.publish.followup) -------------------------------
-
-def _progress_jobs(config: Config, rnd: Round, units: list | None, folder: Path,
-                   out_dir: Path, lang: str) -> list[ReportJob]:
-    """The progress report (aggregates only, listed on the index): when every report is
-    built and ``folder`` has its notebook, or when ``units`` names it (then the notebook
-    must exist)."""
-    from hailong.present.fmt import t
-
-    named = any(str(u).strip() == PROGRESS for u in units or ())
-    if not named and (units or not (folder / KIND_NOTEBOOK[PROGRESS]).is_file()):
-        return []
-    nb = _notebook(PROGRESS, folder)
-    params = _parameters(PROGRESS, rnd, PROGRESS, lang, config)
-    check_notebook_parameters(nb, list(params))
-    period = rnd.label.get(lang) or str(rnd.year)
-    return [ReportJob(
-        round_year=rnd.year, unit=PROGRESS, kind=PROGRESS, lang=lang,
-        name=t("progress_name", lang), title=t("progress_page_title", lang, period=period),
-        notebook=nb, parameters=params, html=out_dir / output_name(PROGRESS, lang, "html"),
-        executed=out_dir / "notebooks" / output_name(PROGRESS, lang, "ipynb"))]
-
-
 def _write_followup(jobs: list[ReportJob], config: Config, rnd: Round,
                     out: str | Path | None) -> tuple[list[ReportFailure], list[Path]]:
     """The INTERNAL follow-up lists (:func:`hailong.publish.followup.write_internal`), once per
@@ -380,189 +121,6 @@ def _write_followup(jobs: list[ReportJob], config: Config, rnd: Round,
                 ], []
     return [], [Path(p) for p in (written or {}).values()]
 
-
-def _failure(job: ReportJob, error: str, cell: int | None = None,
-             executed: Path | None = None, **extra) -> ReportFailure:
-    return ReportFailure(unit=job.unit, notebook=str(job.notebook), cell=cell, error=error,
-                         output_notebook=str(executed) if executed else None, extra=extra)
-
-
-# --- one job, on a worker ---------------------------------------------------------------
-
-def _execute(job: ReportJob, executed: Path, kernel) -> ReportFailure | None:
-    """Run the notebook on ``kernel`` into ``executed`` (atomically); the failure, if any.
-
-    Failures name ``job.executed`` (where the build puts the executed notebook)."""
-    from papermill import PapermillExecutionError
-
-    from hailong.run.kernel import KernelLost
-
-    executed.parent.mkdir(parents=True, exist_ok=True)
-    tmp = executed.with_name(f".{executed.stem}.{os.getpid()}.tmp.ipynb")
-    failure = None
-    try:
-        kernel.run(job.notebook, tmp, job.parameters, cwd=job.notebook.parent)
-    except PapermillExecutionError as err:
-        failure = _failure(job, f"{err.ename}: {err.evalue}", err.cell_index, job.executed,
-                           exec_count=err.exec_count)
-    except KernelLost as err:  # the kernel died or hung; the worker starts a new one
-        failure = _failure(job, str(err), err.cell_index)
-    except Exception as err:  # the kernel did not start, ...
-        failure = _failure(job, f"{type(err).__name__}: {err}")
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    if tmp.exists():
-        commit(tmp, executed)
-        if failure is not None and failure.output_notebook is None:
-            failure.output_notebook = str(job.executed)
-    elif failure is not None:  # nothing ran: an older executed notebook would mislead
-        executed.unlink(missing_ok=True)
-    return failure
-
-
-@functools.lru_cache(maxsize=1)
-def _loaded_code() -> str:
-    """The fingerprint of the library this process runs (taken at its first job)."""
-    from hailong.core.files import code_fingerprint
-
-    return code_fingerprint()
-
-
-def _first_line(err: BaseException) -> str:
-    return f"{type(err).__name__}: {(str(err).strip().splitlines() or [''])[0]}"
-
-
-def _print_pdf(job_result: JobResult, state, html: Path, pdf: Path) -> None:
-    """Print ``html`` to ``pdf`` with the worker's browser; the outcome goes into
-    ``job_result`` (a browser that failed is closed: the next job opens a new one)."""
-    from hailong.publish.pdf import PdfUnavailable
-
-    start = time.perf_counter()
-    try:
-        state.pdf_renderer().render(html, pdf)
-        job_result.pdf = "made"
-    except PdfUnavailable as err:
-        job_result.pdf, job_result.pdf_error = "unavailable", str(err)
-    except Exception as err:  # timeout, crash, disk full
-        job_result.pdf, job_result.pdf_error = "failed", _first_line(err)
-        pdf.unlink(missing_ok=True)
-        if state.renderer is not None:
-            state.renderer.close()
-            state.renderer = None
-    job_result.pdf_s = time.perf_counter() - start
-
-
-def warm_worker(notebook: str | Path, pdf: bool = False, code: str | None = None) -> str:
-    """Make this worker ready for jobs: its kernel started with ``notebook``'s imports
-    done, and its browser open when PDFs are wanted. Run by each local worker while the
-    build plans (:meth:`hailong.run.executors.LocalExecutor.prestart`); a worker that is
-    already warm does nothing. Returns the worker's name."""
-    from hailong.run.executors import worker_name, worker_state
-    from hailong.publish.pdf import PdfUnavailable
-
-    state = worker_state()
-    kernel = state.warm_kernel(code)
-    if kernel.starts == 0:
-        kernel.warm_up(notebook)
-    if pdf:
-        try:
-            state.pdf_renderer()
-        except PdfUnavailable:  # the jobs report it
-            pass
-    return worker_name()
-
-
-def run_job(job: ReportJob, pdf: bool = False, stage: bool = False,
-            code: str | None = None) -> JobResult:
-    """Build one report on this worker: run its notebook, export it to HTML, print it.
-
-    The notebook runs on the worker's warm kernel (:func:`hailong.run.executors.worker_state`),
-    the PDF on the worker's browser. Never raises for a report that fails (only for
-    Ctrl-C): the failure is returned, and a stale HTML page and PDF of the same report
-    from an earlier build are removed so that no outdated report stays next to the new
-    ones. Without ``pdf`` (or when it could not be made), an earlier PDF of the report is
-    removed too (it would be older than the page).
-
-    Parameters
-    ----------
-    job
-        The report.
-    pdf
-        Also print the page to PDF.
-    stage
-        Write the outputs in a temporary folder of this worker and return their bytes
-        in :attr:`JobResult.files` (for workers that do not share the output folder).
-    code
-        The library fingerprint the build runs; a worker running other code refuses the
-        job (its modules and kernel would build another report).
-    """
-    from hailong.run.executors import worker_name, worker_state
-
-    start = time.perf_counter()
-    result = JobResult(job=job, worker=worker_name(), started=time.time())
-    if code is not None and code != _loaded_code():
-        result.failure = _failure(job, "this worker runs another version of hailong than "
-                                       "the build: restart it")
-        return result
-    state = worker_state()
-    with contextlib.ExitStack() as stack:
-        if stage:
-            folder = Path(tempfile.mkdtemp(prefix="hailong-job-"))
-            stack.callback(shutil.rmtree, folder, True)
-            executed, html, pdf_path = (folder / job.executed.name, folder / job.html.name,
-                                        folder / job.pdf.name)
-        else:
-            executed, html, pdf_path = job.executed, job.html, job.pdf
-        kernel = state.warm_kernel(code)
-        starts = kernel.starts
-        failure = _execute(job, executed, kernel)
-        result.kernel_starts = kernel.starts - starts
-        result.worker_kernels = kernel.starts
-        result.execute_s = time.perf_counter() - start
-        if failure is None:
-            from hailong.publish.export import export_html
-
-            mark = time.perf_counter()
-            try:
-                export_html(executed, html, job.title, job.lang, job.info)
-            except Exception as err:
-                failure = _failure(job, f"HTML export failed: {type(err).__name__}: {err}",
-                                   executed=job.executed)
-            result.html_s = time.perf_counter() - mark
-        if failure is None and pdf:
-            _print_pdf(result, state, html, pdf_path)
-        if failure is not None:
-            html.unlink(missing_ok=True)
-        if result.pdf != "made":
-            pdf_path.unlink(missing_ok=True)
-        if stage:
-            result.files = {name: path.read_bytes() for name, path in
-                            (("executed", executed), ("html", html), ("pdf", pdf_path))
-                            if path.is_file()}
-    state.jobs += 1
-    result.failure = failure
-    result.seconds = time.perf_counter() - start
-    result.finished = time.time()
-    return result
-
-
-def _place_files(result: JobResult) -> None:
-    """Write the outputs a worker sent back (:attr:`JobResult.files`) into place: the
-    executed notebook, the page, then the PDF (so the PDF is never older than its page);
-    what the job did not make is removed, as :func:`run_job` does."""
-    from hailong.core.files import atomic_write
-
-    job, files = result.job, result.files or {}
-    for name, path in (("executed", job.executed), ("html", job.html), ("pdf", job.pdf)):
-        if name in files:
-            atomic_write(path, files[name])
-        elif name != "executed" or result.failure is None:
-            path.unlink(missing_ok=True)
-    result.files = None
-
-
-# --- the index --------------------------------------------------------------------------
 
 def index_entries(jobs: Iterable[ReportJob], results: object = None) -> list[IndexEntry]:
     """An index entry for every job whose HTML report exists.
@@ -665,8 +223,6 @@ def _failure_message(failures: list[ReportFailure], total: int) -> str:
     return f"{len(failures)} of {total} reports failed to build: {names}."
 
 
-# --- incremental builds (hailong.run.buildstate) --------------------------------------------
-
 def quick_key(config: Config, rnd: Round, units: list | None, out_dir: Path, lang: str,
               notebooks: str | Path | None, pdf: bool, workbook: bool) -> str | None:
     """A key of everything a build's outcome depends on that can be read without
@@ -682,7 +238,7 @@ def quick_key(config: Config, rnd: Round, units: list | None, out_dir: Path, lan
     from hailong.core.errors import HailongError
     from hailong.numbers.pipeline import fingerprint_files
 
-    folder = Path(notebooks or NOTEBOOK_DIR).resolve()
+    folder = Path(notebooks or planning.NOTEBOOK_DIR).resolve()
     try:
         inputs = files_digest(fingerprint_files(config, rnd))
     except HailongError:
@@ -794,8 +350,8 @@ def _run(jobs: list[ReportJob], fn: Callable, executor: Executor,
         for k, outcome in executor.map_unordered(fn, jobs):
             job = jobs[k]
             if isinstance(outcome, BaseException):
-                outcome = JobResult(job=job, failure=_failure(
-                    job, f"the worker running it stopped: {_first_line(outcome)}"))
+                outcome = JobResult(job=job, failure=job_failure(
+                    job, f"the worker running it stopped: {first_line(outcome)}"))
             if not outcome.ok:
                 log.info("Report failed: %s", outcome.failure)
                 if progress:
@@ -817,7 +373,7 @@ def build(round_year: int | str | None = None, units: Iterable[str | int] | None
     Parameters
     ----------
     round_year, units, out, lang, notebooks
-        As for :func:`plan`.
+        As for :func:`hailong.run.plan.plan`.
     config_path
         The configuration file (default ``data/hailong.yaml``).
     prepare
@@ -993,7 +549,7 @@ def _build_locked(jobs, prepared, config, rnd, out, out_dir, units, lang, notebo
                 for result in _run(order, fn, ex, progress):
                     job = result.job
                     if result.files is not None:
-                        _place_files(result)
+                        place_files(result)
                     by_job[job.html.name] = result
                     key = keys[job.html.name]
                     if result.ok and key is not None and (result.pdf == "made"
@@ -1020,7 +576,7 @@ def _build_locked(jobs, prepared, config, rnd, out, out_dir, units, lang, notebo
                                  (r.pdf_error for r in results if r.pdf == "unavailable"),
                                  None),
                              seconds=sum(r.pdf_s for r in results))
-        failures += [_failure(r.job, f"PDF not made: {r.pdf_error}")
+        failures += [job_failure(r.job, f"PDF not made: {r.pdf_error}")
                      for r in results if r.pdf == "failed"]
         if pdf_batch.unavailable:
             log.warning("No PDF made: %s", pdf_batch.unavailable)
