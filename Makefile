@@ -5,12 +5,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.hailong-installed
 ROUND  ?=
 ARGS   ?=
+# What ruff lints (rules: [tool.ruff] in pyproject.toml).
+LINTED := lib tests bench scripts
 
 .DEFAULT_GOAL := help
-.PHONY: help env report test lab sample lock clean
+.PHONY: help env report lint test test-fast lab sample lock clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.lock pyproject.toml scripts/setup-env.sh
 	@PYTHON=$(PYTHON) scripts/setup-env.sh
@@ -21,8 +23,15 @@ env: $(STAMP) ## Create or update the environment in .venv (idempotent)
 report: $(STAMP) ## Build every report of the current round into output/ (ROUND=2022 ARGS=... to choose)
 	$(BIN)/hailong build $(if $(ROUND),--round $(ROUND)) $(ARGS)
 
-test: $(STAMP) ## Run the whole test suite
+lint: $(STAMP) ## Lint the code with ruff
+	$(BIN)/ruff check $(LINTED)
+
+test: $(STAMP) ## Lint, then run the whole test suite
+	$(BIN)/ruff check $(LINTED)
 	$(BIN)/python -m pytest $(ARGS)
+
+test-fast: $(STAMP) ## The tests without the slow and browser ones (under a minute)
+	$(BIN)/python -m pytest -m "not slow and not browser" $(ARGS)
 
 lab: $(STAMP) ## Open JupyterLab on the notebooks with the project's kernel (start: notebooks/explore/)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(ARGS)

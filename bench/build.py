@@ -176,8 +176,9 @@ def machine() -> dict:
 
 def browsers_path() -> Path:
     """A PLAYWRIGHT_BROWSERS_PATH whose Chromium paths lead to Debian's browser."""
-    from hailong.publish.pdf import find_chromium
     from playwright.sync_api import sync_playwright
+
+    from hailong.publish.pdf import find_chromium
 
     folder = Path(tempfile.mkdtemp(prefix="pw-browsers-"))
     os.environ["PLAYWRIGHT_BROWSERS_PATH"] = str(folder)
@@ -380,8 +381,8 @@ def main() -> int:
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = ap.parse_args()
 
-    from hailong.reference.config import load_config
     from hailong.numbers.pipeline import load_results
+    from hailong.reference.config import load_config
 
     subreaper()
     load_avg_start = os.getloadavg()

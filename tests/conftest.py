@@ -10,10 +10,10 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
+from hailong.numbers.scoring import compute_results  # noqa: E402
 from hailong.reference.codebook import load_codebook  # noqa: E402
 from hailong.reference.config import PROJECT_ROOT  # noqa: E402
 from hailong.reference.geography import load_units  # noqa: E402
-from hailong.numbers.scoring import compute_results  # noqa: E402
 
 _CODEBOOK = PROJECT_ROOT / "data" / "reference" / "codebook" / "codebook-v1.yaml"
 _UNITS = PROJECT_ROOT / "data" / "reference" / "units-2022.csv"
@@ -69,6 +69,56 @@ def build_small_results():
               "organisation": {"vi": "Liên minh Hợp tác xã thành phố Hải Phòng",
                                "en": "Hai Phong City Cooperative Alliance"},
               "data_date": "2023-05-16"})
+
+
+# --- Markers: `make test-fast` runs -m "not slow and not browser" -------------------------
+#: Modules that drive Chromium.
+BROWSER_MODULES = {"test_browser", "test_pdf"}
+#: Modules whose tests build reports, run notebooks or kernels, or run at scale.
+SLOW_MODULES = {"test_backtest", "test_build", "test_corpus", "test_executors", "test_explore",
+                "test_incremental", "test_national", "test_reports", "test_stats_scale"}
+#: Tests of about a second or more; tests sharing a costly fixture are listed together.
+SLOW_TESTS = {
+    "test_charts": {"test_every_chart_has_a_title_units_and_the_source_line",
+                    "test_english_charts_have_no_vietnamese_words",
+                    "test_heatmap_of_114_communes_is_four_figures_on_one_colour_scale",
+                    "test_ranking_of_114_communes_is_four_figures_in_the_single_charts_order",
+                    "test_text_sizes_shared_across_figures_change_no_byte"},
+    "test_cli": {"test_failed_report_exits_1_and_names_unit_and_cell"},
+    "test_followup": {"test_build_writes_the_lists_once_and_the_index_never_links_them"},
+    "test_progress": {"test_progress_notebook_reports_the_day_asked_for",
+                      "test_progress_notebook_names_no_cooperative_and_no_person",
+                      "test_progress_command_prints_the_table_and_writes_the_workbook",
+                      "test_progress_charts_rank_the_districts_and_draw_target_and_deadline"},
+    "test_rounds": {"test_the_commune_round_builds_real_reports_for_two_communes_and_the_city",
+                    "test_build_of_a_round_without_data_stops_before_any_notebook",
+                    "test_trend_2022_lines_up_2021_through_the_mapping",
+                    "test_districts_lined_up_on_communes_through_a_pooling_crosswalk",
+                    "test_items_are_compared_through_the_mapping_not_by_id"},
+    "test_sample": {"test_committed_samples_of_other_rounds_are_their_default_generation",
+                    "test_2021_uses_the_older_questionnaire",
+                    "test_same_seed_gives_byte_identical_files_and_another_seed_differs"},
+    "test_scoring": {"test_only_the_configured_kinds_are_ranked_and_each_keeps_its_own_draws"},
+    "test_stats": {"test_weights_sum_to_the_population"},
+    "test_store": {"test_round_trip"},
+    "test_themes_redaction": {"test_redactor_gives_what_the_plain_rules_give"},
+    "test_workbook": {"test_text_cells_are_never_formulas",
+                      "test_intervals_tiers_and_flags_come_from_the_results",
+                      "test_english_workbook",
+                      "test_results_without_the_statistics_columns",
+                      "test_secondary_suppression_is_withheld_and_explained"},
+    "test_writers": {"test_every_round_writer_follows_the_permission_policy",
+                     "test_a_new_format_is_one_module_and_one_line"},
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module, name = item.path.stem, getattr(item, "originalname", item.name)
+        if module in BROWSER_MODULES:
+            item.add_marker(pytest.mark.browser)
+        if module in SLOW_MODULES or name in SLOW_TESTS.get(module, ()):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

@@ -170,7 +170,8 @@ def _package(tmp_path: Path, files: dict[str, str]) -> Path:
 def test_the_checker_finds_an_upward_import_inside_a_function(tmp_path):
     root = _package(tmp_path, {
         "core/__init__.py": "", "core/errors.py": "",
-        "numbers/__init__.py": "", "numbers/scoring.py": "def f():\n    from ..present import fmt\n",
+        "numbers/__init__.py": "",
+        "numbers/scoring.py": "def f():\n    from ..present import fmt\n",
         "present/__init__.py": "", "present/fmt.py": "from hailong.numbers.scoring import f\n",
     })
     g = import_graph(root)

@@ -12,10 +12,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from hailong.run.build import build, plan
-from hailong.reference.config import load_config
-from hailong.core.errors import BuildError, ConfigError, ParameterError
 from _config import write_config
+from hailong.core.errors import BuildError, ConfigError, ParameterError
+from hailong.reference.config import load_config
+from hailong.run.build import build, plan
 
 NOTEBOOKS = Path(__file__).parent / "data" / "notebooks"
 # The 15 districts of Hai Phong in 2022 (GSO codes; 310 does not exist).

@@ -6,10 +6,10 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
-from _hand_trend import hand_trend
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from _hand_trend import hand_trend
 from hailong.present import charts
 
 SOURCE = "Nguồn: Khảo sát mức độ hài lòng của HTX năm 2022, Liên minh HTX TP Hải Phòng"
@@ -496,9 +496,9 @@ def report_charts():
     """Every chart of the district, citywide and progress reports, in both languages,
     drawn from the sample's results (2022, with the 2021 round lined up)."""
     from hailong.numbers import coverage
-    from hailong.present import fmt, progress_report
     from hailong.numbers.pipeline import load_results
     from hailong.numbers.trend_cache import report_trend
+    from hailong.present import fmt, progress_report
 
     res = load_results(2022)
     tr = report_trend(2022)

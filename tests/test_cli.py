@@ -10,9 +10,9 @@ import pytest
 
 import hailong.run.build
 import hailong.run.plan
-from hailong.run.build import BuildSummary
-from hailong.cli import main
 from _config import write_config
+from hailong.cli import main
+from hailong.run.build import BuildSummary
 
 NOTEBOOKS = Path(__file__).parent / "data" / "notebooks"
 

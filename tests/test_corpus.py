@@ -21,14 +21,14 @@ import pandas as pd
 import pytest
 import yaml
 
-from hailong.ingest import readers as ingest, validate
 from hailong.cli import main
+from hailong.core.errors import InputError
+from hailong.ingest import readers as ingest
+from hailong.ingest import validate
+from hailong.ingest.quality import check_files, read_data_quality, write_data_quality
 from hailong.reference.codebook import load_codebook
 from hailong.reference.config import PROJECT_ROOT
-from hailong.core.errors import InputError
 from hailong.reference.geography import load_units
-from hailong.ingest.quality import check_files, read_data_quality, write_data_quality
-from hailong.core.safetext import markdown_text
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
 CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))["cases"]
@@ -309,9 +309,9 @@ def test_build_says_what_became_of_the_rows(config, capsys, monkeypatch, tmp_pat
     methodology come from the round's stored results (computed here for real; only the
     notebooks are left out)."""
     import hailong.run.build
+    from hailong.numbers.pipeline import load_results
     from hailong.present import narrative
     from hailong.run.build import BuildSummary
-    from hailong.numbers.pipeline import load_results
 
     cfg = config(responses="duplicate-different.csv")
     made = {}
@@ -329,10 +329,12 @@ def test_build_says_what_became_of_the_rows(config, capsys, monkeypatch, tmp_pat
     assert read_data_quality(details)["row"].tolist() == [2]
     sha = hashlib.sha256((CORPUS / "duplicate-different.csv").read_bytes()).hexdigest()[:12]
     method = narrative.methodology(made["results"].meta)
-    assert method.splitlines()[-1] == (
+    inputs, code = method.splitlines()[-1].split(" Chương trình tính: ")
+    assert inputs == (
         "- **Tệp dữ liệu đầu vào:** danh sách HTX roster\\.csv (6 dòng; SHA-256 "
         f"{hashlib.sha256(ROSTER.read_bytes()).hexdigest()[:12]}); dữ liệu khảo sát "
         f"duplicate\\-different\\.csv (5 dòng; SHA-256 {sha}).")
+    assert code.startswith('<span class="provenance">hailong ') and code.endswith("</span>.")
 
 
 def test_raw_files_never_modified():

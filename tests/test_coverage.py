@@ -24,11 +24,11 @@ import math
 import pandas as pd
 import pytest
 
+from hailong.core.errors import ParameterError
 from hailong.numbers import coverage as cov
 from hailong.present import progress_report
 from hailong.reference.codebook import load_codebook
 from hailong.reference.config import load_config
-from hailong.core.errors import ParameterError
 from hailong.reference.geography import load_units
 
 D = dt.date
@@ -265,7 +265,8 @@ def test_previous_after_as_of_is_refused(data):
 
 def test_progress_table_as_text(data):
     p = cov.progress(data, "2023-05-16")
-    frame = progress_report.progress_frame(p, {"311": "Huyện Thuỷ Nguyên", "city": "Toàn thành phố"})
+    frame = progress_report.progress_frame(
+        p, {"311": "Huyện Thuỷ Nguyên", "city": "Toàn thành phố"})
     assert list(frame.iloc[:, 0]) == ["Huyện Thuỷ Nguyên", "Toàn thành phố"]
     row = frame.iloc[0].tolist()
     assert row[1:4] == ["3/4", "75,0%", "+1"]            # A3 answered on 16/05

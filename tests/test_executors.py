@@ -16,10 +16,10 @@ import nbformat
 import papermill
 import pytest
 
-from hailong.run.build import build
-from hailong.reference.config import PROJECT_ROOT
-from hailong.run.kernel import KernelLost, KernelStartError, WarmKernel, imports_of
 from _config import write_config
+from hailong.reference.config import PROJECT_ROOT
+from hailong.run.build import build
+from hailong.run.kernel import KernelLost, KernelStartError, WarmKernel, imports_of
 
 TEST_NOTEBOOKS = Path(__file__).parent / "data" / "notebooks"
 
@@ -193,8 +193,8 @@ def test_a_kernel_that_never_starts_says_so_after_the_last_attempt(monkeypatch, 
 
 def test_imports_of_lists_what_the_report_notebooks_import():
     found = imports_of(PROJECT_ROOT / "notebooks" / "reports" / "district.ipynb")
-    assert {"IPython.display", "hailong.present", "hailong.present.charts", "hailong.numbers.pipeline",
-            "matplotlib.pyplot"} <= set(found)
+    assert {"IPython.display", "hailong.present", "hailong.present.charts",
+            "hailong.numbers.pipeline", "matplotlib.pyplot"} <= set(found)
 
 
 # --- workers ----------------------------------------------------------------------------
@@ -276,8 +276,8 @@ def test_dask_needs_a_scheduler_address():
 
 def test_the_cli_passes_the_build_options(monkeypatch, capsys):
     import hailong.run.build
-    from hailong.run.build import BuildSummary
     from hailong.cli import main
+    from hailong.run.build import BuildSummary
 
     seen = {}
 

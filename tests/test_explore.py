@@ -12,10 +12,10 @@ import pandas as pd
 import papermill as pm
 import pytest
 
-from hailong.present import explore
-from hailong.reference.config import PROJECT_ROOT
-from hailong.present.display import Table
 from hailong.core.errors import ParameterError
+from hailong.present import explore
+from hailong.present.display import Table
+from hailong.reference.config import PROJECT_ROOT
 
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "explore" / "explore.ipynb"
 

@@ -220,7 +220,8 @@ def test_sections_key_figures_box_and_method_appendix(report):
     assert main.index('<div class="lead">') < main.index("73 trên 79 HTX")
     assert re.search(r'<section class="section key-figures" id="cac-so-lieu-chinh">'
                      r"<h2>Các số liệu chính</h2>", main)
-    assert '<section class="section" id="chi-so-theo-linh-vuc"><h2>Chỉ số theo lĩnh vực</h2>' in main
+    assert ('<section class="section" id="chi-so-theo-linh-vuc">'
+            "<h2>Chỉ số theo lĩnh vực</h2>") in main
     assert '<section class="section appendix" id="phuong-phap-tinh">' in main
     # the key figures table is inside its box, in a scrollable wrapper
     box = _between(main, "key-figures", "</section>")
@@ -307,8 +308,8 @@ def test_index_never_links_an_internal_workbook(tmp_path):
 def test_index_entries_link_only_fresh_pdfs_and_carry_the_headline(tmp_path, small_results):
     import os
 
-    from hailong.run.build import index_entries, plan
     from hailong.reference.config import load_config
+    from hailong.run.build import index_entries, plan
 
     jobs = {j.unit: j for j in plan(load_config(), 2022, out=tmp_path)}
     for unit in ("311", "318", "303", "city"):

@@ -101,7 +101,7 @@ def test_files_digest_counts_names_order_and_missing_files(tmp_path):
 
 def test_the_code_fingerprint_covers_every_kind_of_package_file():
     suffixes = {p.suffix for p in files.code_files()}
-    assert {".py", ".css", ".j2"} <= suffixes      # source and templates
+    assert {".py", ".css", ".j2", ".yaml"} <= suffixes      # source, templates, message catalogue
     names = {p.relative_to(files.PACKAGE_DIR).as_posix() for p in files.code_files()}
     assert "core/files.py" in names and "publish/export.py" in names
     assert not any("__pycache__" in n for n in names)

@@ -18,12 +18,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from hailong.core.errors import ConfigError
+from hailong.numbers.coverage import ProgressData, first_answers
 from hailong.publish import followup
-from hailong.run.build import build, plan
 from hailong.reference.codebook import load_codebook
 from hailong.reference.config import load_config
-from hailong.numbers.coverage import ProgressData, first_answers, progress
-from hailong.core.errors import ConfigError
+from hailong.run.build import build, plan
 
 MARK = "NỘI BỘ — không phát hành"
 TEST_NOTEBOOKS = Path(__file__).parent / "data" / "notebooks"

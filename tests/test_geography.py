@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from hailong.reference.config import PROJECT_ROOT, load_config
 from hailong.core.errors import ConfigError, ParameterError
+from hailong.reference.config import PROJECT_ROOT, load_config
 from hailong.reference.geography import load_crosswalk, load_units, reporting_level
 
 REF = PROJECT_ROOT / "data" / "reference"

@@ -20,10 +20,10 @@ import nbformat
 import pytest
 
 import hailong.run.build
+from hailong.core.errors import BuildError, ReportFailure
+from hailong.reference.config import PROJECT_ROOT
 from hailong.run.build import build
 from hailong.run.jobs import JobResult
-from hailong.reference.config import PROJECT_ROOT
-from hailong.core.errors import BuildError, ReportFailure
 
 TEST_NOTEBOOKS = Path(__file__).parent / "data" / "notebooks"
 SAMPLE = PROJECT_ROOT / "data" / "sample" / "2022"

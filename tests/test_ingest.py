@@ -8,10 +8,16 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from hailong.reference.codebook import load_codebook
 from hailong.core.errors import InputError
-from hailong.ingest.readers import (load_roster_spec, map_columns, normalize_text, read_responses,
-                            read_roster, read_table)
+from hailong.ingest.readers import (
+    load_roster_spec,
+    map_columns,
+    normalize_text,
+    read_responses,
+    read_roster,
+    read_table,
+)
+from hailong.reference.codebook import load_codebook
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"

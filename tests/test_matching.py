@@ -15,12 +15,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from hailong.ingest.matching import find, match_to_roster, name_key
+from hailong.ingest.readers import read_responses, read_roster
+from hailong.ingest.validate import validate_round
 from hailong.reference.codebook import load_codebook
 from hailong.reference.config import PROJECT_ROOT
 from hailong.reference.geography import load_units
-from hailong.ingest.readers import read_responses, read_roster
-from hailong.ingest.matching import find, match_to_roster, name_key
-from hailong.ingest.validate import validate_round
 
 DATA = Path(__file__).parent / "data"
 

@@ -7,12 +7,12 @@ import unicodedata
 import numpy as np
 import pandas as pd
 import pytest
-from _hand_trend import MEASURES, hand_trend, single_round
 
+from _hand_trend import MEASURES, hand_trend, single_round
+from hailong.core.errors import ParameterError
 from hailong.numbers.trend_cache import TREND_DIR, report_trend
 from hailong.present import narrative
 from hailong.reference.config import PROJECT_ROOT
-from hailong.core.errors import ParameterError
 
 
 def dims(values: dict[str, float | None]) -> pd.DataFrame:

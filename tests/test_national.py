@@ -64,9 +64,9 @@ def test_the_same_seed_gives_the_same_files(national, tmp_path):
 
 
 def test_results_by_commune_and_by_province_count_every_cooperative(national):
+    from hailong.ingest.store import read_processed
     from hailong.numbers.pipeline import load_results, open_round
     from hailong.numbers.scoring import compute_results
-    from hailong.ingest.store import read_processed
 
     res = load_results(config_path=national["config"])
     roster, responses = _csv(national["roster"]), _csv(national["responses"])

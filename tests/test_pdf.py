@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 
 from _built_sample import UNITS, sample_build
+from _config import write_config
+from hailong.cli import main
+from hailong.numbers.pipeline import load_results
 from hailong.present import fmt
 from hailong.publish import pdf
-from hailong.run.build import BuildSummary, build
-from hailong.cli import main
 from hailong.publish.pdf import PdfRenderer, PdfUnavailable, render_all
-from hailong.numbers.pipeline import load_results
-from _config import write_config
+from hailong.run.build import BuildSummary, build
 
 NOTEBOOKS = Path(__file__).parent / "data" / "notebooks"
 A4 = (595.0, 842.0)  # points (210 x 297 mm)
@@ -180,7 +180,8 @@ def test_method_section_starts_a_page(jobs):
     job = jobs["311"]
     heading = fmt.t("sec_method", "vi")
     # below the running title, the page begins with the method's heading
-    starts = [k for k, p in enumerate(pages_text(job.pdf)) if p.startswith(f"{job.title} {heading}")]
+    starts = [k for k, p in enumerate(pages_text(job.pdf))
+              if p.startswith(f"{job.title} {heading}")]
     assert len(starts) == 1 and starts[0] >= 2
 
 

@@ -1,5 +1,6 @@
 """How the reports show intervals, tiers, comparisons, ranks, suppression, reliability and
-open-answer themes (hailong.present.fmt, hailong.present.narrative, hailong.present.charts on top of hailong.numbers.stats).
+open-answer themes (hailong.present.fmt, hailong.present.narrative, hailong.present.charts on
+top of hailong.numbers.stats).
 
 Expected texts are written out in full; figures come from small hand-made tables or from
 Results computed on hand-made data (``conftest.small_results_inputs``)."""
@@ -13,15 +14,15 @@ import matplotlib.container
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import small_results_inputs
 from matplotlib.patches import Rectangle
 
+from conftest import small_results_inputs
+from hailong.numbers.scoring import compute_results
+from hailong.numbers.themes import load_themes
 from hailong.present import charts, fmt, narrative
 from hailong.reference.codebook import load_codebook
 from hailong.reference.config import PROJECT_ROOT, StatsSettings
 from hailong.reference.geography import load_units
-from hailong.numbers.scoring import compute_results
-from hailong.numbers.themes import load_themes
 
 matplotlib.use("Agg")
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import papermill as pm
 import pytest
 
+from hailong.numbers.pipeline import load_results
 from hailong.present import fmt
 from hailong.run.build import build
-from hailong.numbers.pipeline import load_results
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks" / "reports"

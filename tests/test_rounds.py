@@ -10,14 +10,22 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hailong.run.build import build, plan
+from hailong.core.errors import ConfigError, ParameterError
+from hailong.numbers.pipeline import load_results
+from hailong.numbers.rounds import (
+    RoundInput,
+    available_rounds,
+    check_round_has_data,
+    find_mapping,
+    line_up,
+    load_item_mapping,
+    load_round,
+    trend,
+)
 from hailong.reference.codebook import load_codebook
 from hailong.reference.config import PROJECT_ROOT, load_config
-from hailong.core.errors import ConfigError, ParameterError
 from hailong.reference.geography import load_crosswalk, load_units
-from hailong.numbers.pipeline import load_results
-from hailong.numbers.rounds import (RoundInput, available_rounds, check_round_has_data, find_mapping,
-                            line_up, load_item_mapping, load_round, trend)
+from hailong.run.build import build, plan
 
 REF = PROJECT_ROOT / "data" / "reference"
 CB_DIR = REF / "codebook"
@@ -182,7 +190,18 @@ def test_the_change_interval_adds_both_rounds_variances(two_rounds):
     assert row["change_low"] == pytest.approx(-Z95 * se21)
     assert row["change_high"] == pytest.approx(Z95 * se21)
     assert not row["significant"]
-    assert _row(two_rounds, "311", "OVERALL", 2022)["change"] == pytest.approx(25.0)
+
+
+def test_a_published_unit_that_would_reveal_a_withheld_one_is_withheld_too(two_rounds):
+    # Overall question: the city pools Thuỷ Nguyên's 5 answers and Hồng Bàng's 2 (withheld,
+    # fewer than 5). With Thuỷ Nguyên's figure published, the city's minus it would give
+    # Hồng Bàng's: Thuỷ Nguyên's overall figure (and its change) is withheld as well, in
+    # both rounds; its items, which Hồng Bàng did not answer, stay published.
+    for year in (2021, 2022):
+        row = _row(two_rounds, "311", "OVERALL", year)
+        assert row["n"] == 5 and row["suppressed"] and math.isnan(row["index"])
+    assert math.isnan(_row(two_rounds, "311", "OVERALL", 2022)["change"])
+    assert _row(two_rounds, "311", "D08_1", 2022)["change"] == pytest.approx(0.0)
 
 
 def test_a_withheld_figure_has_no_change_and_the_city_pools_everyone(two_rounds):
@@ -289,7 +308,8 @@ def test_a_round_without_data_is_refused_with_the_rounds_that_have_data(tmp_path
     assert "Round 2024 has no data" in str(err)
     assert err.file == str(tmp_path / "raw" / "2024" / "roster.csv")
     assert err.expected == "a round with data: 2022"
-    with pytest.raises(ParameterError, match="There is no survey round 2019. Expected: one of 2022, 2024"):
+    with pytest.raises(ParameterError,
+                       match="There is no survey round 2019. Expected: one of 2022, 2024"):
         load_round(2019, config.path)
 
 
@@ -353,8 +373,8 @@ def test_the_commune_round_builds_real_reports_for_two_communes_and_the_city(tmp
 
 
 def test_build_help_lists_every_report_parameter_with_its_meaning(capsys):
-    from hailong.run.plan import REPORT_PARAMETERS
     from hailong.cli import main
+    from hailong.run.plan import REPORT_PARAMETERS
 
     with pytest.raises(SystemExit):
         main(["build", "--help"])

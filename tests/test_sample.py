@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from hailong.core.errors import ConfigError, ParameterError
 from hailong.reference.codebook import load_codebook
 from hailong.reference.config import load_config
-from hailong.core.errors import ConfigError, ParameterError
 from hailong.sample.generate import default_sample_dir, generate_sample
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,5 @@
-"""Tests of hailong.numbers.scoring: every expected figure is worked out by hand from the answers."""
+"""Tests of hailong.numbers.scoring: every expected figure is worked out by hand from the
+answers."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hailong.reference.codebook import load_codebook
 from hailong.core.errors import InputError, ParameterError
-from hailong.reference.geography import load_units
 from hailong.numbers.scoring import Results, compute_results
+from hailong.reference.codebook import load_codebook
+from hailong.reference.geography import load_units
 
 NAN = float("nan")
 
@@ -591,8 +592,8 @@ def test_secondary_suppression_hides_a_second_district(responses, roster, codebo
 
 def test_secondary_suppression_takes_the_smallest_other_district():
     from conftest import small_results_inputs
-    from hailong.reference.config import PROJECT_ROOT, StatsSettings
     from hailong.numbers.scoring import compute_results as compute
+    from hailong.reference.config import PROJECT_ROOT, StatsSettings
     responses, roster = small_results_inputs()
     ref = PROJECT_ROOT / "data" / "reference"
     cb = load_codebook(ref / "codebook" / "codebook-v1.yaml")
@@ -622,8 +623,8 @@ def test_cronbach_alpha_per_dimension_pairwise(results):
 
 def test_open_answers_give_theme_counts_and_redacted_quotes(responses, roster, codebook,
                                                             units):
-    from hailong.reference.config import PROJECT_ROOT
     from hailong.numbers.themes import load_themes
+    from hailong.reference.config import PROJECT_ROOT
     texts = {"HP-01": "Thiếu vốn sản xuất.", "HP-02": "Thiếu vốn sản xuất.",
              "HP-03": "Thủ tục vay vốn phức tạp. Liên hệ Nguyễn Văn A 0900000000.",
              "HP-04": "HTX HP-04 cần quỹ đất.", "HP-05": "Giá phân bón tăng cao."}
@@ -699,4 +700,5 @@ def test_only_the_configured_kinds_are_ranked_and_each_keeps_its_own_draws():
     # the range around each rank
     for _, rows in more[dims & shown].groupby(level="measure"):
         assert rows["rank"].min() == 1 and rows["rank"].max() <= len(rows)
-        assert (rows["rank_low"] <= rows["rank"]).all() and (rows["rank"] <= rows["rank_high"]).all()
+        assert (rows["rank_low"] <= rows["rank"]).all()
+        assert (rows["rank"] <= rows["rank_high"]).all()

@@ -14,9 +14,9 @@ from scipy import stats as sps
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.weightstats import DescrStatsW
 
+from hailong.core.errors import ParameterError
 from hailong.numbers import stats
 from hailong.reference.config import DEFAULT_TIERS
-from hailong.core.errors import ParameterError
 
 Z95 = 1.959963984540054
 
@@ -523,8 +523,8 @@ def test_confidence_is_checked():
 
 
 def test_statistics_settings_come_from_the_configuration(tmp_path):
-    from hailong.reference.config import StatsSettings, load_config, stats_settings
     from hailong.core.errors import ConfigError
+    from hailong.reference.config import StatsSettings, load_config, stats_settings
 
     cfg = load_config()
     assert cfg.stats.confidence == 0.95 and cfg.stats.secondary_suppression

@@ -21,11 +21,10 @@ from hypothesis import strategies as hs
 from scipy import linalg
 from scipy import stats as sps
 
+from conftest import _CODEBOOK, small_results_inputs
+from hailong.core.errors import ParameterError
 from hailong.numbers import scoring, stats
 from hailong.reference.codebook import load_codebook
-from hailong.core.errors import ParameterError
-
-from conftest import _CODEBOOK, small_results_inputs
 
 # ------------------------------------------------------- references (previous code)
 # Copied from hailong.numbers.stats before the change; docstrings dropped. Not library code.
@@ -398,12 +397,12 @@ def test_rank_ranges_are_identical_to_one_matrix_ranked_by_rankdata(units, draws
     index = [f"u{i}" for i in range(len(units))]
     est = pd.Series([np.nan if e is None else e for e, _ in units], index=index)
     se = pd.Series([np.nan if s is None else s for _, s in units], index=index)
-    previous = stats.RANK_BLOCK
-    stats.RANK_BLOCK = block  # draws of at most `block` values at a time
+    previous = stats.ranks.RANK_BLOCK
+    stats.ranks.RANK_BLOCK = block  # draws of at most `block` values at a time
     try:
         got = stats.rank_ranges(est, se, draws, seed, conf)
     finally:
-        stats.RANK_BLOCK = previous
+        stats.ranks.RANK_BLOCK = previous
     pd.testing.assert_frame_equal(got, _ref_rank_ranges(est, se, draws, seed, conf))
 
 

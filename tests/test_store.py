@@ -3,20 +3,21 @@
 import datetime as dt
 import hashlib
 import shutil
+import subprocess
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import hailong
-from hailong.reference.codebook import load_codebook
 from hailong.core.errors import InputError
-from hailong.reference.geography import load_units
-from hailong.ingest.readers import read_responses, read_roster
 from hailong.core.files import file_digest, files_digest
-from hailong.ingest.store import (read_manifest, read_processed,
-                           write_processed)
+from hailong.ingest.readers import read_responses, read_roster
+from hailong.ingest.store import read_manifest, read_processed, write_processed
 from hailong.ingest.validate import validate_round
+from hailong.reference.codebook import load_codebook
+from hailong.reference.config import PROJECT_ROOT
+from hailong.reference.geography import load_units
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
@@ -104,7 +105,7 @@ def test_manifest_fields(tmp_path, raw, codebook, units):
     assert m["hailong_version"] == hailong.__version__
     created = dt.datetime.fromisoformat(m["created_at"])
     assert created.utcoffset() == dt.timedelta(0)
-    assert abs(dt.datetime.now(dt.timezone.utc) - created) < dt.timedelta(minutes=5)
+    assert abs(dt.datetime.now(dt.UTC) - created) < dt.timedelta(minutes=5)
     assert m["inputs_fingerprint"] == files_digest([roster, export], names=False)
 
 
@@ -148,8 +149,8 @@ def test_raw_files_unchanged(tmp_path, raw, codebook, units):
 
 # --------------------------------------------------------------------------- issue 5
 
-from hailong.present import narrative  # noqa: E402
 from hailong.ingest.store import inputs_summary, read_data_quality  # noqa: E402
+from hailong.present import narrative  # noqa: E402
 
 
 def test_data_quality_csv_lists_every_row_not_simply_accepted(tmp_path, raw, codebook, units):
@@ -193,9 +194,17 @@ def test_reports_name_their_inputs(tmp_path, raw, codebook, units):
         {"name": "roster.csv", "sha256": sha[0], "rows": 4, "kind": "roster"},
         {"name": "responses.csv", "sha256": sha[1], "rows": 10, "kind": "responses"}]
     meta = {"inputs": inputs_summary(tmp_path / "processed")}
+    # the code's version as git tells it: the commit, "+" when the library has changes
+    git = ["git", "-C", str(PROJECT_ROOT)]
+    head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True)
+    changed = subprocess.run([*git, "status", "--porcelain", "--untracked-files=no", "--",
+                              "lib"], capture_output=True, text=True).stdout.strip()
+    code = (f"hailong {hailong.__version__} (commit {head.stdout[:7]}{'+' if changed else ''})"
+            if head.returncode == 0 else f"hailong {hailong.__version__}")
     assert narrative.data_sources(meta) == (
         f"**Tệp dữ liệu đầu vào:** danh sách HTX roster\\.csv (4 dòng; SHA-256 {sha[0]}); "
-        f"dữ liệu khảo sát responses\\.csv (10 dòng; SHA-256 {sha[1]}).")
+        f"dữ liệu khảo sát responses\\.csv (10 dòng; SHA-256 {sha[1]}). "
+        f'Chương trình tính: <span class="provenance">{code}</span>.')
     assert narrative.data_sources(meta, "en").startswith(
         "**Input files:** roster roster\\.csv (4 rows; SHA-256 ")
     assert narrative.data_sources({}) == ""

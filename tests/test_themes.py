@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from hailong.core.errors import ConfigError
 from hailong.numbers import themes
 from hailong.reference.config import PROJECT_ROOT
-from hailong.core.errors import ConfigError
 
 BOOK = themes.load_themes(PROJECT_ROOT / "data" / "reference" / "themes.yaml")
 

@@ -10,12 +10,12 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
+from hailong.ingest.readers import normalize_text
 from hailong.numbers import themes
 from hailong.reference.config import PROJECT_ROOT
-from hailong.ingest.readers import normalize_text
 
 BOOK = themes.load_themes(PROJECT_ROOT / "data" / "reference" / "themes.yaml")
-P, O = "[họ tên]", "[tên HTX]"
+P, O = "[họ tên]", "[tên HTX]"  # noqa: E741 (the two redaction marks: person, organisation)
 
 
 # ------------------------------------------------------------------ worked by hand

@@ -21,11 +21,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from hailong.reference.codebook import load_codebook
 from hailong.core.errors import InputError
-from hailong.reference.geography import load_units
 from hailong.ingest.readers import read_responses, read_roster
 from hailong.ingest.validate import parse_timestamp, validate_roster, validate_round
+from hailong.reference.codebook import load_codebook
+from hailong.reference.geography import load_units
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
@@ -310,8 +310,13 @@ def test_export_without_rows(tmp_path, codebook, units):
 
 # --------------------------------------------------------------------------- issue 5
 
-from hailong.ingest.validate import (answer_lookup, answer_value, answers_differ,  # noqa: E402
-                              roster_problems, timestamp_problem)
+from hailong.ingest.validate import (  # noqa: E402
+    answer_lookup,
+    answer_value,
+    answers_differ,
+    roster_problems,
+    timestamp_problem,
+)
 
 
 @pytest.mark.parametrize("text, value", [

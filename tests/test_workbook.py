@@ -81,7 +81,8 @@ def test_summary_figures_are_numeric_cells_with_number_formats(book):
     assert r["Mã"].value == "311"
     expected = {"Số HTX trong danh sách": (10, "#,##0"), "Số HTX trả lời": (8, "#,##0"),
                 "Tỷ lệ tham gia": (0.8, "0.0%"), "Số HTX có điểm chỉ số": (8, "#,##0"),
-                "Chỉ số (0–100)": (775 / 11, "0.0"), "Tỷ lệ hài lòng": (25 / 28, "0.0%"),
+                # as the reports print: 775 / 11 = 70.45.. -> 70.5; 25 / 28 = 89.29% -> 89.3%
+                "Chỉ số (0–100)": (70.5, "0.0"), "Tỷ lệ hài lòng": (0.893, "0.0%"),
                 "Đánh giá chung – câu 12 (0–100)": (75.0, "0.0"),
                 "Hài lòng chung – câu 12": (1.0, "0.0%")}
     for column, (value, number_format) in expected.items():
@@ -92,7 +93,7 @@ def test_summary_figures_are_numeric_cells_with_number_formats(book):
     city = rows(book["Tổng hợp"])[("Thành phố Hải Phòng", "")]
     assert city["Mã"].value in (None, "")
     assert (city["Số HTX trong danh sách"].value, city["Số HTX trả lời"].value) == (18, 14)
-    assert city["Chỉ số (0–100)"].value == pytest.approx(2600 / 33)
+    assert city["Chỉ số (0–100)"].value == pytest.approx(78.8)       # 2600 / 33 = 78.79
 
 
 def test_withheld_figures_are_the_reports_dash_in_grey(book):
@@ -115,7 +116,7 @@ def test_units_by_area_with_a_withheld_area(book):
     assert idx[thuy_nguyen][d07].value == pytest.approx(25.0)
     assert sat[thuy_nguyen][d07].value == 0 and sat[thuy_nguyen][d07].data_type == "n"
     assert sat[thuy_nguyen][d01].number_format == "0.0%"
-    assert idx[thuy_nguyen]["Chỉ số chung"].value == pytest.approx(775 / 11)
+    assert idx[thuy_nguyen]["Chỉ số chung"].value == pytest.approx(70.5)   # 775 / 11
 
 
 def test_every_question_of_every_unit(book):
@@ -168,10 +169,11 @@ def test_intervals_tiers_and_flags_come_from_the_results(small_results, tmp_path
                           tmp_path / "b.xlsx")
     r = rows(openpyxl.load_workbook(path)["Tổng hợp"])
     thuy_nguyen, bach_long_vi = r[("Huyện Thuỷ Nguyên", "")], r[("Huyện Bạch Long Vĩ", "")]
-    assert thuy_nguyen["Chỉ số – cận dưới"].value == pytest.approx(775 / 11 - 4)
-    assert thuy_nguyen["Chỉ số – cận trên"].value == pytest.approx(775 / 11 + 4)
+    # 775 / 11 -+ 4 = 66.45 / 74.45, printed 66.5 / 74.5 (half away from zero)
+    assert thuy_nguyen["Chỉ số – cận dưới"].value == pytest.approx(66.5)
+    assert thuy_nguyen["Chỉ số – cận trên"].value == pytest.approx(74.5)
     assert thuy_nguyen["Chỉ số – cận trên"].number_format == "0.0"
-    assert thuy_nguyen["Tỷ lệ hài lòng – cận dưới"].value == pytest.approx(25 / 28 - 0.05)
+    assert thuy_nguyen["Tỷ lệ hài lòng – cận dưới"].value == pytest.approx(0.843)  # 84.29%
     assert thuy_nguyen["Tỷ lệ hài lòng – cận dưới"].number_format == "0.0%"
     assert thuy_nguyen["Xếp loại"].value == "Khá"
     assert thuy_nguyen["So với toàn thành phố"].value == "▼ thấp hơn"  # as the reports say

@@ -14,8 +14,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from hailong.core.version import __version__
 from hailong.core.errors import BuildError, HailongError
+from hailong.core.version import __version__
 
 _DESCRIPTION = (
     "Reports of the Hai Phong cooperatives' satisfaction survey "
@@ -212,7 +212,7 @@ def _sample_national(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- hailong progress (hailong.numbers.coverage, hailong.publish.followup) ------------------------------
+# --- hailong progress (hailong.numbers.coverage, hailong.publish.followup) -----------
 
 def _add_progress_parser(sub) -> None:
     g = sub.add_parser(
@@ -259,8 +259,9 @@ def _cmd_progress(args: argparse.Namespace) -> int:
     data = coverage.load_progress(args.round_year, args.config)
     p = coverage.progress(data, args.as_of, previous=args.previous)
     names = progress_report.unit_names(data, args.lang)
-    table = progress_report.progress_frame(p, {**progress_report.unit_names(data, args.lang, form="full"),
-                                        "city": fmt.t("col_city", args.lang)}, args.lang)
+    full = progress_report.unit_names(data, args.lang, form="full")
+    table = progress_report.progress_frame(p, {**full, "city": fmt.t("col_city", args.lang)},
+                                           args.lang)
     short = table.drop(columns=[c for c in (fmt.t("col_needed", args.lang),
                                             fmt.t("col_projected", args.lang))
                                 if c in table.columns])
@@ -309,8 +310,8 @@ def _add_validate_parser(sub) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from hailong.ingest import quality
     from hailong.core.errors import InputError
+    from hailong.ingest import quality
     from hailong.numbers.pipeline import open_round
 
     ctx = open_round(args.round_year, args.config)

@@ -87,12 +87,17 @@ class ParameterError(HailongError):
     """A build or report parameter is not valid (unknown round, unknown unit, ...)."""
 
 
+class OutputUnavailable(HailongError):
+    """An output cannot be made on this machine (a program it needs is missing or does
+    not start); the message says what to install. Other outputs are not affected."""
+
+
 class BuildError(HailongError):
     """One or more reports failed to build; ``failures`` lists them."""
 
     exit_code = 1
 
-    def __init__(self, message: str, failures: list["ReportFailure"] | None = None, **kw) -> None:
+    def __init__(self, message: str, failures: list[ReportFailure] | None = None, **kw) -> None:
         super().__init__(message, **kw)
         self.failures = failures or []
 

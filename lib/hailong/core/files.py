@@ -157,7 +157,7 @@ def make_dir(path: str | Path, private: bool = False) -> Path:
 def _apply_tree(root: Path, private: bool) -> None:
     """Give a folder made under a temporary name, and all in it, the policy's modes."""
     fmode, dmode = file_mode(private), dir_mode(private)
-    for folder, dirs, files in os.walk(root):
+    for folder, _dirs, files in os.walk(root):
         os.chmod(folder, dmode)
         for name in files:
             os.chmod(os.path.join(folder, name), fmode)

@@ -19,12 +19,12 @@ from pathlib import Path
 import pandas as pd
 
 import hailong.ingest.readers as ingest
-from hailong.ingest import validate
-from hailong.reference.codebook import Codebook
 from hailong.core.errors import InputError
-from hailong.reference.geography import Units
 from hailong.core.safetext import excel_text
+from hailong.ingest import validate
 from hailong.ingest.validate import Problem, Validated
+from hailong.reference.codebook import Codebook
+from hailong.reference.geography import Units
 
 #: Columns of the data-quality table, with the bilingual headers of its CSV.
 DATA_QUALITY_HEADERS = {

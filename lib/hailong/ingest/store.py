@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from hailong.core.errors import InputError
 from hailong.core.files import atomic_write_with, file_digest, files_digest
+from hailong.core.safetext import excel_text
 from hailong.core.version import __version__
 from hailong.ingest import quality
-from hailong.reference.codebook import Codebook
-from hailong.core.errors import InputError
-from hailong.core.safetext import excel_text
 from hailong.ingest.validate import LEDGER_COLUMNS, Validated
+from hailong.reference.codebook import Codebook
 
 MANIFEST = "manifest.json"
 ROSTER, RESPONSES, LEDGER = "roster.parquet", "responses.parquet", "ledger.csv"
@@ -50,7 +50,7 @@ def _input_entry(path: Path, validated: Validated) -> dict:
 def _manifest(validated: Validated, inputs: Sequence[Path], codebook: Codebook) -> dict:
     return {
         "format": FORMAT,
-        "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "hailong_version": __version__,
         "codebook": {"version": codebook.version, "path": str(codebook.path),
                      "sha256": file_digest(codebook.path)},

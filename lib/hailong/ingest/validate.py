@@ -22,11 +22,17 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from hailong.reference.codebook import Codebook
 from hailong.core.errors import InputError
-from hailong.reference.geography import Units
-from hailong.ingest.readers import FILE_COLUMN, ROW_COLUMN, RosterSpec, load_roster_spec, normalize_text
 from hailong.ingest.matching import match_to_roster
+from hailong.ingest.readers import (
+    FILE_COLUMN,
+    ROW_COLUMN,
+    RosterSpec,
+    load_roster_spec,
+    normalize_text,
+)
+from hailong.reference.codebook import Codebook
+from hailong.reference.geography import Units
 
 ROSTER_COLUMNS = ["coop_id", "coop_name", "district_code", "commune_code", "sector", "variant",
                   "legal_form", "member", "size_class", "founded_year", "director_name",
@@ -169,7 +175,8 @@ def _failures(schema: pa.DataFrameSchema, df: pd.DataFrame) -> set[tuple[int, st
         fc = exc.failure_cases
         whole = fc[fc["index"].isna()]
         if len(whole):
-            raise TypeError(f"Frame not from hailong.ingest.readers: {whole.to_dict('records')}") from None
+            raise TypeError("Frame not from hailong.ingest.readers: "
+                            f"{whole.to_dict('records')}") from None
         return {(int(i), str(c), str(k)) for i, c, k in zip(fc["index"], fc["column"], fc["check"])}
     return set()
 
@@ -405,7 +412,8 @@ def _roster_error(problems: list[Problem]) -> InputError:
 
 def validate_roster(raw: pd.DataFrame, codebook: Codebook, units: Units, *,
                     spec: RosterSpec | None = None, level: str = "district") -> pd.DataFrame:
-    """Check the ingested roster (:func:`hailong.ingest.readers.read_roster`); return the canonical one.
+    """Check the ingested roster (:func:`hailong.ingest.readers.read_roster`); return the
+    canonical one.
 
     ``level="commune"`` also requires a commune code on every row.
 
@@ -668,7 +676,8 @@ def validate_round(roster_raw: pd.DataFrame, responses_raw: pd.DataFrame, codebo
     Parameters
     ----------
     roster_raw, responses_raw
-        From :func:`hailong.ingest.readers.read_roster` and :func:`hailong.ingest.readers.read_responses`.
+        From :func:`hailong.ingest.readers.read_roster` and
+        :func:`hailong.ingest.readers.read_responses`.
     level
         The report level (``"district"`` or ``"commune"``).
     roster_spec

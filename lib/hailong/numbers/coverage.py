@@ -36,12 +36,12 @@ import numpy as np
 import pandas as pd
 
 import hailong.ingest.readers as ingest
+from hailong.core.errors import ParameterError
 from hailong.ingest import validate
+from hailong.ingest.matching import match_to_roster
 from hailong.reference.codebook import Codebook
 from hailong.reference.config import Config, Round
-from hailong.core.errors import ParameterError
 from hailong.reference.geography import CITY, Units
-from hailong.ingest.matching import match_to_roster
 
 #: Days of the window the recent pace is measured over.
 WINDOW_DAYS = 14
@@ -141,7 +141,8 @@ def load_progress(round_year: int | str | None = None,
     Raises
     ------
     ParameterError, ConfigError, InputError
-        As :func:`hailong.numbers.pipeline.open_round` and :func:`hailong.ingest.validate.validate_round`.
+        As :func:`hailong.numbers.pipeline.open_round` and
+        :func:`hailong.ingest.validate.validate_round`.
     """
     from hailong.numbers.pipeline import open_round  # the round's configuration, codebook and units
 

@@ -26,9 +26,9 @@ from hailong.reference.config import Config, Round, load_config
 
 if TYPE_CHECKING:  # pragma: no cover - imported lazily (pandas)
     from hailong.ingest import validate
+    from hailong.numbers.scoring import Results
     from hailong.reference.codebook import Codebook
     from hailong.reference.geography import Units
-    from hailong.numbers.scoring import Results
 
 log = logging.getLogger(__name__)
 

@@ -25,22 +25,22 @@ from __future__ import annotations
 
 import dataclasses
 import html
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from hailong.reference.codebook import Codebook, Dimension, load_codebook
-
-from hailong.core.text import nfc
-from hailong.reference.config import Config, Round, load_config
-from hailong.core.yamlfile import read_yaml
 from hailong.core.errors import ConfigError, ParameterError
+from hailong.core.text import nfc
 from hailong.core.views import html_view
-from hailong.reference.geography import CITY, Crosswalk, Units, load_crosswalk, load_units
+from hailong.core.yamlfile import read_yaml
+from hailong.numbers import disclosure
 from hailong.numbers.scoring import INDEX, LEVEL_COLUMNS, Results, compute_results
+from hailong.reference.codebook import Codebook, Dimension, load_codebook
+from hailong.reference.config import Config, Round, load_config
+from hailong.reference.geography import CITY, Crosswalk, Units, load_crosswalk, load_units
 
 __all__ = ["RoundData", "load_round", "available_rounds", "check_round_has_data",
            "ItemMapping", "load_item_mapping", "find_mapping", "RoundInput", "Trend",
@@ -225,8 +225,8 @@ def load_round(round_year: int | str | None = None, config_path: str | Path | No
     >>> r = data.respondents
     >>> r[r["unit"] == "311"].groupby("sector_name")["D08"].mean()   # doctest: +SKIP
     """
-    from hailong.numbers import pipeline
     from hailong.ingest import store
+    from hailong.numbers import pipeline
 
     config = load_config(config_path)
     rnd = check_round_has_data(config, round_year)
@@ -423,12 +423,14 @@ class Trend:
     def wide(self, unit: str = CITY, value: str = "index") -> pd.DataFrame:
         """One row per measure, one column per round (``value`` of each), for a unit."""
         t = self.unit(unit)
-        v = t[value].where(~t["suppressed"]) if value in ("mean", "index", "satisfied") else t[value]
+        figures = ("mean", "index", "satisfied")
+        v = t[value].where(~t["suppressed"]) if value in figures else t[value]
         return (t.assign(v=v).pivot(index="measure", columns="round", values="v")
                 .reindex(pd.unique(t["measure"])))
 
     def _repr_html_(self) -> str | None:
-        """In a notebook: the city's trend (the view registered by :mod:`hailong.present.display`)."""
+        """In a notebook: the city's trend (the view registered by
+        :mod:`hailong.present.display`)."""
         return html_view(self)
 
 
@@ -506,7 +508,8 @@ def _change_interval():
 def line_up(rounds: Sequence[RoundInput], codebook: Codebook, units: Units,
             level: str = "district", min_n: int = 5, mappings: dict | None = None,
             crosswalk: Crosswalk | None = None, from_level: str = "district",
-            rule: str = "assign") -> Trend:
+            rule: str = "assign", withheld: Mapping[int, Collection[str]] | None = None
+            ) -> Trend:
     """Figures of several rounds on the same items and units, with the change between them.
 
     Parameters
@@ -524,6 +527,11 @@ def line_up(rounds: Sequence[RoundInput], codebook: Codebook, units: Units,
     crosswalk, from_level, rule
         For rounds with ``same_geography=False``: their ``from_level`` unit codes are
         placed into ``units`` by ``crosswalk.carry(..., rule)``.
+    withheld
+        ``{round year: unit codes}`` that the round's published reports withhold: they
+        are withheld in the trend too. Each round's table is also protected on its own
+        (:func:`hailong.numbers.disclosure.complements`, the city as its total), so no
+        withheld figure can be worked out from the trend table.
 
     Returns
     -------
@@ -559,6 +567,8 @@ def line_up(rounds: Sequence[RoundInput], codebook: Codebook, units: Units,
             city_se = _index_se(city, whole, unit_col, common)
             se = pd.concat([se[se["unit"] != CITY], city_se[city_se["unit"] == CITY]])
         s = s.merge(se, on=["unit", "measure"], how="left")
+        s = _protected(s, list(res.units["unit"].astype(str)), min_n,
+                       (withheld or {}).get(inp.year, ()))
         s = s.merge(basis, on="unit", how="left")
         # A round on other units: its city had another territory too (e.g. before a merger).
         s["approximate"] = s["approximate"].eq(True) | ((s["unit"] == CITY)
@@ -613,6 +623,21 @@ def comparable_respondents(rounds: Sequence[RoundData],
         res = compute_results(resp, resp, common, d.units, level=d.level, min_n=d.min_n)
         out[d.year] = analyst_frame(resp, res.respondents, d.roster, common, d.units, d.level)
     return out
+
+
+#: The figures of a trend row that a withheld row does not show.
+_TREND_FIGURES = ("mean", "index", "satisfied", "index_se")
+
+
+def _protected(scores: pd.DataFrame, codes: list[str], min_n: int,
+               withheld: Collection[str]) -> pd.DataFrame:
+    """One round's trend rows with the units its reports withhold and the complements
+    of its own table withheld (figures blanked)."""
+    t = disclosure.withhold_units(scores, withheld, _TREND_FIGURES)
+    newly = disclosure.complements(t, codes, min_n)
+    t.loc[newly, "suppressed"] = True
+    t.loc[t["suppressed"].astype(bool), list(_TREND_FIGURES)] = np.nan
+    return t
 
 
 def _changes(t: pd.DataFrame) -> pd.DataFrame:
@@ -670,13 +695,23 @@ def trend(round_year: int | str | None = None, config_path: str | Path | None = 
         years.append(target.year)
     codebook = load_codebook(target.codebook)
     units = load_units(target.units, target.geography_date)
-    inputs = []
+    inputs, withheld = [], {}
     for y in years:
         data = load_round(y, config.path)
         same = (data.round.units == target.units and data.level == target.unit_level)
         inputs.append(RoundInput(y, data.responses, data.codebook, same))
+        if same:  # what the round's own reports withhold stays withheld in the trend
+            withheld[y] = withheld_units(data.results)
     spec = target.crosswalk
     cw = load_crosswalk(spec.file) if spec else None
     return line_up(inputs, codebook, units, target.unit_level, config.min_n,
                    crosswalk=cw, from_level=spec.from_level if spec else "district",
-                   rule=spec.rule if spec else "assign")
+                   rule=spec.rule if spec else "assign", withheld=withheld)
+
+
+def withheld_units(results: Results) -> set[str]:
+    """The units whose overall index a round's published results withhold (primary or
+    secondary): every figure of theirs is withheld."""
+    s = results.scores
+    rows = s[(s["measure"] == INDEX) & (s["unit"] != CITY) & s["suppressed"].astype(bool)]
+    return set(rows["unit"].astype(str))

@@ -67,14 +67,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from hailong.numbers import stats as st
-from hailong.reference.codebook import Codebook
-from hailong.reference.config import StatsSettings
 from hailong.core.errors import InputError, ParameterError
 from hailong.core.views import html_view
+from hailong.numbers import disclosure
+from hailong.numbers import stats as st
+from hailong.numbers.themes import (
+    COUNT_COLUMNS,
+    QUOTE_COLUMNS,
+    ThemeBook,
+    example_quotes,
+    shared_redactor,
+    theme_counts,
+)
+from hailong.reference.codebook import Codebook
+from hailong.reference.config import StatsSettings
 from hailong.reference.geography import CITY, Units
-from hailong.numbers.themes import COUNT_COLUMNS, QUOTE_COLUMNS, ThemeBook, example_quotes, shared_redactor, \
-    theme_counts
 
 #: Measure id of the satisfaction index (mean of a respondent's dimension scores).
 INDEX = "INDEX"
@@ -714,32 +721,13 @@ def _blank_withheld(t: pd.DataFrame) -> pd.DataFrame:
 
 
 def _secondary(scores: pd.DataFrame, codes: list[str], min_n: int) -> pd.DataFrame:
-    """Withhold complementary units so that no withheld figure follows from the city's.
-
-    The units × measures table of respondent counts, with the city as its total row,
-    goes through :func:`hailong.numbers.stats.suppress_table`: first the INDEX column alone (a
-    unit withheld there is then withheld in every measure), then every measure.
-    """
-    units = [c for c in codes if c != CITY]
-    order = list(dict.fromkeys(scores["measure"]))
-    n = (scores[scores["unit"].isin(units)]
-         .pivot(index="unit", columns="measure", values="n")
-         .reindex(index=units, columns=order).fillna(0))
-    if not len(units):
-        return scores
-    whole_unit = st.suppress_table(n[[INDEX]], min_n, margins="columns").cells[INDEX]
-    primary = (n > 0) & ((n < min_n) | whole_unit.to_numpy()[:, None])
-    sup = st.suppress_table(n, min_n, margins="columns", primary=primary)
-    hidden = sup.cells.stack()
-    hidden.index.names = ["unit", "measure"]
-    city = sup.column_totals.rename_axis("measure").reset_index(name="hidden")
-    city.insert(0, "unit", CITY)
-    extra = pd.concat([hidden.rename("hidden").reset_index(), city], ignore_index=True)
-    t = scores.merge(extra, on=["unit", "measure"], how="left")
-    newly = t["hidden"].fillna(False).astype(bool) & ~t["suppressed"].astype(bool)
+    """Withhold complementary units so that no withheld figure follows from the city's
+    (:func:`hailong.numbers.disclosure.complements`)."""
+    t = scores.copy()
+    newly = disclosure.complements(t, codes, min_n)
     t.loc[newly, "suppressed"] = True
     t.loc[newly, "suppression"] = st.SECONDARY
-    return _blank_withheld(t.drop(columns="hidden"))
+    return _blank_withheld(t)
 
 
 def _poststrata(resp: pd.DataFrame, resp_units: pd.Series, roster: pd.DataFrame,

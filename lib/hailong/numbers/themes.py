@@ -30,9 +30,9 @@ import numpy as np
 import pandas as pd
 
 from hailong.core import safetext
+from hailong.core.errors import ConfigError
 from hailong.core.text import nfc
 from hailong.core.yamlfile import read_yaml
-from hailong.core.errors import ConfigError
 from hailong.ingest.readers import normalize_text
 from hailong.numbers.stats import PRIMARY, SECONDARY, suppress_table
 

@@ -15,19 +15,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from hailong.core.text import nfc
 from hailong.core.views import register_html
 from hailong.present import fmt
-from hailong.core.text import nfc
 from hailong.reference.geography import CITY
 
-#: What a table's values are, as its caption says it (Vietnamese, English).
-KINDS = {
-    "index": ("Chỉ số hài lòng (0–100)", "Satisfaction index (0–100)"),
-    "mean": ("Điểm trung bình (thang 1–5)", "Mean score (1–5 scale)"),
-    "change": ("Thay đổi (điểm chỉ số)", "Change (index points)"),
-    "n": ("Số HTX trả lời", "Cooperatives answering"),
-    "share": ("Tỷ lệ", "Share"),
-}
+#: Kinds of table values; the caption says what they are (message ``kind_<kind>``).
+KINDS = ("index", "mean", "change", "n", "share")
+#: The column of changes in :func:`trend_table`, in each report language.
+_CHANGE_COLUMNS = tuple(fmt.t("col_change_rounds", lang) for lang in fmt.LANGS)
 
 
 @dataclass
@@ -70,7 +66,7 @@ class Table:
     note: str = ""
     lang: str = "vi"
     #: Columns that hold changes: shown with a sign (``+10,7``).
-    signed: tuple[str, ...] = ("Thay đổi", "Change")
+    signed: tuple[str, ...] = _CHANGE_COLUMNS
 
     @property
     def withheld(self) -> pd.DataFrame:
@@ -111,7 +107,7 @@ class Table:
         return out
 
     def caption(self) -> str:
-        what = KINDS.get(self.kind, ("", ""))[0 if self.lang == "vi" else 1]
+        what = fmt.t(f"kind_{self.kind}", self.lang) if self.kind in KINDS else ""
         return nfc(" — ".join(x for x in (self.title, what) if x))
 
     def _repr_html_(self) -> str:
@@ -177,7 +173,8 @@ class Table:
 
 
 def results_html(results, lang: str = "vi") -> str:
-    """A short HTML summary of :class:`~hailong.numbers.scoring.Results`: the index of every unit."""
+    """A short HTML summary of :class:`~hailong.numbers.scoring.Results`: the index of
+    every unit."""
     s = results.scores[results.scores["measure"] == "INDEX"].set_index("unit")
     u = results.units.set_index("unit")
     order = list(u.index)
@@ -213,12 +210,8 @@ def trend_table(trend, unit: str = CITY, measures=None, lang: str = "vi") -> Tab
     last = t.groupby("measure")[["change", "round"]].last().reindex(measures)
     values.columns = [str(c) for c in values.columns]
     n.columns = [str(c) for c in n.columns]
-    values["Thay đổi" if lang == "vi" else "Change"] = last["change"].to_numpy()
-    approx = bool(t["approximate"].any())
-    note = ("Số liệu các vòng trước tính lại theo địa bàn mới (bảng chuyển đổi): gần đúng."
-            if approx and lang == "vi" else
-            "Earlier rounds re-aggregated to the new units (crosswalk): approximate."
-            if approx else "")
+    values[fmt.t("col_change_rounds", lang)] = last["change"].to_numpy()
+    note = fmt.t("crosswalk_note", lang) if bool(t["approximate"].any()) else ""
     return Table(values, n=n, kind="index", min_n=trend.min_n,
                  lang=lang, title=str(unit), note=note)
 

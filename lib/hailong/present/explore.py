@@ -27,9 +27,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from hailong.present.display import Table
 from hailong.core.errors import ParameterError
 from hailong.numbers.scoring import to_index
+from hailong.present.display import Table
 
 #: Readable column names of the respondent frame (for captions and headers).
 GROUP_LABELS = {"unit": "Đơn vị", "unit_name": "Đơn vị", "district_code": "Quận, huyện",

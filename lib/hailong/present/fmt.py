@@ -15,18 +15,18 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from hailong.core.text import nfc
 from hailong.core.errors import ParameterError
-from hailong.reference.geography import CITY
+from hailong.core.messages import LANGS, message  # LANGS: the report languages
+from hailong.core.text import nfc
 from hailong.numbers.scoring import INDEX
+
 # rounded(x, decimals): x as the reports print it, half away from zero (71.25 -> 71.3).
 # It lives in hailong.numbers.stats, whose tiers compare values as printed.
 from hailong.numbers.stats import rounded
+from hailong.reference.geography import CITY
 
 #: What the report shows instead of a missing or withheld figure (U+2014 EM DASH).
 SUPPRESSED = "—"
-#: Report languages.
-LANGS = ("vi", "en")
 
 _MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
               "September", "October", "November", "December")
@@ -190,298 +190,11 @@ def unit_words(level: str | None = "district", lang: str = "vi") -> dict[str, st
             "Unit_sg": singular[:1].upper() + singular[1:]}
 
 
-#: Fixed phrases of the reports: ``{key: {lang: text}}``; ``{field}`` parts are filled by
-#: :func:`t`. Add a phrase here (in every language) rather than writing it in a notebook.
-MESSAGES: dict[str, dict[str, str]] = {
-    # titles and sections
-    "report_title": {
-        "vi": "Báo cáo chỉ số hài lòng của HTX – {unit} – {period}",
-        "en": "Cooperatives' satisfaction report – {unit} – {period}"},
-    "report_subtitle": {
-        "vi": "Khảo sát mức độ hài lòng của hợp tác xã với cấp ủy, chính quyền địa phương",
-        "en": "Survey of cooperatives' satisfaction with local Party committees and government"},
-    "sec_summary": {"vi": "Tóm tắt", "en": "Summary"},
-    "sec_key_figures": {"vi": "Các số liệu chính", "en": "Key figures"},
-    "sec_dimensions": {"vi": "Chỉ số theo lĩnh vực", "en": "Index by area"},
-    "sec_vs_city": {"vi": "So sánh với toàn thành phố", "en": "Compared with the whole city"},
-    "sec_distribution": {"vi": "Phân bố câu trả lời", "en": "How cooperatives answered"},
-    "sec_coverage": {"vi": "Tiến độ khảo sát", "en": "Survey coverage"},
-    # {units} / {unit_sg} / {Units} / {Unit_sg}: what the round's units are called
-    # (:data:`UNIT_WORDS`), filled by :func:`t` from its ``unit_level``.
-    "sec_districts": {"vi": "So sánh các {units}",
-                      "en": "Comparison of the {units}"},
-    "sec_heatmap": {"vi": "Chỉ số theo lĩnh vực và {unit_sg}",
-                    "en": "Index by area and {unit_sg}"},
-    "sec_district_table": {"vi": "Bảng số liệu các {units}",
-                           "en": "Figures for all {units}"},
-    "sec_method": {"vi": "Phương pháp tính", "en": "Method"},
-    # table headers
-    "col_figure": {"vi": "Chỉ tiêu", "en": "Figure"},
-    "col_dimension": {"vi": "Lĩnh vực", "en": "Area"},
-    "col_unit": {"vi": "Đơn vị", "en": "Unit"},
-    "col_n": {"vi": "Số HTX trả lời", "en": "Cooperatives answering"},
-    "col_roster": {"vi": "Số HTX trong danh sách", "en": "Cooperatives listed"},
-    "col_coverage": {"vi": "Tỷ lệ tham gia", "en": "Coverage"},
-    "col_index": {"vi": "Chỉ số (0–100)", "en": "Index (0–100)"},
-    "col_satisfied": {"vi": "Tỷ lệ hài lòng", "en": "% satisfied"},
-    "col_city": {"vi": "Toàn thành phố", "en": "Whole city"},
-    # key figures
-    "kf_answered": {"vi": "HTX đã trả lời / trong danh sách",
-                    "en": "Cooperatives answered / listed"},
-    "kf_coverage": {"vi": "Tỷ lệ tham gia khảo sát", "en": "Coverage"},
-    "kf_index": {"vi": "Chỉ số hài lòng chung (0–100)", "en": "Satisfaction index (0–100)"},
-    "kf_satisfied": {"vi": "Tỷ lệ câu trả lời hài lòng trở lên",
-                     "en": "Answers \"satisfied\" or better"},
-    "kf_overall": {"vi": "Đánh giá chung – câu {number} (0–100)",
-                   "en": "Overall rating – question {number} (0–100)"},
-    "kf_overall_satisfied": {"vi": "Hài lòng chung – câu {number}",
-                             "en": "Satisfied overall – question {number}"},
-    # charts
-    "source": {"vi": "Nguồn: Khảo sát mức độ hài lòng của HTX năm {year}, {org}",
-               "en": "Source: {org}, cooperatives' satisfaction survey {year}"},
-    "profile_title": {"vi": "Chỉ số hài lòng theo lĩnh vực", "en": "Satisfaction index by area"},
-    "axis_index": {"vi": "Chỉ số hài lòng (0–100)", "en": "Satisfaction index (0–100)"},
-    "axis_share": {"vi": "Tỷ lệ câu trả lời (%)", "en": "Share of answers (%)"},
-    "axis_coverage": {"vi": "Tỷ lệ HTX đã trả lời (%)", "en": "Cooperatives that answered (%)"},
-    "distribution_title": {"vi": "Phân bố câu trả lời theo lĩnh vực",
-                           "en": "Answers by area"},
-    "coverage_title": {"vi": "Tỷ lệ HTX tham gia khảo sát",
-                       "en": "Cooperatives that took part"},
-    "coverage_by_district_title": {"vi": "Tỷ lệ HTX tham gia khảo sát theo {unit_sg}",
-                                   "en": "Coverage by {unit_sg}"},
-    "answered": {"vi": "Đã trả lời", "en": "Answered"},
-    "not_yet": {"vi": "Chưa trả lời", "en": "Not yet answered"},
-    "comparison_title": {"vi": "Chỉ số hài lòng chung theo {unit_sg}",
-                         "en": "Satisfaction index by {unit_sg}"},
-    "heatmap_title": {"vi": "Chỉ số hài lòng theo lĩnh vực và {unit_sg}",
-                      "en": "Satisfaction index by area and {unit_sg}"},
-    "city_value": {"vi": "Toàn thành phố: {value}", "en": "Whole city: {value}"},
-    "suppressed_note": {
-        "vi": "— : không công bố (dưới {min_n} HTX trả lời)",
-        "en": "— : not published (fewer than {min_n} cooperatives answered)"},
-    # --- intervals, tiers, comparisons, disclosure control, themes (hailong.numbers.stats) ---
-    "suppressed_note_secondary": {
-        "vi": "— : không công bố (dưới {min_n} HTX trả lời, hoặc ẩn thêm để không suy ra "
-              "được số liệu đã ẩn từ số liệu toàn thành phố)",
-        "en": "— : not published (fewer than {min_n} cooperatives answered, or withheld so "
-              "that a withheld figure cannot be worked out from the city's)"},
-    "unreliable_note": {
-        "vi": "* : sai số tương đối trên {rse}, cần đọc thận trọng",
-        "en": "* : relative standard error above {rse}, read with care"},
-    "col_interval": {"vi": "Khoảng tin cậy {level}", "en": "{level} interval"},
-    "col_vs_city": {"vi": "So với toàn thành phố", "en": "Compared with the city"},
-    "col_tier": {"vi": "Xếp loại", "en": "Tier"},
-    "col_rank": {"vi": "Thứ hạng (khoảng)", "en": "Rank (range)"},
-    "col_theme": {"vi": "Chủ đề", "en": "Theme"},
-    "col_mentions": {"vi": "Số HTX nêu", "en": "Cooperatives mentioning"},
-    "col_mentions_share": {"vi": "Tỷ lệ trong số HTX trả lời câu hỏi",
-                           "en": "Share of those who answered"},
-    "vs_above": {"vi": "▲ cao hơn", "en": "▲ above"},
-    "vs_similar": {"vi": "≈ tương đương", "en": "≈ similar"},
-    "vs_below": {"vi": "▼ thấp hơn", "en": "▼ below"},
-    "kf_index_interval": {"vi": "– khoảng tin cậy {level} của chỉ số",
-                          "en": "– {level} interval of the index"},
-    "kf_satisfied_interval": {"vi": "– khoảng tin cậy {level} của tỷ lệ hài lòng",
-                              "en": "– {level} interval of % satisfied"},
-    "kf_tier": {"vi": "Xếp loại", "en": "Tier"},
-    "kf_rank": {"vi": "Thứ hạng trong {k} {units} được công bố (khoảng có thể)",
-                "en": "Rank among {k} published {units} (plausible range)"},
-    "sec_themes": {"vi": "Khó khăn và kiến nghị của HTX",
-                   "en": "Cooperatives' difficulties and recommendations"},
-    "sec_quotes": {"vi": "Một số kiến nghị tiêu biểu", "en": "Some typical recommendations"},
-    "sec_reliability": {"vi": "Độ tin cậy của thang đo", "en": "Reliability of the scales"},
-    "ranking_title": {"vi": "Chỉ số hài lòng chung theo {unit_sg} (khoảng tin cậy {level})",
-                      "en": "Satisfaction index by {unit_sg} ({level} intervals)"},
-    "themes_title": {"vi": "Chủ đề trong kiến nghị của HTX – toàn thành phố",
-                     "en": "Themes of the cooperatives' recommendations – whole city"},
-    "axis_mentions": {"vi": "Tỷ lệ HTX nêu chủ đề (% số HTX có kiến nghị)",
-                      "en": "Cooperatives mentioning the theme (% of those who answered)"},
-    "legend_interval": {"vi": "Khoảng tin cậy {level}", "en": "{level} interval"},
-    "legend_vs": {"vi": "▲ / ▼ cao / thấp hơn toàn thành phố",
-                  "en": "▲ / ▼ above / below the city"},
-    "rank_short": {"vi": "hạng {rank}", "en": "rank {rank}"},
-    "col_alpha": {"vi": "Hệ số alpha", "en": "Alpha"},
-    "col_items": {"vi": "Số câu hỏi", "en": "Questions"},
-    "col_reading": {"vi": "Đánh giá", "en": "Reading"},
-    "col_question": {"vi": "Câu hỏi", "en": "Question"},
-    # --- survey progress and follow-up lists (hailong.numbers.coverage, hailong.publish.followup) ---
-    "progress_name": {"vi": "Tiến độ khảo sát", "en": "Survey progress"},
-    "progress_page_title": {"vi": "Tiến độ khảo sát – {period}",
-                            "en": "Survey progress – {period}"},
-    "progress_title": {"vi": "Tiến độ khảo sát – {period} – đến ngày {day}",
-                       "en": "Survey progress – {period} – as of {day}"},
-    "sec_progress_districts": {"vi": "Tiến độ theo {unit_sg}", "en": "Progress by {unit_sg}"},
-    "sec_progress_curve": {"vi": "Số HTX trả lời theo thời gian",
-                           "en": "Answers over time"},
-    "sec_progress_groups": {"vi": "Theo nhóm HTX", "en": "By group of cooperatives"},
-    "group_member": {"vi": "Thành viên Liên minh", "en": "Members of the Alliance"},
-    "group_non_member": {"vi": "Chưa là thành viên", "en": "Not members"},
-    "col_group": {"vi": "Nhóm", "en": "Group"},
-    "col_answered_of": {"vi": "Đã trả lời / danh sách", "en": "Answered / listed"},
-    "col_change": {"vi": "Thêm từ {day}", "en": "New since {day}"},
-    "col_needed": {"vi": "Cần mỗi ngày", "en": "Needed a day"},
-    "col_projected": {"vi": "Dự kiến đạt mục tiêu", "en": "Target met (projected)"},
-    "col_behind": {"vi": "Chậm tiến độ", "en": "Behind pace"},
-    "behind_mark": {"vi": "chậm", "en": "behind"},
-    "progress_status": {
-        "vi": "Đến hết ngày {day}, {answered} trên {roster} HTX ({share}) đã trả lời khảo "
-              "sát, thêm {change} HTX so với ngày {previous}.",
-        "en": "By the end of {day}, {answered} of the {roster} cooperatives ({share}) had "
-              "answered the survey, {change} more than on {previous}."},
-    "progress_needed": {
-        "vi": "Để đạt mục tiêu {target} vào ngày {deadline} còn cần {remaining} HTX, tức "
-              "{per_day} HTX mỗi ngày.",
-        "en": "To reach the target of {target} by {deadline}, {remaining} more cooperatives "
-              "must answer: {per_day} a day."},
-    "progress_overdue": {
-        "vi": "Đã hết hạn ({deadline}); còn thiếu {remaining} HTX để đạt mục tiêu {target}.",
-        "en": "The deadline ({deadline}) is over; {remaining} cooperatives are still "
-              "missing for the target of {target}."},
-    "progress_projected": {
-        "vi": "Với tốc độ của {days} ngày gần nhất ({per_day} HTX mỗi ngày), mục tiêu sẽ "
-              "đạt vào khoảng ngày {day}.",
-        "en": "At the pace of the last {days} days ({per_day} a day), the target would be "
-              "met around {day}."},
-    "progress_stalled": {
-        "vi": "Trong {days} ngày gần nhất không có HTX nào trả lời thêm, nên chưa dự kiến "
-              "được ngày đạt mục tiêu.",
-        "en": "No further cooperative answered in the last {days} days, so no date can be "
-              "projected."},
-    "progress_reached": {"vi": "Mục tiêu {target} đã đạt vào ngày {day}.",
-                         "en": "The target of {target} was met on {day}."},
-    "progress_behind": {
-        "vi": "{count} {units} chậm tiến độ (giữ tốc độ hiện nay sẽ không đạt mục tiêu "
-              "đúng hạn): {names}.",
-        "en": "{count} {units} are behind pace (at their recent pace they would miss the "
-              "deadline): {names}."},
-    "progress_method": {
-        "vi": "Một HTX được tính là đã trả lời từ phiếu hợp lệ đầu tiên của HTX đó (phiếu "
-              "gửi trùng chỉ tính một lần; phiếu không ghi mã HTX được đối chiếu theo tên "
-              "HTX trong danh sách). Số \"thêm\" so sánh với ngày {previous} ({days} ngày "
-              "trước). Tốc độ gần đây là số HTX trả lời lần đầu trong {window} ngày gần "
-              "nhất chia cho số ngày; ngày dự kiến đạt mục tiêu giả định tốc độ đó không "
-              "đổi. Các {units} \"chậm tiến độ\" là nơi chưa đạt mục tiêu và theo tốc độ đó "
-              "sẽ không đạt trước hạn.",
-        "en": "A cooperative counts as answered from its first valid submission (repeated "
-              "submissions count once; submissions without a cooperative code are matched "
-              "to the roster by name). \"New\" compares with {previous} ({days} days "
-              "earlier). The recent pace is the number of cooperatives that answered for the "
-              "first time in the last {window} days divided by the days; the projected date "
-              "assumes that pace holds. The {units} \"behind pace\" are those that have not "
-              "met the target and would not meet it by the deadline at that pace."},
-    "progress_by_district_title": {"vi": "Tỷ lệ HTX đã trả lời theo {unit_sg}",
-                                   "en": "Cooperatives that answered, by {unit_sg}"},
-    "cumulative_title": {"vi": "Số HTX đã trả lời (cộng dồn) – toàn thành phố",
-                         "en": "Cooperatives that answered (cumulative) – whole city"},
-    "groups_title": {"vi": "Tỷ lệ HTX đã trả lời theo nhóm",
-                     "en": "Cooperatives that answered, by group"},
-    "axis_answered_n": {"vi": "Số HTX đã trả lời", "en": "Cooperatives that answered"},
-    "legend_answered": {"vi": "Đã trả lời (cộng dồn)", "en": "Answered (cumulative)"},
-    "target_value": {"vi": "Mục tiêu: {value}", "en": "Target: {value}"},
-    "deadline_value": {"vi": "Hạn: {day}", "en": "Deadline: {day}"},
-    "today_value": {"vi": "Đến ngày {day}", "en": "As of {day}"},
-    "internal_mark": {"vi": "NỘI BỘ — không phát hành",
-                      "en": "NỘI BỘ — không phát hành (internal, not for release)"},
-    "followup_title": {"vi": "Danh sách HTX chưa trả lời khảo sát – {unit} – đến ngày {day}",
-                       "en": "Cooperatives that have not answered – {unit} – as of {day}"},
-    "followup_count": {"vi": "{count} HTX chưa trả lời / {roster} HTX trong danh sách",
-                       "en": "{count} not answered of {roster} listed"},
-    "followup_none": {"vi": "Tất cả HTX đã trả lời.", "en": "Every cooperative has answered."},
-    "followup_summary": {"vi": "Tổng hợp", "en": "Summary"},
-    "followup_unresolved": {"vi": "Phiếu chưa xác định HTX",
-                            "en": "Submissions to resolve"},
-    "followup_unresolved_note": {
-        "vi": "Các phiếu dưới đây không ghi mã HTX (hoặc ghi mã không có trong danh sách) và "
-              "tên HTX không khớp với đúng một HTX trong danh sách. Cần xác định HTX, ghi mã "
-              "vào tệp dữ liệu rồi chạy lại.",
-        "en": "These submissions have no cooperative code of the roster, and their name fits "
-              "no cooperative of the roster, or several. Find the cooperative, write its "
-              "code in the export and run again."},
-    "col_coop_id": {"vi": "Mã HTX", "en": "Code"},
-    "col_coop_name": {"vi": "Tên HTX", "en": "Cooperative"},
-    "col_commune": {"vi": "Xã, phường, thị trấn", "en": "Commune"},
-    "col_sector": {"vi": "Ngành nghề", "en": "Sector"},
-    "col_director": {"vi": "Giám đốc", "en": "Director"},
-    "col_phone": {"vi": "Điện thoại", "en": "Phone"},
-    "col_zalo": {"vi": "Zalo", "en": "Zalo"},
-    "col_email": {"vi": "Email", "en": "Email"},
-    "col_days_open": {"vi": "Số ngày từ khi mở khảo sát", "en": "Days since the round opened"},
-    "col_visit_date": {"vi": "Ngày đến làm việc", "en": "Visited on"},
-    "col_outcome": {"vi": "Kết quả", "en": "Outcome"},
-    "col_note": {"vi": "Ghi chú", "en": "Note"},
-    "col_not_yet": {"vi": "Chưa trả lời", "en": "Not yet answered"},
-    "col_file_row": {"vi": "Tệp, dòng", "en": "File, row"},
-    "col_submitted_at": {"vi": "Thời gian gửi", "en": "Sent at"},
-    "col_written_id": {"vi": "Mã HTX đã ghi", "en": "Code written"},
-    "col_written_name": {"vi": "Tên HTX đã ghi", "en": "Name written"},
-    "col_respondent": {"vi": "Người trả lời", "en": "Respondent"},
-    "col_reason": {"vi": "Lý do", "en": "Reason"},
-    "reason_no_match": {"vi": "Tên không khớp HTX nào trong danh sách",
-                        "en": "The name matches no cooperative of the roster"},
-    "reason_several": {"vi": "Tên khớp nhiều HTX: {codes}",
-                       "en": "The name fits several cooperatives: {codes}"},
-    # --- key findings, answers per question, map, rounds (issues 6 and 8) ---
-    "sec_findings": {"vi": "Những điểm chính", "en": "Key findings"},
-    "sec_items": {"vi": "Câu trả lời theo từng câu hỏi", "en": "Answers to each question"},
-    "sec_map": {"vi": "Bản đồ chỉ số hài lòng", "en": "Map of the satisfaction index"},
-    "sec_trend": {"vi": "So sánh với các năm trước", "en": "Change since earlier rounds"},
-    "items_title": {"vi": "Câu trả lời theo từng câu hỏi – câu {first} đến {last}",
-                    "en": "Answers to each question – questions {first} to {last}"},
-    "axis_diverging": {
-        "vi": "Tỷ lệ câu trả lời (%) – bên trái: chưa hài lòng, bên phải: hài lòng",
-        "en": "Share of answers (%) – left: not satisfied, right: satisfied"},
-    "items_note": {
-        "vi": "Mức “{neutral}” được chia đôi hai bên vạch 0. Số ở hai đầu thanh: tỷ lệ "
-              "câu trả lời chưa hài lòng (trái) và hài lòng (phải)",
-        "en": "“{neutral}” is split in half on both sides of 0. Figures at the ends: share "
-              "of answers not satisfied (left) and satisfied (right)"},
-    "items_note_even": {
-        "vi": "Số ở hai đầu thanh: tỷ lệ câu trả lời chưa hài lòng (trái) và hài lòng "
-              "(phải)",
-        "en": "Figures at the ends: share of answers not satisfied (left) and satisfied "
-              "(right)"},
-    "map_title": {"vi": "Chỉ số hài lòng chung theo {unit_sg} – bản đồ",
-                  "en": "Satisfaction index by {unit_sg} – map"},
-    "map_legend_title": {"vi": "Xếp loại (chỉ số 0–100)", "en": "Tier (index 0–100)"},
-    "map_legend_quartile": {"vi": "Nhóm tứ phân vị (chỉ số)",
-                            "en": "Quartile group (index)"},
-    "map_withheld": {"vi": "— : không công bố", "en": "— : not published"},
-    "map_none": {
-        "vi": "Chưa có dữ liệu ranh giới của các {units} năm {year}, nên báo cáo không có "
-              "bản đồ.",
-        "en": "There are no boundary data for the {units} of {year}, so the report has no "
-              "map."},
-    "trend_title": {"vi": "Chỉ số hài lòng chung qua các năm – {unit}",
-                    "en": "Satisfaction index over the rounds – {unit}"},
-    "axis_round": {"vi": "Năm khảo sát", "en": "Survey round"},
-    "legend_approximate": {"vi": "Gần đúng (quy đổi từ địa bàn cũ)",
-                           "en": "Approximate (earlier units re-aggregated)"},
-    "col_measure": {"vi": "Chỉ tiêu", "en": "Measure"},
-    "col_round": {"vi": "{year}", "en": "{year}"},
-    "col_trend_change": {"vi": "Thay đổi so với năm {year} (điểm)",
-                         "en": "Change since {year} (points)"},
-    "col_trend_interval": {"vi": "Khoảng tin cậy {level} của thay đổi",
-                           "en": "{level} interval of the change"},
-    "col_trend_reading": {"vi": "Đánh giá", "en": "Reading"},
-    "trend_reading_note": {
-        "vi": "▲ / ▼ : tăng / giảm có ý nghĩa thống kê (khoảng tin cậy {level} của thay "
-              "đổi không chứa 0); ≈ : thay đổi nằm trong phạm vi sai số",
-        "en": "▲ / ▼ : statistically significant rise / fall (the {level} interval of the "
-              "change excludes 0); ≈ : the change is within the margin of error"},
-    "trend_up": {"vi": "▲ tăng", "en": "▲ rise"},
-    "trend_down": {"vi": "▼ giảm", "en": "▼ fall"},
-    "trend_same": {"vi": "≈ không đổi đáng kể", "en": "≈ no significant change"},
-    "measure_index": {"vi": "Chỉ số hài lòng chung", "en": "Overall satisfaction index"},
-    "measure_overall": {"vi": "Đánh giá chung – câu {number}",
-                        "en": "Overall rating – question {number}"},
-    "approximate_note": {"vi": "† : gần đúng, {why}", "en": "† : approximate, {why}"},
-    "quotes_original": {"vi": "Trích nguyên văn (đã bỏ thông tin cá nhân).",
-                        "en": "Quoted as written, in Vietnamese (personal details removed)."},
-}
-
-
 def t(key: str, lang: str = "vi", unit_level: str | None = None, **kw: object) -> str:
     """A fixed phrase of the reports in ``lang``, with ``{fields}`` filled from ``kw``.
+
+    The phrases are those of the message catalogue (:mod:`hailong.core.messages`, file
+    ``lib/hailong/core/messages.yaml``); add a phrase there, in every language.
 
     ``{units}``, ``{unit_sg}``, ``{Units}``, ``{Unit_sg}`` name the units of
     ``unit_level`` (:func:`unit_words`; default ``"district"``) unless ``kw`` gives them.
@@ -492,7 +205,7 @@ def t(key: str, lang: str = "vi", unit_level: str | None = None, **kw: object) -
     'Comparison of the communes'
     """
     check_lang(lang)
-    return nfc(MESSAGES[key][lang].format(**{**unit_words(unit_level, lang), **kw}))
+    return message(key, lang, **{**unit_words(unit_level, lang), **kw})
 
 
 def source_line(year: int | Sequence[int], organisation: Mapping[str, str] | str,

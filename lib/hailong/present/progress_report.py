@@ -7,8 +7,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from hailong.numbers.coverage import MEMBER, NON_MEMBER, Progress, ProgressData
 from hailong.core.text import nfc
+from hailong.numbers.coverage import MEMBER, NON_MEMBER, Progress, ProgressData
 from hailong.present import fmt
 from hailong.reference.codebook import Codebook
 from hailong.reference.geography import CITY

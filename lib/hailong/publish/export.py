@@ -26,9 +26,10 @@ import nbformat
 
 from hailong.core.files import atomic_write
 from hailong.core.version import __version__
-from hailong.publish.paths import INTERNAL_DIR
 from hailong.present.fmt import SUPPRESSED, ascii_name, check_lang, number, t
 from hailong.present.fmt import date as fmt_date
+from hailong.publish.base import ReportWriter
+from hailong.publish.paths import INTERNAL_DIR
 
 #: Templates and the stylesheet shipped with the package.
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -40,47 +41,20 @@ REPORT_TEMPLATE = "hailong_report"
 _DROP_TAGS = {"papermill-error-cell-tag"}
 #: Image outputs, and the alternative text of one that has none.
 _IMAGE_TYPES = {"image/png", "image/jpeg", "image/svg+xml"}
-_ALT = {"vi": "Biểu đồ", "en": "Chart"}
-
-_INDEX_TEXT = {
-    "vi": {
-        "title": "Báo cáo chỉ số hài lòng của HTX – {label}",
-        "code": "Mã",
-        "unit": "Đơn vị",
-        "updated": "Cập nhật",
-        "data_date": "Số liệu đến ngày",
-        "built_at": "Trang được tạo lúc",
-        "none": "Chưa có báo cáo nào được tạo.",
-        "headline": "Chỉ số hài lòng chung (0–100)",
-        "downloads": "Tải về",
-        "workbook": "Bảng số liệu của tất cả các báo cáo (Excel)",
-        "secondary": "Một số số liệu khác cũng không công bố, để không thể suy ra số liệu "
-                     "bị ẩn từ các số liệu còn lại.",
-    },
-    "en": {
-        "title": "Cooperative satisfaction index reports – {label}",
-        "code": "Code",
-        "unit": "Unit",
-        "updated": "Updated",
-        "data_date": "Data as of",
-        "built_at": "Page built",
-        "none": "No report has been built yet.",
-        "headline": "Satisfaction index (0–100)",
-        "downloads": "Downloads",
-        "workbook": "Tables of all the reports (Excel)",
-        "secondary": "Some other figures are withheld too, so that a withheld figure "
-                     "cannot be worked out from the others.",
-    },
-}
+#: Fixed phrases of the index page and of a report page's frame (title block, contents,
+#: footer): message keys ``index_<name>`` and ``page_<name>`` of the catalogue.
+_INDEX_KEYS = ("code", "unit", "updated", "data_date", "built_at", "none", "headline",
+               "downloads", "workbook", "secondary")
+_PAGE_KEYS = ("unit", "period", "data_date", "toc", "page", "made_by", "chart")
 
 
-#: Words of a report page that are not in the notebook.
-_REPORT_TEXT = {
-    "vi": {"unit": "Đơn vị", "period": "Kỳ khảo sát", "data_date": "Số liệu đến ngày",
-           "toc": "Mục lục", "page": "Trang", "made_by": "Báo cáo được tạo bằng hailong"},
-    "en": {"unit": "Unit", "period": "Survey round", "data_date": "Data as of",
-           "toc": "Contents", "page": "Page", "made_by": "Report made with hailong"},
-}
+def index_text(lang: str = "vi") -> dict[str, str]:
+    """The index page's fixed phrases in ``lang`` (its title: message ``index_title``)."""
+    return {k: t(f"index_{k}", check_lang(lang)) for k in _INDEX_KEYS}
+
+
+def _page_text(lang: str) -> dict[str, str]:
+    return {k: t(f"page_{k}", check_lang(lang)) for k in _PAGE_KEYS}
 
 
 @dataclass(frozen=True)
@@ -106,7 +80,7 @@ class ReportInfo:
 
     def facts(self, lang: str = "vi") -> list[tuple[str, str]]:
         """``[(label, value)]`` of the title block, only those that are known."""
-        text = _REPORT_TEXT[check_lang(lang)]
+        text = _page_text(lang)
         out = [(text["unit"], self.unit), (text["period"], self.period),
                (text["data_date"], fmt_date(self.data_date, lang) if self.data_date else "")]
         return [(label, value) for label, value in out if value]
@@ -191,7 +165,7 @@ def reader_view(nb: nbformat.NotebookNode, lang: str = "vi") -> nbformat.Noteboo
             if not cell.outputs:
                 continue
             for output in cell.outputs:
-                _default_alt(output, _ALT[lang])
+                _default_alt(output, t("page_chart", lang))
         cells.append(cell)
     nb.cells = cells
     return nb
@@ -206,7 +180,7 @@ def _css_string(text: str) -> str:
 def page_css(title: str, organisation: str = "", lang: str = "vi") -> str:
     """The print margins of one report: title top left, organisation bottom left, page
     numbers ("Trang 2/7") bottom right; none on the cover (named page ``cover``)."""
-    word = _REPORT_TEXT[check_lang(lang)]["page"]
+    word = t("page_page", check_lang(lang))
     box = 'font-family: "Noto Sans", "DejaVu Sans", sans-serif; font-size: 8pt; color: #52606d;'
     return (f"@page {{\n"
             f"  @top-left {{ content: {_css_string(title)}; {box} }}\n"
@@ -245,7 +219,7 @@ def export_html(executed_ipynb: Path, html_path: Path, title: str, lang: str = "
     check_lang(lang)
     info = info or ReportInfo()
     nb = reader_view(nbformat.read(str(executed_ipynb), as_version=4), lang)
-    text = _REPORT_TEXT[lang]
+    text = _page_text(lang)
     footer = " · ".join(x for x in (
         info.organisation,
         f"{text['data_date']} {fmt_date(info.data_date, lang)}" if info.data_date else "",
@@ -387,7 +361,7 @@ def _only_emphasis(p) -> bool:
 
 def _toc(soup, sections: Sequence, lang: str):
     """``<nav class="toc">`` listing ``sections`` (``[(heading text, section)]``)."""
-    title = _REPORT_TEXT[lang]["toc"]
+    title = t("page_toc", lang)
     nav = soup.new_tag("nav", attrs={"class": "toc", "aria-label": title})
     head = soup.new_tag("h2")
     head.string = title
@@ -427,7 +401,7 @@ def write_index(out_dir: Path, entries: list[IndexEntry], round_label: str, org_
                 lang: str = "vi", *, data_date: dt.date | None = None,
                 built_at: dt.datetime | None = None, filename: str = "index.html",
                 min_n: int | None = None, workbook: str | None = None,
-                secondary: bool = False) -> Path:
+                secondary: bool = False, downloads: Sequence[tuple[str, str]] = ()) -> Path:
     """Write the index page of a round's reports.
 
     Parameters
@@ -454,6 +428,9 @@ def write_index(out_dir: Path, entries: list[IndexEntry], round_label: str, org_
         is withheld.
     workbook
         Link (relative to ``out_dir``) to the Excel workbook of the round's tables.
+    downloads
+        More download links, ``(text, href)`` (relative to ``out_dir``), after the
+        workbook's: the round writers' links (:mod:`hailong.publish.writers`).
     secondary
         Some headlines are withheld only to protect others (secondary suppression): the
         note under the table says so too.
@@ -465,7 +442,7 @@ def write_index(out_dir: Path, entries: list[IndexEntry], round_label: str, org_
     """
     import jinja2
 
-    text = _INDEX_TEXT[check_lang(lang)]
+    text = index_text(lang)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
                              autoescape=True, keep_trailing_newline=True)
     listed = [e for e in sorted(entries, key=_order) if is_public(e.href)]
@@ -480,7 +457,7 @@ def write_index(out_dir: Path, entries: list[IndexEntry], round_label: str, org_
     ]
     withheld = show_headline and any(r["headline"] == SUPPRESSED for r in rows)
     html = env.get_template("site_index.html.j2").render(
-        lang=lang, title=text["title"].format(label=round_label), org_name=org_name,
+        lang=lang, title=t("index_title", lang, label=round_label), org_name=org_name,
         entries=rows, text=text, css=stylesheet(), version=__version__,
         data_date=fmt_date(data_date, lang) if data_date else None,
         built_at=format_datetime(built_at or dt.datetime.now(), lang),
@@ -488,6 +465,16 @@ def write_index(out_dir: Path, entries: list[IndexEntry], round_label: str, org_
         note=(" ".join([t("suppressed_note", lang, min_n=min_n) + "."]
                        + ([text["secondary"]] if secondary else []))
               if withheld and min_n else None),
-        workbook=workbook if workbook and is_public(workbook) else None,
+        downloads=[{"text": label, "href": href} for label, href in
+                   ([(text["workbook"], workbook)] if workbook else []) + list(downloads)
+                   if is_public(href)],
     )
     return atomic_write(Path(out_dir) / filename, html)
+
+
+def _write_page(executed: Path, html: Path, job: object, worker: object) -> None:
+    export_html(executed, html, job.title, job.lang, job.info)
+
+
+#: The report writer of the page (:mod:`hailong.publish.writers`).
+WRITER = ReportWriter(name="html", source="ipynb", optional=False, write=_write_page)

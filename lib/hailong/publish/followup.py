@@ -24,20 +24,21 @@ from pathlib import Path
 
 import pandas as pd
 
+from hailong.core.files import atomic_write, make_dir
+from hailong.core.safetext import excel_text, html_text
+from hailong.core.text import nfc
+from hailong.ingest.matching import NO_MATCH, SEVERAL
 from hailong.numbers import coverage as cov
 from hailong.present import fmt, progress_report
-from hailong.core.text import nfc
-from hailong.core.files import atomic_write
+from hailong.publish.base import RoundOutput, RoundWriter
 from hailong.publish.paths import INTERNAL_DIR, round_dir
 from hailong.reference.geography import CITY
-from hailong.ingest.matching import NO_MATCH, SEVERAL
-from hailong.core.safetext import excel_text, html_text
 
 __all__ = ["followup_lists", "write_workbook", "write_html", "write_internal",
            "internal_dir", "LIST_COLUMNS", "WORK_COLUMNS"]
 
-#: Columns of a district's list (message keys of :data:`hailong.present.fmt.MESSAGES`), then the
-#: empty columns the working group fills in by hand.
+#: Columns of a district's list (keys of the message catalogue, :mod:`hailong.core.messages`),
+#: then the empty columns the working group fills in by hand.
 LIST_COLUMNS = ("col_coop_id", "col_coop_name", "col_commune", "col_sector", "col_director",
                 "col_phone", "col_zalo", "col_email", "col_days_open")
 WORK_COLUMNS = ("col_visit_date", "col_outcome", "col_note")
@@ -315,7 +316,21 @@ def write_internal(data: cov.ProgressData, as_of: object = None, out: str | Path
     """
     p = p or cov.progress(data, as_of)
     lists = followup_lists(data, p.as_of, lang)
-    folder = internal_dir(out, data.round.year)
+    folder = make_dir(internal_dir(out, data.round.year), private=True)  # personal data
     stem = f"followup-{p.as_of.isoformat()}" + ("" if lang == "vi" else f".{lang}")
     return {"xlsx": write_workbook(folder / f"{stem}.xlsx", data, p, lists, lang),
             "html": write_html(folder / f"{stem}.html", data, p, lists, lang)}
+
+
+def _write_round(output: RoundOutput) -> list[Path]:
+    from hailong.numbers.coverage import load_progress
+
+    data = load_progress(output.round.year, output.config.path)
+    written = write_internal(data, out=output.out_dir.parent)
+    return [Path(p) for p in (written or {}).values()]
+
+
+#: The round writer of the INTERNAL follow-up lists (:mod:`hailong.publish.writers`):
+#: written with the progress report, never linked from the index.
+WRITER = RoundWriter(name="followup", write=_write_round, stale_when="progress",
+                     needs_results=False, internal=True)

@@ -31,8 +31,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hailong.core.errors import HailongError
+from hailong.core.errors import OutputUnavailable
 from hailong.core.files import commit
+from hailong.publish.base import ReportWriter
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ _ALLOWED_SCHEMES = ("file:", "data:", "about:")
 _REMOTE = re.compile(r"^(?!(?:file|data|about|blob):)")
 
 
-class PdfUnavailable(HailongError):
+class PdfUnavailable(OutputUnavailable):
     """The PDF step cannot run here (Playwright or Chromium is missing or does not start).
 
     The message says what to install; HTML reports are not affected.
@@ -303,3 +304,19 @@ def render_all(pages: Iterable[tuple[Path, Path]], *, progress: bool = False,
             renderer.close()
     batch.seconds = time.perf_counter() - start
     return batch
+
+
+def _print_report(html: Path, pdf: Path, job: object, worker: object) -> None:
+    """Print a report's page with the worker's browser; a browser that failed is closed
+    (the worker opens a new one for the next report)."""
+    try:
+        worker.pdf_renderer().render(html, pdf)
+    except PdfUnavailable:
+        raise
+    except Exception:
+        worker.close_renderer()
+        raise
+
+
+#: The report writer of the printed report (:mod:`hailong.publish.writers`).
+WRITER = ReportWriter(name="pdf", source="html", optional=True, write=_print_report)

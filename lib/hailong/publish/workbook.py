@@ -25,12 +25,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from hailong.present import fmt
-from hailong.core.text import nfc
 from hailong.core.files import atomic_write
-from hailong.reference.geography import CITY
 from hailong.core.safetext import excel_text
+from hailong.core.text import nfc
 from hailong.numbers.scoring import INDEX, Results
+from hailong.numbers.stats import rounded
+from hailong.present import fmt
+from hailong.publish.base import RoundOutput, RoundWriter
+from hailong.reference.geography import CITY
 
 #: Row of the column headers on every table sheet (title row 1, note row 2).
 HEADER_ROW = 4
@@ -39,86 +41,24 @@ NUMBER_FORMATS = {"count": "#,##0", "percent": "0.0%", "index": "0.0", "mean": "
                   "share": "0.0%"}
 #: Optional columns of ``Results.scores`` (the statistics of the round: intervals on the
 #: index scale and of the share satisfied, tier, comparison with the city, reliability),
-#: shown when present: ``(column, text key, kind)``; kind ``"flag"`` is a yes/no column,
-#: ``"tier"`` / ``"vs_city"`` are ids shown as words.
-OPTIONAL_COLUMNS = (("low", "low", "index"), ("high", "high", "index"),
-                    ("satisfied_low", "satisfied_low", "percent"),
-                    ("satisfied_high", "satisfied_high", "percent"),
-                    ("tier", "tier", "tier"), ("vs_city", "vs_city", "vs_city"),
-                    ("unreliable", "unreliable", "flag"))
+#: shown when present: ``(column, message key of the header, kind)``; kind ``"flag"`` is a
+#: yes/no column, ``"tier"`` / ``"vs_city"`` are ids shown as words.
+OPTIONAL_COLUMNS = (("low", "wb_low", "index"), ("high", "wb_high", "index"),
+                    ("satisfied_low", "wb_satisfied_low", "percent"),
+                    ("satisfied_high", "wb_satisfied_high", "percent"),
+                    ("tier", "col_tier", "tier"), ("vs_city", "col_vs_city", "vs_city"),
+                    ("unreliable", "wb_unreliable", "flag"))
 
 _HEADER_FILL = "1F5F8B"
 _GREY = "808080"
 
-_TEXT = {
-    "vi": {
-        "file": "bang-so-lieu-{year}",
-        "title": "Bảng số liệu – Khảo sát mức độ hài lòng của HTX – {period}",
-        "about": "Giới thiệu", "summary": "Tổng hợp", "dim_index": "Chỉ số theo lĩnh vực",
-        "dim_satisfied": "Hài lòng theo lĩnh vực", "items": "Theo câu hỏi",
-        "answers": "Phân bố câu trả lời",
-        "about_summary": "Mỗi đơn vị một dòng: số HTX trong danh sách, đã trả lời, tỷ lệ "
-                         "tham gia, chỉ số hài lòng chung, tỷ lệ hài lòng, đánh giá chung.",
-        "about_dim_index": "Chỉ số hài lòng (0–100) của từng đơn vị theo từng lĩnh vực.",
-        "about_dim_satisfied": "Tỷ lệ câu trả lời hài lòng trở lên của từng đơn vị theo "
-                               "từng lĩnh vực.",
-        "about_items": "Mỗi đơn vị, mỗi câu hỏi một dòng: số HTX trả lời, điểm trung "
-                       "bình, chỉ số, tỷ lệ hài lòng.",
-        "about_answers": "Tỷ lệ từng mức trả lời theo lĩnh vực và câu hỏi của từng đơn vị.",
-        "code": "Mã", "organisation": "Đơn vị thực hiện", "period": "Kỳ khảo sát",
-        "data_date": "Số liệu đến ngày", "built": "Tệp được tạo ngày",
-        "min_n": "Số HTX trả lời tối thiểu để công bố một số liệu",
-        "sheet": "Trang tính", "content": "Nội dung",
-        "n_index": "Số HTX có điểm chỉ số", "overall_index": "Đánh giá chung – câu {number} (0–100)",
-        "overall_satisfied": "Hài lòng chung – câu {number}",
-        "all_areas": "Chỉ số chung", "all_satisfied": "Chung",
-        "question": "Câu", "text": "Nội dung câu hỏi", "mean": "Điểm trung bình ({lo}–{hi})",
-        "low": "Chỉ số – cận dưới", "high": "Chỉ số – cận trên",
-        "satisfied_low": "Tỷ lệ hài lòng – cận dưới",
-        "satisfied_high": "Tỷ lệ hài lòng – cận trên",
-        "tier": "Xếp loại", "vs_city": "So với toàn thành phố",
-        "unreliable": "Sai số lớn, cần thận trọng", "yes": "Có",
-        "interval": "Cận dưới, cận trên: khoảng tin cậy {level}.",
-        "secondary": "Một số số liệu khác cũng không công bố, để không thể suy ra số liệu "
-                     "bị ẩn từ các số liệu còn lại.",
-        "formats": "Số liệu là số (tỷ lệ lưu dạng 0–1, hiển thị dạng %), có thể tính toán "
-                   "trực tiếp.",
-    },
-    "en": {
-        "file": "bang-so-lieu-{year}",
-        "title": "Tables – Cooperatives' satisfaction survey – {period}",
-        "about": "About", "summary": "Summary", "dim_index": "Index by area",
-        "dim_satisfied": "Satisfied by area", "items": "Questions",
-        "answers": "Answers",
-        "about_summary": "One row per unit: cooperatives listed and answering, coverage, "
-                         "satisfaction index, share satisfied, overall rating.",
-        "about_dim_index": "Satisfaction index (0–100) of every unit in every area.",
-        "about_dim_satisfied": "Share of answers \"satisfied\" or better of every unit in "
-                               "every area.",
-        "about_items": "One row per unit and question: cooperatives answering, mean, "
-                       "index, share satisfied.",
-        "about_answers": "Share of each answer by area and question for every unit.",
-        "code": "Code", "organisation": "Published by", "period": "Survey round",
-        "data_date": "Data as of", "built": "File made",
-        "min_n": "Fewest cooperatives answering behind a published figure",
-        "sheet": "Sheet", "content": "Content",
-        "n_index": "Cooperatives with an index", "overall_index":
-            "Overall rating – question {number} (0–100)",
-        "overall_satisfied": "Satisfied overall – question {number}",
-        "all_areas": "Overall index", "all_satisfied": "Overall",
-        "question": "Question", "text": "Question text", "mean": "Mean ({lo}–{hi})",
-        "low": "Index – lower bound", "high": "Index – upper bound",
-        "satisfied_low": "% satisfied – lower bound",
-        "satisfied_high": "% satisfied – upper bound",
-        "tier": "Tier", "vs_city": "Compared with the city",
-        "unreliable": "Large error, use with care", "yes": "Yes",
-        "interval": "Lower and upper bounds: {level} confidence interval.",
-        "secondary": "Some other figures are withheld too, so that a withheld figure "
-                     "cannot be worked out from the others.",
-        "formats": "Figures are numbers (shares stored as 0–1, shown as %), ready for "
-                   "calculation.",
-    },
-}
+#: File name of the workbook, before the language suffix and ``.xlsx``.
+_FILE_STEM = "bang-so-lieu-{year}"
+
+
+def _tx(key: str, lang: str, **fields: object) -> str:
+    """The workbook's phrase ``wb_<key>`` of the message catalogue (:func:`fmt.t`)."""
+    return fmt.t(f"wb_{key}", lang, **fields)
 
 
 @dataclass
@@ -146,20 +86,20 @@ class Sheet:
 
 def workbook_name(year: int, lang: str = "vi") -> str:
     """``bang-so-lieu-2022.xlsx``; ``bang-so-lieu-2022.en.xlsx`` in English."""
-    stem = _TEXT[fmt.check_lang(lang)]["file"].format(year=year)
+    fmt.check_lang(lang)
+    stem = _FILE_STEM.format(year=year)
     return f"{stem}.xlsx" if lang == "vi" else f"{stem}.{lang}.xlsx"
 
 
 def _period(results: Results, lang: str) -> str:
     label = (results.meta.get("round_label") or {}).get(lang)
     year = results.meta.get("round", "")
-    return label or (f"Năm {year}" if lang == "vi" else str(year))
+    return label or fmt.t("period_year", lang, year=year)
 
 
 def _optional(results: Results, lang: str) -> list[tuple[str, str, str]]:
     """``(column, header, kind)`` of the optional columns ``results.scores`` has."""
-    tx = _TEXT[lang]
-    return [(col, tx[key], kind) for col, key, kind in OPTIONAL_COLUMNS
+    return [(col, fmt.t(key, lang), kind) for col, key, kind in OPTIONAL_COLUMNS
             if col in results.scores.columns]
 
 
@@ -200,7 +140,6 @@ def tables(results: Results, lang: str = "vi") -> list[Sheet]:
     Units come in the order of ``results.units`` (the units in code order, then the city).
     """
     fmt.check_lang(lang)
-    tx = _TEXT[lang]
     units = [str(u) for u in results.units["unit"]]
     names = {u: fmt.unit_name(results, u, lang) for u in units}
     code = {u: ("" if u == CITY else u) for u in units}
@@ -213,11 +152,23 @@ def tables(results: Results, lang: str = "vi") -> list[Sheet]:
     scores = _published(_published_scores(results), ["mean", "index", "satisfied", *numeric])
     by = {(str(r["unit"]), r["measure"]): r for r in scores.to_dict("records")}
     overall_no = next((number[m] for m in number if m == "OVERALL"), "")
-    col_unit, col_code = fmt.t("col_unit", lang), tx["code"]
+    col_unit, col_code = fmt.t("col_unit", lang), _tx("code", lang)
+    col_n_index = _tx("n_index", lang)
+    col_overall_index = fmt.t("kf_overall", lang, number=overall_no)
+    col_overall_satisfied = fmt.t("kf_overall_satisfied", lang, number=overall_no)
+
+    index = results.scores[results.scores["measure"] == INDEX]
+    withheld_units = set(index.loc[index["suppressed"].astype(bool)
+                                   & (index["unit"] != CITY), "unit"].astype(str))
 
     def value(unit: str, measure: str, column: str) -> float:
+        """A published figure; of a withheld unit, no count of answers either (its roster
+        size, respondents and coverage are all it shows)."""
         row = by.get((unit, measure))
-        return math.nan if row is None or fmt.is_missing(row[column]) else float(row[column])
+        if row is None or fmt.is_missing(row[column]) or (column == "n"
+                                                          and unit in withheld_units):
+            return math.nan
+        return float(row[column])
 
     def extras(unit: str, measure: str, after: str) -> dict:
         """The optional columns of a row: intervals after ``index`` / ``satisfied``,
@@ -236,7 +187,7 @@ def tables(results: Results, lang: str = "vi") -> list[Sheet]:
             elif withheld or fmt.is_missing(raw) or raw in ("", False):
                 out[head] = ""
             elif kind == "flag":
-                out[head] = tx["yes"] if bool(raw) else ""
+                out[head] = _tx("yes", lang) if bool(raw) else ""
             else:
                 out[head] = _word(kind, raw, results, lang)
         return out
@@ -249,47 +200,46 @@ def tables(results: Results, lang: str = "vi") -> list[Sheet]:
                fmt.t("col_roster", lang): cov.at[u, "roster_n"] if u in cov.index else math.nan,
                fmt.t("col_n", lang): cov.at[u, "answered"] if u in cov.index else math.nan,
                fmt.t("col_coverage", lang): cov.at[u, "share"] if u in cov.index else math.nan,
-               tx["n_index"]: value(u, INDEX, "n"),
+               col_n_index: value(u, INDEX, "n"),
                fmt.t("col_index", lang): value(u, INDEX, "index"),
                **extras(u, INDEX, "index"),
                fmt.t("col_satisfied", lang): value(u, INDEX, "satisfied"),
                **extras(u, INDEX, "satisfied"),
                **extras(u, INDEX, "end")}
-        row[tx["overall_index"].format(number=overall_no)] = value(u, "OVERALL", "index")
-        row[tx["overall_satisfied"].format(number=overall_no)] = value(u, "OVERALL",
-                                                                      "satisfied")
+        row[col_overall_index] = value(u, "OVERALL", "index")
+        row[col_overall_satisfied] = value(u, "OVERALL", "satisfied")
         rows.append(row)
     summary = pd.DataFrame(rows)
     kinds = {fmt.t("col_roster", lang): "count", fmt.t("col_n", lang): "count",
-             fmt.t("col_coverage", lang): "percent", tx["n_index"]: "count",
+             fmt.t("col_coverage", lang): "percent", col_n_index: "count",
              fmt.t("col_index", lang): "index", fmt.t("col_satisfied", lang): "percent",
-             tx["overall_index"].format(number=overall_no): "index",
-             tx["overall_satisfied"].format(number=overall_no): "percent",
+             col_overall_index: "index", col_overall_satisfied: "percent",
              **{head: kind for _, head, kind in optional if kind in NUMBER_FORMATS}}
-    sheets = [Sheet(tx["summary"], tx["about_summary"], summary,
+    sheets = [Sheet(_tx("summary", lang), _tx("about_summary", lang), summary,
                     {c: k for c, k in kinds.items() if c in summary.columns})]
 
     # -- units x areas: index, then share satisfied
-    for key, column, kind, total in (("dim_index", "index", "index", tx["all_areas"]),
+    for key, column, kind, total in (("dim_index", "index", "index", _tx("all_areas", lang)),
                                      ("dim_satisfied", "satisfied", "percent",
-                                      tx["all_satisfied"])):
+                                      _tx("all_satisfied", lang))):
         wide = pd.DataFrame([{col_code: code[u], col_unit: names[u],
                               **{label[d]: value(u, d, column) for d in dims},
                               total: value(u, INDEX, column)} for u in units])
-        sheets.append(Sheet(tx[key], tx[f"about_{key}"], wide,
+        sheets.append(Sheet(_tx(key, lang), _tx(f"about_{key}", lang), wide,
                             {c: kind for c in [*(label[d] for d in dims), total]}))
 
     # -- every question of every unit
     lo, hi = (fmt.number(results.meta.get(k), 0, lang) for k in ("scale_min", "scale_max"))
-    col_mean = tx["mean"].format(lo=lo, hi=hi)
+    col_mean = _tx("mean", lang, lo=lo, hi=hi)
+    col_question, col_text = _tx("question", lang), _tx("text", lang)
     questions = measures[measures["kind"].isin(["item", "overall"])]
     rows = []
     for u in units:
         for _, m in questions.iterrows():
             row = {col_code: code[u], col_unit: names[u],
                    fmt.t("col_dimension", lang): label.get(m["dimension"], ""),
-                   tx["question"]: "" if fmt.is_missing(m["number"]) else str(m["number"]),
-                   tx["text"]: label[m["measure"]],
+                   col_question: "" if fmt.is_missing(m["number"]) else str(m["number"]),
+                   col_text: label[m["measure"]],
                    fmt.t("col_n", lang): value(u, m["measure"], "n"),
                    col_mean: value(u, m["measure"], "mean"),
                    fmt.t("col_index", lang): value(u, m["measure"], "index"),
@@ -302,7 +252,7 @@ def tables(results: Results, lang: str = "vi") -> list[Sheet]:
     kinds = {fmt.t("col_n", lang): "count", col_mean: "mean",
              fmt.t("col_index", lang): "index", fmt.t("col_satisfied", lang): "percent",
              **{head: kind for _, head, kind in optional if kind in NUMBER_FORMATS}}
-    sheets.append(Sheet(tx["items"], tx["about_items"], items,
+    sheets.append(Sheet(_tx("items", lang), _tx("about_items", lang), items,
                         {c: k for c, k in kinds.items() if c in items.columns}))
 
     # -- distribution of answers (withheld units: "—")
@@ -318,18 +268,47 @@ def tables(results: Results, lang: str = "vi") -> list[Sheet]:
             key = (u, m["measure"])
             row = {col_code: code[u], col_unit: names[u],
                    fmt.t("col_dimension", lang): label.get(m["dimension"], ""),
-                   tx["question"]: "" if fmt.is_missing(m["number"]) else str(m["number"]),
-                   tx["text"]: label[m["measure"]],
+                   col_question: "" if fmt.is_missing(m["number"]) else str(m["number"]),
+                   col_text: label[m["measure"]],
                    fmt.t("col_n", lang): value(u, m["measure"], "n")}
             for v, name in scale.items():
                 share = dist.get((*key, v), math.nan)
                 row[name] = math.nan if key in withheld else float(share)
             rows.append(row)
     answers = pd.DataFrame(rows)
-    sheets.append(Sheet(tx["answers"], tx["about_answers"], answers,
+    sheets.append(Sheet(_tx("answers", lang), _tx("about_answers", lang), answers,
                         {fmt.t("col_n", lang): "count",
                          **{name: "share" for name in scale.values()}}))
+    for sheet in sheets:
+        sheet.frame = printed_frame(sheet.frame, sheet.kinds)
     return sheets
+
+
+#: Decimal places of each kind of column as the reports print it (shares as percentages).
+DECIMALS = {"count": 0, "index": 1, "mean": 2, "percent": 1, "share": 1}
+#: Kinds stored as shares 0–1 but printed as percentages.
+SHARES = ("percent", "share")
+
+
+def printed_value(value: object, kind: str) -> float:
+    """One figure at the precision the reports print it (:func:`hailong.numbers.stats.rounded`:
+    half away from zero), a share kept 0–1 (``0.78549`` -> ``0.785``); NaN if missing.
+    Nothing finer is published than a reader of the reports sees."""
+    if fmt.is_missing(value):
+        return math.nan
+    decimals = DECIMALS.get(kind, 1)
+    if kind in SHARES:
+        return round(float(rounded(float(value) * 100, decimals)) / 100, decimals + 2)
+    return float(rounded(float(value), decimals))
+
+
+def printed_frame(frame: pd.DataFrame, kinds: Mapping[str, str]) -> pd.DataFrame:
+    """``frame`` with every figure column (``kinds``) at the reports' precision."""
+    out = frame.copy()
+    for column, kind in kinds.items():
+        if column in out:
+            out[column] = [printed_value(v, kind) for v in out[column]]
+    return out
 
 
 def has_secondary(results: Results) -> bool:
@@ -341,24 +320,24 @@ def has_secondary(results: Results) -> bool:
 def suppression_note(results: Results, lang: str = "vi") -> str:
     """What "—" means: fewer than ``min_n`` answered (and secondary suppression, if any)."""
     note = fmt.t("suppressed_note", lang, min_n=results.meta.get("min_n", "")) + "."
-    return f"{note} {_TEXT[lang]['secondary']}" if has_secondary(results) else note
+    return f"{note} {_tx('secondary', lang)}" if has_secondary(results) else note
 
 
 def _about_rows(results: Results, sheets: list[Sheet], lang: str) -> list[tuple]:
-    tx = _TEXT[lang]
+    tx = lambda key, **kw: _tx(key, lang, **kw)  # noqa: E731
     meta = results.meta
     org = (meta.get("organisation") or {}).get(lang, "")
     data_date = meta.get("data_date")
-    rows = [(tx["organisation"], org), (tx["period"], _period(results, lang))]
+    rows = [(tx("organisation"), org), (tx("period"), _period(results, lang))]
     if data_date:
-        rows.append((tx["data_date"], fmt.date(str(data_date)[:10], lang)))
-    rows += [(tx["min_n"], int(meta.get("min_n", 0))),
+        rows.append((tx("data_date"), fmt.date(str(data_date)[:10], lang)))
+    rows += [(tx("min_n"), int(meta.get("min_n", 0))),
              (fmt.SUPPRESSED, suppression_note(results, lang).split(": ", 1)[-1]),
-             ("", tx["formats"]),
-             *([("", tx["interval"].format(level=fmt.percent(meta["confidence"], 0, lang)))]
+             ("", tx("formats")),
+             *([("", tx("interval", level=fmt.percent(meta["confidence"], 0, lang)))]
                if "confidence" in meta and "low" in results.scores.columns else []),
-             (tx["built"], fmt.date(dt.date.today(), lang)),
-             ("", ""), (tx["sheet"], tx["content"])]
+             (tx("built"), fmt.date(dt.date.today(), lang)),
+             ("", ""), (tx("sheet"), tx("content"))]
     rows += [(s.name, s.title) for s in sheets]
     return rows
 
@@ -385,7 +364,6 @@ def write_workbook(results: Results, path: str | Path, lang: str = "vi") -> Path
     from openpyxl.utils import get_column_letter
 
     fmt.check_lang(lang)
-    tx = _TEXT[lang]
     sheets = tables(results, lang)
     period = _period(results, lang)
     year = results.meta.get("round", "")
@@ -393,8 +371,8 @@ def write_workbook(results: Results, path: str | Path, lang: str = "vi") -> Path
                      suppression_note(results, lang)])
     wb = Workbook()
     about = wb.active
-    about.title = tx["about"]
-    about["A1"] = excel_text(tx["title"].format(period=period))
+    about.title = _tx("about", lang)
+    about["A1"] = excel_text(_tx("title", lang, period=period))
     about["A1"].font = Font(bold=True, size=14)
     for r, (k, v) in enumerate(_about_rows(results, sheets, lang), start=3):
         about.cell(r, 1, excel_text(k) if isinstance(k, str) else k).font = Font(bold=True)
@@ -452,6 +430,23 @@ def _width(name: str, values: pd.Series, numeric: bool) -> float:
 
 def sheet_names(lang: str = "vi") -> Mapping[str, str]:
     """``{key: sheet name}`` of the workbook in ``lang`` (the first is the description)."""
-    tx = _TEXT[fmt.check_lang(lang)]
-    return {k: tx[k] for k in ("about", "summary", "dim_index", "dim_satisfied", "items",
-                               "answers")}
+    fmt.check_lang(lang)
+    return {k: _tx(k, lang) for k in ("about", "summary", "dim_index", "dim_satisfied",
+                                      "items", "answers")}
+
+
+def _write_round(output: RoundOutput) -> list[Path]:
+    if output.results is None:
+        return []
+    path = output.out_dir / workbook_name(output.round.year, output.lang)
+    return [write_workbook(output.results, path, output.lang)]
+
+
+def _link(year: int, lang: str) -> tuple[str, str]:
+    from hailong.publish.export import index_text
+
+    return index_text(lang)["workbook"], workbook_name(year, lang)
+
+
+#: The round writer of the workbook (:mod:`hailong.publish.writers`).
+WRITER = RoundWriter(name="workbook", write=_write_round, link=_link, option="workbook")

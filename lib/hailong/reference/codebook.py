@@ -5,13 +5,12 @@ A codebook is a YAML file (``data/reference/codebook/*.yaml``); see the README b
 
 from __future__ import annotations
 
-
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hailong.core.errors import ConfigError
 from hailong.core.text import nfc
 from hailong.core.yamlfile import read_yaml
-from hailong.core.errors import ConfigError
 
 
 @dataclass(frozen=True)

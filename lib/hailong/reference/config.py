@@ -11,10 +11,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
-
-from hailong.core.yamlfile import read_yaml
 from hailong.core.errors import ConfigError, ParameterError
+from hailong.core.yamlfile import read_yaml
 
 #: The project's root folder (``lib/hailong/config.py`` -> two levels up from ``lib``).
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
@@ -220,7 +218,7 @@ def load_config(path: str | Path | None = None) -> Config:
         path=path,
         organisation=raw.get("organisation") or {"vi": "", "en": ""},
         current_round=current,
-        min_n=int(raw.get("min_n", 5)),
+        min_n=_min_n(raw.get("min_n", 5), path),
         rounds=rounds,
         stats=stats_settings(raw.get("statistics"), path),
         themes=(base / raw["themes"]).resolve() if raw.get("themes") else None,
@@ -232,6 +230,23 @@ def load_config(path: str | Path | None = None) -> Config:
                               "configured.", file=path, found=rnd.previous_round,
                               expected="one of " + ", ".join(str(y) for y in sorted(rounds)))
     return cfg
+
+
+#: The range ``min_n`` may take: below 3 a published figure could rest on one or two
+#: cooperatives (disclosure control would in effect be off); above 100 no district
+#: could be published.
+MIN_N_RANGE = (3, 100)
+
+
+def _min_n(value: object, path: Path) -> int:
+    """The configured ``min_n``, checked: a whole number in :data:`MIN_N_RANGE`."""
+    low, high = MIN_N_RANGE
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError("The setting min_n is not allowed.", file=path,
+                          found=value, expected=f"a whole number from {low} to {high}",
+                          hint="min_n is the fewest cooperatives behind any published "
+                               f"figure; below {low} disclosure control would be off.")
+    return value
 
 
 #: Reporting levels a round can have.
@@ -359,6 +374,18 @@ class StatsSettings:
     quotes_per_theme: int = 2
 
 
+def _secondary(value: object, path: Path | None) -> bool:
+    """``statistics.secondary_suppression``: ``true``; ``false`` is refused (a withheld
+    figure could then be worked out from the city total and the published ones)."""
+    if value is not True:
+        raise ConfigError("The setting statistics.secondary_suppression is not allowed.",
+                          file=path, found=value,
+                          expected="true",
+                          hint="Without it a withheld figure can be worked out from the "
+                               "city's and the other units' figures; leave it true.")
+    return True
+
+
 def stats_settings(raw: dict | None, path: Path | None = None) -> StatsSettings:
     """:class:`StatsSettings` from the ``statistics:`` mapping (missing keys: defaults).
 
@@ -414,7 +441,7 @@ def stats_settings(raw: dict | None, path: Path | None = None) -> StatsSettings:
         tiers=parsed,
         weight_cells=str(raw.get("weight_cells", d.weight_cells)),
         min_cell=number("min_cell", d.min_cell, int, 1),
-        secondary_suppression=bool(raw.get("secondary_suppression", d.secondary_suppression)),
+        secondary_suppression=_secondary(raw.get("secondary_suppression", True), path),
         rank_draws=number("rank_draws", d.rank_draws, int, 100),
         rank_seed=number("rank_seed", d.rank_seed, int, 0),
         ranked=tuple(k for k in RANKABLE if k in set(map(str, ranked))),

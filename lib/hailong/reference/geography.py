@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from hailong.core.text import nfc
 from hailong.core.errors import ConfigError, ParameterError
+from hailong.core.text import nfc
 
 #: Code of the citywide report (the whole province).
 CITY = "city"

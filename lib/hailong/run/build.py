@@ -12,7 +12,9 @@ Steps, in this order:
    cluster); :func:`hailong.run.jobs.run_job` runs each notebook on the worker's warm kernel
    (:class:`hailong.run.kernel.WarmKernel`), exports it to HTML and prints it to PDF with the
    worker's one browser; a report that fails does not stop the others;
-4. the follow-up lists, the Excel workbook and the index page, if what they show changed.
+4. the round's other outputs (:mod:`hailong.publish.writers`: the Excel workbook, the
+   open data, the follow-up lists, the manifest) and the index page, if what they show
+   changed.
    If anything failed, :class:`~hailong.core.errors.BuildError` names each failure.
 
 A build with nothing changed is decided before anything heavy is imported
@@ -42,16 +44,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import hailong.run.plan as planning
 from hailong.core.errors import BuildError, ReportFailure
 from hailong.publish.paths import round_dir
 from hailong.reference.config import Config, Round, load_config
 from hailong.run.jobs import JobResult, first_line, job_failure, place_files, run_job, warm_worker
-import hailong.run.plan as planning
 from hailong.run.plan import KIND_NOTEBOOK, PROGRESS, ReportJob, output_name, plan
 
 if TYPE_CHECKING:  # pragma: no cover - imported when needed (they pull in pandas)
-    from hailong.run.executors import Executor
     from hailong.publish.export import IndexEntry
+    from hailong.run.executors import Executor
 
 
 log = logging.getLogger(__name__)
@@ -78,6 +80,9 @@ class BuildSummary:
         ``unavailable`` says what to install when no PDF could be made.
     workbook
         The Excel workbook of the round's tables, if there is one.
+    outputs
+        The files of each round writer (``"workbook"``, ``"opendata"``, ``"followup"``,
+        ``"manifest"``: :mod:`hailong.publish.writers`) there are after this build.
     up_to_date
         The units whose report was already up to date (not rebuilt).
     jobs
@@ -96,30 +101,11 @@ class BuildSummary:
     index: Path | None = None
     pdf: object | None = None
     workbook: Path | None = None
+    outputs: dict[str, list[Path]] = field(default_factory=dict)
     up_to_date: list[str] = field(default_factory=list)
     jobs: list[JobResult] = field(default_factory=list)
     executor: str = ""
     steps: dict[str, float] = field(default_factory=dict)
-
-
-def _write_followup(jobs: list[ReportJob], config: Config, rnd: Round,
-                    out: str | Path | None) -> tuple[list[ReportFailure], list[Path]]:
-    """The INTERNAL follow-up lists (:func:`hailong.publish.followup.write_internal`), once per
-    build that plans the progress report: under ``<out>/<year>/internal/``, never linked
-    from the index. A failure is returned, not raised: the reports are built. Returns
-    the failures and the files written."""
-    if not any(j.kind == PROGRESS for j in jobs):
-        return [], []
-    from hailong.numbers.coverage import load_progress
-    from hailong.publish.followup import write_internal
-
-    try:
-        written = write_internal(load_progress(rnd.year, config.path), out=out)
-    except Exception as err:
-        return [ReportFailure(unit="internal", notebook="",
-                              error=f"follow-up lists not written: {type(err).__name__}: {err}")
-                ], []
-    return [], [Path(p) for p in (written or {}).values()]
 
 
 def index_entries(jobs: Iterable[ReportJob], results: object = None) -> list[IndexEntry]:
@@ -181,16 +167,6 @@ def _with_info(jobs: list[ReportJob], config: Config, rnd: Round, lang: str,
             for j in jobs]
 
 
-def _write_workbook(prepared: object, out_dir: Path, rnd: Round, lang: str) -> Path | None:
-    """The Excel workbook of the round's published tables (only from real results)."""
-    from hailong.numbers.scoring import Results
-    from hailong.publish.workbook import workbook_name, write_workbook
-
-    if not isinstance(prepared, Results):
-        return None
-    return write_workbook(prepared, out_dir / workbook_name(rnd.year, lang), lang)
-
-
 def _data_date(prepared: object) -> dt.date | None:
     """The date of the newest data, if the prepared results say (``meta['data_date']``)."""
     value = (getattr(prepared, "meta", None) or {}).get("data_date")
@@ -207,9 +183,9 @@ def _load_results(round_year: int, config_path: Path) -> object:
     A round whose files are missing fails here, before any kernel starts, with the list
     of the rounds that have data (:func:`hailong.numbers.rounds.check_round_has_data`).
     """
-    from hailong.numbers.trend_cache import report_trend
     from hailong.numbers.pipeline import load_results
     from hailong.numbers.rounds import check_round_has_data
+    from hailong.numbers.trend_cache import report_trend
 
     check_round_has_data(load_config(config_path), round_year)
     results = load_results(round_year=round_year, config_path=config_path)
@@ -224,7 +200,7 @@ def _failure_message(failures: list[ReportFailure], total: int) -> str:
 
 
 def quick_key(config: Config, rnd: Round, units: list | None, out_dir: Path, lang: str,
-              notebooks: str | Path | None, pdf: bool, workbook: bool) -> str | None:
+              notebooks: str | Path | None, pdf: bool, off: tuple[str, ...] = ()) -> str | None:
     """A key of everything a build's outcome depends on that can be read without
     loading data: the arguments, the configuration, every input file of the round, the
     notebooks, the library's code and templates, the rendering packages and the browser.
@@ -233,10 +209,10 @@ def quick_key(config: Config, rnd: Round, units: list | None, out_dir: Path, lan
     wrote is untouched, the build has nothing to do. ``None`` if it cannot be made (a
     missing input: the full build then says what is wrong).
     """
-    from hailong.core.files import code_fingerprint, files_digest, json_digest
-    from hailong.run.buildstate import KEY_VERSION, package_versions
     from hailong.core.errors import HailongError
+    from hailong.core.files import code_fingerprint, files_digest, json_digest
     from hailong.numbers.pipeline import fingerprint_files
+    from hailong.run.buildstate import KEY_VERSION, package_versions
 
     folder = Path(notebooks or planning.NOTEBOOK_DIR).resolve()
     try:
@@ -249,7 +225,7 @@ def quick_key(config: Config, rnd: Round, units: list | None, out_dir: Path, lan
 
         browser = [os.environ.get(ENV_VAR), str(find_chromium())]
     return json_digest("build", KEY_VERSION, rnd.year, sorted(str(u).strip() for u in units or ()),
-                  lang, bool(pdf), bool(workbook), str(folder), str(out_dir), inputs,
+                  lang, bool(pdf), list(off), str(folder), str(out_dir), inputs,
                   files_digest(folder / n for n in sorted(set(KIND_NOTEBOOK.values()))),
                   code_fingerprint(), package_versions(), browser)
 
@@ -259,10 +235,10 @@ def _report_keys(jobs: list[ReportJob], prepared: object, config: Config, rnd: R
     """html name -> key of what the report is made from (None: always rebuild, when the
     prepared results are not :class:`~hailong.numbers.scoring.Results`)."""
     from hailong.core.files import code_fingerprint, files_digest, json_digest
-    from hailong.run.buildstate import KEY_VERSION, package_versions, report_digests
-    from hailong.reference.geography import CITY
     from hailong.numbers.pipeline import fingerprint_files
     from hailong.numbers.scoring import Results
+    from hailong.reference.geography import CITY
+    from hailong.run.buildstate import KEY_VERSION, package_versions, report_digests
 
     if not isinstance(prepared, Results):
         return {j.html.name: None for j in jobs}
@@ -362,12 +338,19 @@ def _run(jobs: list[ReportJob], fn: Callable, executor: Executor,
             yield outcome
 
 
+def _switched_off(workbook: bool, open_data: bool) -> tuple[str, ...]:
+    """The round writers' options turned off (:attr:`hailong.publish.base.RoundWriter.option`)."""
+    return tuple(name for name, on in (("workbook", workbook), ("open_data", open_data))
+                 if not on)
+
+
 def build(round_year: int | str | None = None, units: Iterable[str | int] | None = None,
           out: str | Path | None = None, config_path: str | Path | None = None,
           lang: str = "vi", prepare: Callable | None = None, progress: bool = True,
           notebooks: str | Path | None = None, pdf: bool = False,
           workbook: bool = True, *, workers: int | None = None, force: bool = False,
-          executor: str | Executor = "local", scheduler: str | None = None) -> BuildSummary:
+          executor: str | Executor = "local", scheduler: str | None = None,
+          open_data: bool = True) -> BuildSummary:
     """Build the reports of a round that are not up to date, and the index page.
 
     Parameters
@@ -393,6 +376,11 @@ def build(round_year: int | str | None = None, units: Iterable[str | int] | None
         Also write the Excel workbook of the round's tables
         (``bang-so-lieu-<year>.xlsx``, :mod:`hailong.publish.workbook`) when ``prepare`` gives
         the round's results.
+    open_data
+        Also write the open data (the same tables as CSV and JSON, with a data
+        dictionary, under ``data/``: :mod:`hailong.publish.opendata`) when ``prepare``
+        gives the round's results. The other round outputs (follow-up lists, manifest)
+        are always written: :mod:`hailong.publish.writers` lists them all.
     workers
         Local worker processes (default: the cores this process may use; never more
         than the reports to build). Each keeps one kernel and one browser.
@@ -433,7 +421,8 @@ def build(round_year: int | str | None = None, units: Iterable[str | int] | None
     if prepare is None:  # what is up to date is known only from the round's own results
         from hailong.run.buildstate import BuildState
 
-        quick = quick_key(config, rnd, units, out_dir, lang, notebooks, pdf, workbook)
+        quick = quick_key(config, rnd, units, out_dir, lang, notebooks, pdf,
+                          _switched_off(workbook, open_data))
         hit = BuildState.load(out_dir).fast_hit(quick) if quick and not force else None
         if hit is not None:
             mark = lap("check", start)
@@ -448,9 +437,9 @@ def build(round_year: int | str | None = None, units: Iterable[str | int] | None
         jobs = plan(config, round_year, units, out, lang, notebooks)  # a wrong unit stops here
         if own and getattr(ex, "kind", "") == "local" and jobs:
             # workers warm up while this process prepares and checks what is stale
-            from hailong.core.files import code_fingerprint
-
             from collections import Counter
+
+            from hailong.core.files import code_fingerprint
 
             common = Counter(j.notebook for j in jobs).most_common(1)[0][0]  # most reports'
             ex.prestart(functools.partial(warm_worker, common, pdf=bool(pdf),
@@ -462,8 +451,8 @@ def build(round_year: int | str | None = None, units: Iterable[str | int] | None
         out_dir.mkdir(parents=True, exist_ok=True)
         with _locked(out_dir):
             summary = _build_locked(jobs, prepared, config, rnd, out, out_dir, units, lang,
-                                    notebooks, pdf, workbook, progress, force, ex, quick,
-                                    steps, mark)
+                                    notebooks, pdf, _switched_off(workbook, open_data),
+                                    progress, force, ex, quick, steps, mark)
     finally:
         if own:
             ex.close()
@@ -478,16 +467,45 @@ def build(round_year: int | str | None = None, units: Iterable[str | int] | None
     return summary
 
 
+def _round_outputs(off: tuple[str, ...], prepared: object, progress_jobs: list[ReportJob],
+                   stale: list[ReportJob], keys: dict, whole: str | None, lang: str,
+                   state, force: bool) -> list[tuple[object, str | None, bool]]:
+    """The round writers this build has (:func:`hailong.publish.writers.round_writers`),
+    each with the key of what its files are made from and whether to write them now."""
+    from hailong.core.files import code_fingerprint, json_digest
+    from hailong.numbers.scoring import Results
+    from hailong.publish.writers import round_writers
+
+    out = []
+    for writer in round_writers(off):
+        if writer.needs_results and not isinstance(prepared, Results):
+            continue
+        if writer.stale_when == "progress":
+            if not progress_jobs:
+                continue
+            key = keys[progress_jobs[0].html.name]
+            due = key is None or force or progress_jobs[0] in stale \
+                or not state.fresh(writer.name, key)
+        elif writer.stale_when == "results":
+            key = json_digest(writer.name, whole, lang, code_fingerprint()) if whole else None
+            due = key is None or force or not state.fresh(writer.name, key)
+        else:  # "always"
+            key, due = None, True
+        out.append((writer, key, due))
+    return out
+
+
 def _build_locked(jobs, prepared, config, rnd, out, out_dir, units, lang, notebooks, pdf,
-                  workbook, progress, force, ex, quick, steps, mark) -> BuildSummary:
-    """:func:`build` once the output folder is locked: the stale jobs (while the
-    follow-up lists and the workbook are written beside them), then the index."""
+                  off, progress, force, ex, quick, steps, mark) -> BuildSummary:
+    """:func:`build` once the output folder is locked: the stale jobs (while the round's
+    other outputs are written beside them), then the index."""
     from concurrent.futures import ThreadPoolExecutor
 
     from hailong.core.files import code_fingerprint, json_digest
-    from hailong.run.buildstate import BuildState, report_digests
-    from hailong.publish.pdf import PdfBatch, missing
     from hailong.numbers.scoring import Results
+    from hailong.publish.base import RoundOutput
+    from hailong.publish.pdf import PdfBatch, missing
+    from hailong.run.buildstate import BuildState, report_digests
 
     def lap(name: str, since: float) -> float:
         now = time.perf_counter()
@@ -504,32 +522,25 @@ def _build_locked(jobs, prepared, config, rnd, out, out_dir, units, lang, notebo
     current = [j for j in jobs if j not in stale]
     whole = report_digests(prepared)["city"] if isinstance(prepared, Results) else None
     progress_jobs = [j for j in jobs if j.kind == PROGRESS]
-    follow_key = keys[progress_jobs[0].html.name] if progress_jobs else None
-    write_followup = bool(progress_jobs) and (follow_key is None or force
-                                              or progress_jobs[0] in stale
-                                              or not state.fresh("followup", follow_key))
-    book_key = json_digest("workbook", whole, lang, code_fingerprint()) if whole else None
-    book = None
-    if workbook:
-        from hailong.publish.workbook import workbook_name
-
-        if book_key is not None and not force and state.fresh("workbook", book_key):
-            book = out_dir / workbook_name(rnd.year, lang)
-    write_book = workbook and book is None
+    outputs = _round_outputs(off, prepared, progress_jobs, stale, keys, whole, lang, state,
+                             force)
+    given = RoundOutput(results=prepared if isinstance(prepared, Results) else None,
+                        config=config, round=rnd, out_dir=out_dir, lang=lang)
     mark = lap("check", mark)
 
-    def beside() -> tuple[list[ReportFailure], list[Path], Path | None, list[ReportFailure]]:
-        """The follow-up lists and the workbook (run while the reports are built)."""
-        follow, written = _write_followup(jobs, config, rnd, out) if write_followup else \
-            ([], [])
-        made, book_failures = None, []
-        if write_book:
+    def beside() -> tuple[dict[str, list[Path]], list[ReportFailure]]:
+        """The round's other outputs that are due (written while the reports are built)."""
+        written, failed = {}, []
+        for writer, _key, due in outputs:
+            if not due:
+                continue
             try:
-                made = _write_workbook(prepared, out_dir, rnd, lang)
+                written[writer.name] = list(writer.write(given))
             except Exception as err:  # the reports are built; say what went wrong
-                book_failures.append(ReportFailure(unit="workbook", notebook="",
-                                                   error=f"{type(err).__name__}: {err}"))
-        return follow, written, made, book_failures
+                failed.append(ReportFailure(unit=writer.name, notebook="",
+                                            error=f"{writer.name} not written: "
+                                                  f"{type(err).__name__}: {err}"))
+        return written, failed
 
     by_job: dict[str, JobResult] = {}
     described = ""
@@ -540,8 +551,6 @@ def _build_locked(jobs, prepared, config, rnd, out, out_dir, units, lang, notebo
                 ex.workers = len(stale)  # a local pool: no more processes than reports
             described = ex.describe()
             stage = bool(getattr(ex, "return_outputs", False))
-            from hailong.core.files import code_fingerprint
-
             fn = functools.partial(run_job, pdf=printing, stage=stage,
                                    code=code_fingerprint())
             order = sorted(stale, key=lambda j: _FIRST.get(j.kind, 2))
@@ -554,15 +563,15 @@ def _build_locked(jobs, prepared, config, rnd, out, out_dir, units, lang, notebo
                     key = keys[job.html.name]
                     if result.ok and key is not None and (result.pdf == "made"
                                                           or not printing):
-                        outputs = [job.html, job.executed] + (
+                        outputs_of_job = [job.html, job.executed] + (
                             [job.pdf] if result.pdf == "made" else [])
-                        state.record(job.html.name, key, outputs)
+                        state.record(job.html.name, key, outputs_of_job)
                     else:
                         state.forget(job.html.name)
                     state.save(force=False)
             finally:
                 state.save()
-        follow_failures, written, made, book_failures = aside.result()
+        written, round_failures = aside.result()
     mark = lap("jobs", mark)
     results = [by_job[j.html.name] for j in stale]
     built = [r.job for r in results if r.ok]
@@ -580,24 +589,28 @@ def _build_locked(jobs, prepared, config, rnd, out, out_dir, units, lang, notebo
                      for r in results if r.pdf == "failed"]
         if pdf_batch.unavailable:
             log.warning("No PDF made: %s", pdf_batch.unavailable)
-    failures += follow_failures + book_failures
-    if write_followup:
-        if follow_key is not None and written:
-            state.record("followup", follow_key, written)
+    failures += round_failures
+    files: dict[str, list[Path]] = {}
+    downloads: list[tuple[str, str]] = []
+    for writer, key, due in outputs:
+        if due:
+            made = written.get(writer.name, [])
+            if key is not None and made:
+                state.record(writer.name, key, made)
+            else:
+                state.forget(writer.name)
         else:
-            state.forget("followup")
-    if write_book:
-        book = made
-        if made is not None and book_key is not None:
-            state.record("workbook", book_key, [made])
-        else:
-            state.forget("workbook")
+            made = [out_dir / name for name in state.entries[writer.name]["files"]]
+        if made:
+            files[writer.name] = made
+            if writer.link is not None and not writer.internal:
+                downloads.append(writer.link(rnd.year, lang))
+    book = files["workbook"][0] if files.get("workbook") else None
 
     every = jobs if not units else plan(config, rnd.year, None, out, lang, notebooks)
     index_name = output_name("index", lang, "html")
     listed = [(j.html.name, j.html.is_file(), j.pdf.is_file()) for j in every]
-    index_key = (json_digest("index", whole, lang, listed, book.name if book else None)
-                 if whole else None)
+    index_key = (json_digest("index", whole, lang, listed, downloads) if whole else None)
     index = out_dir / index_name
     if index_key is None or force or built or failures or not state.fresh(index_name,
                                                                           index_key):
@@ -608,8 +621,7 @@ def _build_locked(jobs, prepared, config, rnd, out, out_dir, units, lang, notebo
                             config.organisation.get(lang, ""), lang,
                             data_date=_data_date(prepared), filename=index_name,
                             min_n=(getattr(prepared, "meta", None) or {}).get("min_n"),
-                            workbook=book.name if book else None,
-                            secondary=_secondary(prepared))
+                            downloads=downloads, secondary=_secondary(prepared))
         if index_key is not None:
             state.record(index_name, index_key, [index])
     mark = lap("index", mark)
@@ -618,8 +630,8 @@ def _build_locked(jobs, prepared, config, rnd, out, out_dir, units, lang, notebo
                 and (not pdf or printing))
     if complete:
         names = [j.html.name for j in jobs] + [index_name]
-        names += [n for n in ("workbook", "followup") if n in state.entries
-                  and ((n == "workbook" and workbook) or (n == "followup" and progress_jobs))]
+        names += [w.name for w, key, _due in outputs if key is not None
+                  and w.name in state.entries]
         state.set_fast(quick, names, {"reports": [j.unit for j in jobs], "index": index_name,
                                       "workbook": book.name if book else None})
     else:
@@ -628,6 +640,6 @@ def _build_locked(jobs, prepared, config, rnd, out, out_dir, units, lang, notebo
         state.save()
     lap("index", mark)
     return BuildSummary(built=built, failures=failures, out_dir=out_dir, index=index,
-                        pdf=pdf_batch, workbook=book,
+                        pdf=pdf_batch, workbook=book, outputs=files,
                         up_to_date=[j.unit for j in current], jobs=results,
                         executor=described, steps=steps)

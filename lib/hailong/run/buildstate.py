@@ -25,11 +25,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from hailong.core import provenance
 from hailong.core.files import atomic_write, json_digest
 
 #: Bump when what goes into a key changes.
@@ -47,15 +47,7 @@ SAVE_EVERY_S = 1.0
 
 def package_versions() -> dict[str, str]:
     """Python's version and those of :data:`RENDERING_PACKAGES` (without importing them)."""
-    from importlib import metadata
-
-    out = {"python": sys.version.split()[0]}
-    for name in RENDERING_PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = ""
-    return out
+    return provenance.package_versions(RENDERING_PACKAGES)
 
 
 # --------------------------------------------------------------- what a report reads
@@ -95,8 +87,8 @@ def report_digests(results) -> dict[str, str]:
     """unit -> digest of what that unit's report reads of ``results`` (module docstring);
     ``"city"`` -> digest of everything. Units without rows share the digest of the
     context alone."""
-    from hailong.reference.geography import CITY
     from hailong.numbers.scoring import INDEX, TABLES
+    from hailong.reference.geography import CITY
 
     meta = {k: v for k, v in (results.meta or {}).items() if k not in VOLATILE_META}
     shared, per_unit = [json_digest(meta)], {}

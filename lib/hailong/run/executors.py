@@ -107,6 +107,12 @@ class WorkerState:
             self.renderer = renderer
         return self.renderer
 
+    def close_renderer(self) -> None:
+        """Close the worker's browser (after a failure: the next report opens a new one)."""
+        if self.renderer is not None:
+            self.renderer.close()
+            self.renderer = None
+
     def close(self) -> None:
         """Stop the kernel and the browser; safe to call twice."""
         kernel, renderer = self.kernel, self.renderer

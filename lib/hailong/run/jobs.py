@@ -117,24 +117,38 @@ def first_line(err: BaseException) -> str:
     return f"{type(err).__name__}: {(str(err).strip().splitlines() or [''])[0]}"
 
 
-def _print_pdf(job_result: JobResult, state, html: Path, pdf: Path) -> None:
-    """Print ``html`` to ``pdf`` with the worker's browser; the outcome goes into
-    ``job_result`` (a browser that failed is closed: the next job opens a new one)."""
-    from hailong.publish.pdf import PdfUnavailable
+def _write_outputs(result: JobResult, job: ReportJob, state, pdf: bool,
+                   paths: dict[str, Path]) -> ReportFailure | None:
+    """Run the report writers (:func:`hailong.publish.writers.report_writers`: the page,
+    then the PDF when asked) on the executed notebook. A writer that fails fails the
+    report, unless it is optional (the PDF): then its outcome goes into ``result``
+    (``pdf``: ``"failed"`` or ``"unavailable"``, ``pdf_error``) and its file is removed."""
+    from hailong.core.errors import OutputUnavailable
+    from hailong.publish.writers import report_writers
 
-    start = time.perf_counter()
-    try:
-        state.pdf_renderer().render(html, pdf)
-        job_result.pdf = "made"
-    except PdfUnavailable as err:
-        job_result.pdf, job_result.pdf_error = "unavailable", str(err)
-    except Exception as err:  # timeout, crash, disk full
-        job_result.pdf, job_result.pdf_error = "failed", first_line(err)
-        pdf.unlink(missing_ok=True)
-        if state.renderer is not None:
-            state.renderer.close()
-            state.renderer = None
-    job_result.pdf_s = time.perf_counter() - start
+    seconds: dict[str, float] = {}
+    for writer in report_writers(pdf):
+        mark = time.perf_counter()
+        target = paths[writer.name]
+        try:
+            writer.write(paths[writer.source], target, job, state)
+            status, error = "made", None
+        except OutputUnavailable as err:
+            status, error = "unavailable", str(err)
+        except Exception as err:  # timeout, crash, disk full, a bad notebook
+            status, error = "failed", (first_line(err) if writer.optional
+                                       else f"{type(err).__name__}: {err}")
+        seconds[writer.name] = time.perf_counter() - mark
+        if status != "made":
+            target.unlink(missing_ok=True)
+        if writer.name == "pdf":
+            result.pdf, result.pdf_error = status, error
+        if status != "made" and not writer.optional:
+            result.html_s = seconds.get("html", 0.0)
+            return job_failure(job, f"{writer.name.upper()} export failed: {error}",
+                               executed=job.executed)
+    result.html_s, result.pdf_s = seconds.get("html", 0.0), seconds.get("pdf", 0.0)
+    return None
 
 
 def warm_worker(notebook: str | Path, pdf: bool = False, code: str | None = None) -> str:
@@ -142,8 +156,8 @@ def warm_worker(notebook: str | Path, pdf: bool = False, code: str | None = None
     done, and its browser open when PDFs are wanted. Run by each local worker while the
     build plans (:meth:`hailong.run.executors.LocalExecutor.prestart`); a worker that is
     already warm does nothing. Returns the worker's name."""
-    from hailong.run.executors import worker_name, worker_state
     from hailong.publish.pdf import PdfUnavailable
+    from hailong.run.executors import worker_name, worker_state
 
     state = worker_state()
     kernel = state.warm_kernel(code)
@@ -205,17 +219,8 @@ def run_job(job: ReportJob, pdf: bool = False, stage: bool = False,
         result.worker_kernels = kernel.starts
         result.execute_s = time.perf_counter() - start
         if failure is None:
-            from hailong.publish.export import export_html
-
-            mark = time.perf_counter()
-            try:
-                export_html(executed, html, job.title, job.lang, job.info)
-            except Exception as err:
-                failure = job_failure(job, f"HTML export failed: {type(err).__name__}: {err}",
-                                   executed=job.executed)
-            result.html_s = time.perf_counter() - mark
-        if failure is None and pdf:
-            _print_pdf(result, state, html, pdf_path)
+            failure = _write_outputs(result, job, state, pdf, {
+                "ipynb": executed, "html": html, "pdf": pdf_path})
         if failure is not None:
             html.unlink(missing_ok=True)
         if result.pdf != "made":

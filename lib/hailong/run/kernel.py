@@ -167,9 +167,9 @@ def reset_kernel_state(cwd: str, preload: Iterable[str] = ()) -> None:
 def imports_of(notebook: str | Path) -> tuple[str, ...]:
     """The modules a notebook's code cells import at top level (what to preload).
 
-    ``from hailong.present import charts`` gives ``hailong`` and ``hailong.present.charts`` (a submodule
-    or not: a failed preload is ignored). Cells that are not valid Python (magics) are
-    skipped.
+    ``from hailong.present import charts`` gives ``hailong.present`` and
+    ``hailong.present.charts`` (a submodule or not: a failed preload is ignored). Cells
+    that are not valid Python (magics) are skipped.
     """
     import nbformat
 
@@ -379,8 +379,11 @@ class WarmKernel:
             The kernel died, timed out or could not be reset (``output`` holds what ran);
             it is replaced at the next run.
         """
-        from papermill.execute import (prepare_notebook_metadata, raise_for_execution_errors,
-                                       remove_error_markers)
+        from papermill.execute import (
+            prepare_notebook_metadata,
+            raise_for_execution_errors,
+            remove_error_markers,
+        )
         from papermill.iorw import load_notebook_node, write_ipynb
         from papermill.parameterize import parameterize_notebook
 

@@ -28,12 +28,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from hailong.reference.codebook import Codebook, load_codebook
-
-from hailong.core.text import nfc
-from hailong.reference.config import Config, load_config
-from hailong.core.errors import ParameterError
 import hailong.sample.generate as hp
+from hailong.core.errors import ParameterError
+from hailong.core.text import nfc
+from hailong.reference.codebook import Codebook, load_codebook
+from hailong.reference.config import Config, load_config
 
 __all__ = ["generate_national", "default_national_dir", "PROVINCES"]
 

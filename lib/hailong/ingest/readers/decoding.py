@@ -1,0 +1,286 @@
+"""Decoding input files into rows of text: CSV in any encoding and separator staff are
+likely to have, Excel workbooks, and text typed in the legacy TCVN3 / VNI encodings.
+
+:class:`ReadAs` records how a file was read.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import itertools
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hailong.core.errors import InputError
+from hailong.ingest import legacy
+
+_CSV_HINT = "Save it from Excel as \"CSV UTF-8 (Comma delimited)\" or as an Excel workbook (.xlsx)."
+#: Separators a CSV file may use, in order of preference on a tie.
+DELIMITERS = (",", ";", "\t")
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+#: File beginnings of things that are not a table of text, and what to do about them.
+_MAGIC = (
+    (b"PK\x03\x04", "a zipped file (an Excel workbook or a Word document?)",
+     "If it is an Excel workbook, give it the extension .xlsx; otherwise export the data "
+     "again as CSV or .xlsx."),
+    (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) or Word (.doc) file",
+     "Open it in Excel and save it as an Excel workbook (.xlsx)."),
+    (b"%PDF", "a PDF document", "Export the data from the survey tool as CSV or .xlsx."),
+    (b"{\\rtf", "a Word (RTF) document", "Export the data from the survey tool as CSV or .xlsx."),
+)
+_LEGACY_HINT = ("Convert the text to Unicode first: copy it, and in UniKey's converter "
+                "(\"Công cụ chuyển mã\", Ctrl+Shift+F6) choose source \"{source}\" and "
+                "destination \"Unicode\"; paste it back and save the file as \"CSV UTF-8\" "
+                "or .xlsx (keep the original file as it is).")
+_UNIKEY_SOURCE = {"TCVN3": "TCVN3 (ABC)", "VNI": "VNI Windows"}
+
+
+@dataclass
+class ReadAs:
+    """How a file was read: what staff need to know to trust (or fix) it.
+
+    Attributes
+    ----------
+    format
+        ``"CSV"`` (also tab-separated text) or ``"Excel"``.
+    encoding
+        Text encoding of a CSV file (``"UTF-8"``, ``"UTF-8 with BOM"``, ``"UTF-16"``,
+        ``"Windows-1258"``, or a legacy one).
+    delimiter
+        ``","``, ``";"`` or ``"\\t"`` (CSV only).
+    sheet
+        The worksheet read (Excel only).
+    header_row
+        The row of column headers (Excel numbering, 1 = first row).
+    converted_from
+        The legacy encoding the text was converted from (``"TCVN3"`` / ``"VNI"``), or ``""``.
+    converted_cells, converted_rows
+        How many cells were converted, and the rows that held them.
+    """
+
+    format: str
+    encoding: str = ""
+    delimiter: str = ""
+    sheet: str = ""
+    header_row: int = 1
+    converted_from: str = ""
+    converted_cells: int = 0
+    converted_rows: list[int] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """``"CSV, UTF-16, tab-separated, headers on row 4"`` and the like."""
+        parts = [self.format]
+        if self.encoding:
+            parts.append(self.encoding)
+        if self.delimiter:
+            parts.append(f"{_DELIMITER_NAMES.get(self.delimiter, self.delimiter)}-separated")
+        if self.sheet:
+            parts.append(f"sheet {self.sheet!r}")
+        if self.header_row != 1:
+            parts.append(f"headers on row {self.header_row}")
+        text = ", ".join(parts)
+        if self.converted_from:
+            text += (f"; text converted from {legacy.NAMES[self.converted_from]} to Unicode "
+                     f"({self.converted_cells} cells in {len(self.converted_rows)} rows)")
+        return text
+
+
+def _cell_text(value: object) -> str:
+    """One spreadsheet cell as text: integral numbers without ".0", dates in ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _not_text(path: Path, what: str, hint: str) -> InputError:
+    return InputError(f"This is not a table of text: it looks like {what}.", file=path,
+                      hint=hint)
+
+
+#: Windows-1252 characters of bytes 0x80-0x9F (5 of them are undefined and stay Latin-1).
+_CP1252_HIGH = {b: bytes([b]).decode("cp1252") for b in range(0x80, 0xA0)
+                if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+
+
+def _parse_csv(text: str, path: Path) -> tuple[list[list[str]], str]:
+    """Records of a CSV text and the separator that splits it most consistently.
+
+    Each separator is tried on the first 100 records; the one giving the widest table
+    whose rows mostly have that width wins (comma on a tie).
+    """
+    if "\x00" in text:
+        raise _not_text(path, "a binary file", "Export the data again as CSV or .xlsx.")
+
+    def records(delimiter: str, limit: int | None = None) -> list[list[str]]:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            return [list(r) for r in itertools.islice(reader, limit)]
+        except csv.Error as exc:
+            raise InputError(f"The file cannot be read as CSV ({exc}).", file=path,
+                             hint=_CSV_HINT) from None
+
+    def score(delimiter: str) -> float:
+        widths = [len(r) for r in records(delimiter, 100) if r]
+        if not widths:
+            return 0.0
+        mode = max(set(widths), key=lambda w: (widths.count(w), w))
+        return mode * widths.count(mode) / len(widths)
+
+    best = max(DELIMITERS, key=lambda d: (score(d), -DELIMITERS.index(d)))
+    return records(best), best
+
+
+def _vietnamese_words(rows: list[list[str]]) -> int:
+    """Distinct words with a non-ASCII letter that are well-formed Vietnamese."""
+    words = {w for r in rows for c in r for w in legacy.words(c)}
+    return sum(map(legacy.is_vietnamese_word, words))
+
+
+def _legacy_error(det: legacy.Detection, path: Path) -> InputError:
+    examples = ", ".join(f"“{a}”" for a, _ in det.examples)
+    return InputError(
+        f"The text looks typed in the old {det.name} encoding, but it cannot be converted "
+        f"with certainty ({det.explained} of {det.explained + det.unexplained} unusual "
+        f"words recognised, e.g. {examples}).", file=path,
+        expected="text in Unicode",
+        hint=_LEGACY_HINT.format(source=_UNIKEY_SOURCE[det.encoding or "TCVN3"]))
+
+
+def _convert_all(rows: list[list[str]], encoding: str, read_as: ReadAs,
+                 only: Callable[[str], str | None] | None = None) -> list[list[str]]:
+    """Decode the cells (``only(cell)`` -> new text or None decides, if given)."""
+    out, changed_rows, cells = [], [], 0
+    for i, r in enumerate(rows):
+        new = []
+        for c in r:
+            fixed = (only(c) if only else legacy.decode(c, encoding)) if c else None
+            if fixed is not None and fixed != c:
+                cells += 1
+                new.append(fixed)
+            else:
+                new.append(c)
+        if new != r:
+            changed_rows.append(i + 1)
+        out.append(new)
+    if cells:
+        read_as.converted_from = encoding
+        read_as.converted_cells += cells
+        read_as.converted_rows = sorted(set(read_as.converted_rows) | set(changed_rows))
+    return out
+
+
+def _read_8bit(data: bytes, path: Path) -> tuple[list[list[str]], ReadAs]:
+    """A CSV file that is not UTF-8: Windows-1258, or TCVN3 / VNI bytes."""
+    rows_legacy, delim_legacy = _parse_csv(data.decode("latin-1").translate(_CP1252_HIGH), path)
+    det = legacy.detect(c for r in rows_legacy for c in r)
+    try:
+        text = unicodedata.normalize("NFC", data.decode("cp1258"))
+    except UnicodeDecodeError:
+        text = None
+    if text is not None:
+        rows, delim = _parse_csv(text, path)
+        if _vietnamese_words(rows) >= det.explained:
+            return rows, ReadAs("CSV", "Windows-1258", delim)
+    if det.certain:
+        read_as = ReadAs("CSV", legacy.NAMES[det.encoding], delim_legacy)
+        return _convert_all(rows_legacy, det.encoding, read_as), read_as
+    if det.refuse:
+        raise _legacy_error(det, path)
+    if text is not None:
+        return rows, ReadAs("CSV", "Windows-1258", delim)
+    raise InputError("The file is not Unicode text, and its encoding could not be recognised.",
+                     file=path, expected="CSV in UTF-8", hint=_CSV_HINT)
+
+
+def _read_text(path: Path) -> tuple[list[list[str]], ReadAs]:
+    """Records of a CSV / tab-separated text file in any encoding staff are likely to have."""
+    data = path.read_bytes()
+    for magic, what, hint in _MAGIC:
+        if data.startswith(magic):
+            raise _not_text(path, what, hint)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        codec, name = "utf-16", "UTF-16"
+    elif len(data) >= 4 and data[1] == 0 and data[3] == 0 and data[0] and data[2]:
+        codec, name = "utf-16-le", "UTF-16"
+    elif len(data) >= 4 and data[0] == 0 and data[2] == 0 and data[1] and data[3]:
+        codec, name = "utf-16-be", "UTF-16"
+    elif data.startswith(codecs.BOM_UTF8):
+        codec, name = "utf-8-sig", "UTF-8 with BOM"
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return _read_8bit(data, path)
+        rows, delim = _parse_csv(text, path)
+        return rows, ReadAs("CSV", "UTF-8", delim)
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        raise InputError(f"The file starts like {name} text but is not.", file=path,
+                         hint=_CSV_HINT) from None
+    rows, delim = _parse_csv(text, path)
+    return rows, ReadAs("CSV", name, delim)
+
+
+def _read_xlsx(path: Path) -> list[tuple[str, list[list[str]]]]:
+    """Every worksheet as rows of text from row 1; a merged cell's value is repeated down
+    the first column of the merged block (a header spanning two rows names its column)."""
+    import warnings
+
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(path, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise InputError(f"The file cannot be opened as an Excel workbook ({exc}).",
+                         file=path, hint="Open it in Excel and save it again as .xlsx.") from None
+    try:
+        sheets = []
+        for ws in wb.worksheets:
+            rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(
+                min_row=1, max_row=max(ws.max_row, 1), max_col=max(ws.max_column, 1),
+                values_only=True)]
+            for block in ws.merged_cells.ranges:
+                top = rows[block.min_row - 1][block.min_col - 1]
+                for r in range(block.min_row, block.max_row):
+                    rows[r][block.min_col - 1] = top
+            sheets.append((ws.title, rows))
+        return sheets
+    finally:
+        wb.close()
+
+
+def _fix_legacy(rows: list[list[str]], read_as: ReadAs, path: Path) -> list[list[str]]:
+    """Convert the cells typed in TCVN3 / VNI inside Unicode text (Excel, UTF-8 CSV).
+
+    Only cells that become Vietnamese by the conversion change (a file may mix legacy and
+    Unicode cells). Refuses the file when it looks legacy but the conversion is not
+    certain.
+    """
+    if read_as.converted_from:
+        return rows
+    cells = {c for r in rows for c in r if c and not c.isascii()}
+    if not cells:
+        return rows
+    det = legacy.detect(cells)
+    if det.certain:
+        return _convert_all(rows, det.encoding, read_as,
+                            only=lambda c: legacy.improves(c, det.encoding))
+    if det.refuse:
+        raise _legacy_error(det, path)
+    return rows

@@ -1,0 +1,155 @@
+"""The survey export(s): the headers each question accepts, reading one or more exports
+with canonical column names, and telling an export from the roster."""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from hailong.core.errors import ConfigError, InputError
+from hailong.ingest.readers.columns import Expected, HeaderMatcher, _canonical, combine, map_columns
+from hailong.ingest.readers.roster import load_roster_spec, roster_expected
+from hailong.ingest.readers.tables import read_table
+from hailong.reference.codebook import Codebook, Item
+
+#: Export columns that must be present besides the scored items.
+RESPONSE_REQUIRED_FIELDS = ("submitted_at", "coop_id")
+
+
+def item_aliases(item: Item) -> tuple[str, ...]:
+    """Headers accepted for an item: ``"<number>. <text>"``, the id, the bare text."""
+    return (f"{item.number}. {item.vi}", item.id, item.vi)
+
+
+@functools.lru_cache(maxsize=8)
+def _yaml_aliases(path: str, mtime: float) -> dict[str, tuple[str, ...]]:
+    """Item id -> the ``aliases:`` listed for it in the codebook YAML (other headers the
+    form may give the question)."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    nodes = [i for d in raw.get("dimensions") or [] for i in d.get("items") or []]
+    nodes += [raw.get("overall") or {}, *(raw.get("open_questions") or [])]
+    return {str(n["id"]): tuple(unicodedata.normalize("NFC", str(a)) for a in n["aliases"])
+            for n in nodes if isinstance(n, dict) and n.get("aliases") and n.get("id")}
+
+
+def response_fields(codebook: Codebook) -> dict[str, tuple[str, ...]]:
+    """Canonical export column -> accepted headers (export fields, then every question,
+    with the ``aliases:`` the codebook lists for it)."""
+    path = Path(codebook.path)
+    extra = _yaml_aliases(str(path), path.stat().st_mtime) if path.is_file() else {}
+    fields = dict(codebook.export_fields)
+    for item in codebook.scored_items + codebook.open_questions:
+        fields[item.id] = item_aliases(item) + extra.get(item.id, ())
+    return fields
+
+
+def response_required(codebook: Codebook) -> tuple[str, ...]:
+    """Export columns that must be present: time stamp, cooperative code, scored items."""
+    return (*RESPONSE_REQUIRED_FIELDS, *(it.id for it in codebook.scored_items))
+
+
+def export_expected(codebook: Codebook) -> Expected:
+    """The columns a survey export should have (to find its header row and sheet)."""
+    questions = codebook.scored_items + codebook.open_questions
+    matcher = HeaderMatcher(response_fields(codebook),
+                            numbers={it.id: it.number for it in questions})
+    return Expected(matcher, response_required(codebook))
+
+
+def _looks_like_roster(table: pd.DataFrame) -> bool:
+    """Every required roster column is there."""
+    try:
+        expect = roster_expected(load_roster_spec())
+    except ConfigError:
+        return False
+    return set(expect.required) <= expect.names(list(table.columns))
+
+
+def _read_export(path: Path, codebook: Codebook, sheet: str | None = None) -> pd.DataFrame:
+    fields = response_fields(codebook)
+    expect = export_expected(codebook)
+    table = read_table(path, sheet=sheet, expect=expect)
+    try:
+        df, extra = map_columns(table, fields, path=path, required=expect.required,
+                                matcher=expect.matcher)
+    except InputError as err:
+        if _looks_like_roster(table):
+            err.hint = ("This looks like the cooperative roster, not a survey export: check "
+                        "which file is given as the export. " + (err.hint or ""))
+        raise
+    return _canonical(df, list(fields), path, extra)
+
+
+def read_responses(paths: str | Path | Sequence[str | Path], codebook: Codebook, *,
+                   sheet: str | None = None) -> pd.DataFrame:
+    """Read one or more survey exports into one frame with canonical column names.
+
+    A header names a question as :class:`HeaderMatcher` says: its id, its number and
+    text, the bare text (or an ``aliases:`` entry of the codebook), the number followed
+    by other text, or a Google Forms grid header ``"Title [text]"``. Every scored item
+    must have a column; open questions and export fields other than ``submitted_at`` and
+    ``coop_id`` may be absent (then ``""``). Title rows above the headers and other
+    sheets of a workbook are skipped (see :func:`read_table`).
+
+    Parameters
+    ----------
+    sheet
+        The worksheet of Excel exports (default: the only one with the export's columns).
+
+    Returns
+    -------
+    DataFrame
+        Export fields, one text column per item id, ``_file`` and ``_row``;
+        ``attrs["extra_columns"]`` = ``{file: [ignored headers]}``,
+        ``attrs["headers"]`` = ``{file: {canonical: header as written}}`` and
+        ``attrs["read_as"]`` = ``{file: how it was read}``.
+
+    Raises
+    ------
+    InputError
+        If no file is given, a file cannot be read or a required column is missing.
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    if not paths:
+        raise InputError("No survey export was given.",
+                         hint="List the export file(s) under 'responses:' in data/hailong.yaml.")
+    return combine([_read_export(Path(p), codebook, sheet) for p in paths])
+
+
+def classify(path: str | Path, codebook: Codebook,
+             columns_spec_path: str | Path | None = None) -> str:
+    """``"roster"`` or ``"responses"``: which kind of input a file is, by its columns.
+
+    The kind whose required columns the file has (a survey export if both); else the
+    kind it has more of (so that reading it as that kind says what is missing).
+
+    Raises
+    ------
+    InputError
+        If the file cannot be read at all.
+    """
+    path = Path(path)
+    spec = load_roster_spec(columns_spec_path)
+    scores = {}
+    for kind, expect in (("responses", export_expected(codebook)),
+                         ("roster", roster_expected(spec))):
+        try:
+            table = read_table(path, expect=expect)
+        except InputError as err:
+            if "Several sheets" not in err.message:
+                raise
+            scores[kind] = (1.0, 1)
+            continue
+        names = expect.names(list(table.columns))
+        share = len(names & set(expect.required)) / len(expect.required)
+        scores[kind] = (share, len(names))
+    return max(scores, key=lambda k: scores[k])
