@@ -120,3 +120,18 @@ def test_printed_value_rounds_half_away_from_zero():
     assert printed_value(3.14159, "mean") == 3.14
     assert math.isnan(printed_value(float("nan"), "index"))
     assert opendata.slug("Chỉ số theo lĩnh vực") == "chi-so-theo-linh-vuc"
+
+
+def test_the_tables_are_made_once_and_shared_as_copies():
+    import copy
+
+    results = load_results(2022)
+    first, again = tables(results), tables(results)
+    assert [s.name for s in first] == [s.name for s in again]
+    assert first[0].frame is not again[0].frame            # each caller gets its own copy
+    first[0].frame.iloc[0, 0] = "changed"
+    assert tables(results)[0].frame.iloc[0, 0] != "changed"
+    other = copy.copy(results)                              # a copy with other figures
+    other.scores = results.scores.assign(index=results.scores["index"] + 1)
+    row = lambda t: t[0].frame.set_index("Mã").at["311", "Chỉ số (0–100)"]  # noqa: E731
+    assert row(tables(other)) == pytest.approx(row(tables(results)) + 1, abs=0.051)

@@ -20,7 +20,7 @@ import datetime as dt
 import io
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -134,11 +134,27 @@ def _published(scores: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return out
 
 
+#: Attribute of a ``Results`` under which :func:`tables` keeps what it made, per language.
+_MADE = "_published_tables"
+
+
 def tables(results: Results, lang: str = "vi") -> list[Sheet]:
-    """The workbook's tables (without the first, descriptive sheet).
+    """The published tables of a round (the workbook's, without its descriptive sheet;
+    the open data's): made once per results and language, then shared (copies).
 
     Units come in the order of ``results.units`` (the units in code order, then the city).
     """
+    made = results.__dict__.setdefault(_MADE, {})
+    # a (shallow) copy whose tables were replaced is another round's worth of figures
+    key = (lang, *(id(getattr(results, name)) for name in
+                   ("scores", "distribution", "coverage", "units", "measures")))
+    if key not in made:
+        made.clear()
+        made[key] = _tables(results, lang)
+    return [replace(s, frame=s.frame.copy(), kinds=dict(s.kinds)) for s in made[key]]
+
+
+def _tables(results: Results, lang: str) -> list[Sheet]:
     fmt.check_lang(lang)
     units = [str(u) for u in results.units["unit"]]
     names = {u: fmt.unit_name(results, u, lang) for u in units}
