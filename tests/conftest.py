@@ -85,6 +85,8 @@ SLOW_TESTS = {
                     "test_ranking_of_114_communes_is_four_figures_in_the_single_charts_order",
                     "test_text_sizes_shared_across_figures_change_no_byte"},
     "test_cli": {"test_failed_report_exits_1_and_names_unit_and_cell"},
+    "test_disclosure": {"test_a_withheld_unit_has_no_figure_in_any_published_table",
+                        "test_the_command_stops_with_exit_2_and_no_traceback"},
     "test_followup": {"test_build_writes_the_lists_once_and_the_index_never_links_them"},
     "test_progress": {"test_progress_notebook_reports_the_day_asked_for",
                       "test_progress_notebook_names_no_cooperative_and_no_person",

@@ -12,6 +12,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as hs
 
 from hailong.core.errors import ConfigError
 from hailong.reference.config import PROJECT_ROOT, load_config
@@ -155,3 +157,80 @@ def test_workbook_figures_are_at_the_precision_the_reports_print(sheets_2022):
         if kind == "share":
             for v in answers.frame[column].dropna():
                 assert abs(v * 1000 - round(v * 1000)) < 1e-6, (column, v)
+
+
+# ------------------------------- a withheld unit's row has no figure, whatever the data
+
+def _round(counts: list[int], answers: list[int], seed: int):
+    """A small round: districts 303, 304, 305, 311, 318 with ``counts`` respondents (each
+    listed with two more on the roster), every answer drawn from ``answers``."""
+    import numpy as np
+    import pandas as pd
+
+    from hailong.numbers.scoring import compute_results
+    from hailong.reference.codebook import load_codebook
+    from hailong.reference.config import StatsSettings
+    from hailong.reference.geography import load_units
+
+    ref = PROJECT_ROOT / "data" / "reference"
+    codebook = load_codebook(ref / "codebook" / "codebook-v1.yaml")
+    units = load_units(ref / "units-2022.csv")
+    rng = np.random.default_rng(seed)
+    roster, responses, k = [], [], 0
+    for district, n in zip(("303", "304", "305", "311", "318"), counts):
+        for j in range(n + 2):
+            k += 1
+            coop = {"coop_id": f"HP-{k:04d}", "district_code": district, "commune_code": "",
+                    "sector": "nong_nghiep", "variant": "NN", "member": bool(j % 2)}
+            roster.append(coop)
+            if j < n:
+                values = {i.id: float(rng.choice(answers)) for i in codebook.scored_items}
+                responses.append({**coop, **values, "DIFFICULTIES": "", "RECOMMENDATIONS": ""})
+    columns = [*roster[0], *(i.id for i in codebook.scored_items), "DIFFICULTIES",
+               "RECOMMENDATIONS"]
+    return compute_results(pd.DataFrame(responses, columns=columns), pd.DataFrame(roster),
+                           codebook, units,
+                           min_n=5, stats=StatsSettings(rank_draws=200),
+                           meta={"round": 2022, "round_label": {"vi": "Năm 2022", "en": "2022"},
+                                 "organisation": {"vi": "Liên minh", "en": "Alliance"}})
+
+
+#: What a withheld unit's summary row still shows (what drives the survey); in every
+#: other sheet its row shows no number at all, not even a count of answers.
+_SURVEY_COLUMNS = {"Số HTX trong danh sách", "Số HTX trả lời", "Tỷ lệ tham gia"}
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(counts=hs.lists(hs.integers(0, 9), min_size=5, max_size=5),
+       answers=hs.sampled_from([[1, 2, 3, 4, 5], [4], [2, 5]]),
+       seed=hs.integers(0, 2**16))
+def test_a_withheld_unit_has_no_figure_in_any_published_table(counts, answers, seed):
+    import math
+
+    from hailong.publish import opendata
+    from hailong.publish.workbook import tables
+
+    results = _round(counts, answers, seed)
+    index = results.scores[results.scores["measure"] == "INDEX"].set_index("unit")
+    withheld = {u for u in index.index if u != "city" and bool(index.at[u, "suppressed"])}
+    for sheet in tables(results):
+        frame = opendata.published_frame(sheet)
+        for unit in withheld:
+            rows = frame[frame["Mã"] == unit]
+            for column, kind in sheet.kinds.items():
+                if sheet.name == "Tổng hợp" and column in _SURVEY_COLUMNS:
+                    continue
+                values = [v for v in rows[column] if not (v is None or v is pd_na()
+                                                          or (isinstance(v, float)
+                                                              and math.isnan(v)))]
+                assert values == [], (sheet.name, unit, column, values)
+    # and whatever is withheld in the scores has no mean, index or share
+    s = results.scores[results.scores["suppressed"].astype(bool)]
+    assert s[["mean", "index", "satisfied"]].isna().all().all()
+
+
+def pd_na():
+    import pandas as pd
+
+    return pd.NA
