@@ -234,3 +234,19 @@ def pd_na():
     import pandas as pd
 
     return pd.NA
+
+
+# ---------------------------------------- finding 4: the open answers of small groups
+
+def test_theme_counts_of_a_small_group_are_all_withheld_zeros_included():
+    from hailong.numbers.pipeline import load_results
+
+    t = load_results(2022).themes
+    units = t[t["unit"] != "city"]
+    small = units[(units["answered"] > 0) & (units["answered"] < 5)]
+    # the sample's Hồng Bàng (303) and Dương Kinh (309) wrote 4 and 3 recommendations
+    assert {"303", "309"} <= set(small["unit"])
+    assert small["suppressed"].all()
+    assert small["respondents"].isna().all() and small["share"].isna().all()
+    # what they wrote is still counted: how many answered stays published
+    assert (small["answered"] > 0).all()

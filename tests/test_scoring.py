@@ -632,13 +632,17 @@ def test_open_answers_give_theme_counts_and_redacted_quotes(responses, roster, c
     book = load_themes(PROJECT_ROOT / "data" / "reference" / "themes.yaml")
     res = compute_results(responses, roster, codebook, units, min_n=3, themes=book)
     t = res.themes.set_index(["unit", "question", "theme"])
-    # 303: 4 answered, 3 mention capital (HP-01, -02, -03); 304: 1 answered (< 3), so its
-    # input-price count is withheld, and so is the city's (1 respondent)
-    assert t.loc[("303", "RECOMMENDATIONS", "von"), ["respondents", "answered"]].tolist() == [3, 4]
+    # 303: 4 answered, 3 mention capital (HP-01, -02, -03); 304: 1 answered (< 3), so
+    # every count of 304 is withheld, its zeros too (what one cooperative did not raise is
+    # not shown), and so is the city's input-price count (1 respondent)
+    assert t.loc[("303", "RECOMMENDATIONS", "von"), "answered"] == 4
     assert t.loc[("304", "RECOMMENDATIONS", "gia_vat_tu"), "suppressed"]
-    assert t.loc[("304", "RECOMMENDATIONS", "von"), "respondents"] == 0
-    assert t.loc[("city", "RECOMMENDATIONS", "von"), "respondents"] == 3
+    assert t.loc[("304", "RECOMMENDATIONS", "von"), "suppressed"]          # a zero
+    assert t.loc[("304", "RECOMMENDATIONS", "von"), "suppression"] == "primary"
     assert t.loc[("city", "RECOMMENDATIONS", "gia_vat_tu"), "suppressed"]
+    # with 304's zero withheld, 303's 3 and the city's 3 would show that it is 0: 303's
+    # capital count is withheld as its complement (the zero protects nothing)
+    assert t.loc[("303", "RECOMMENDATIONS", "von"), "suppression"] == "secondary"
     quotes = " ".join(res.quotes["text"])
     # quotes come only from 303, whose figures are published (304's are withheld)
     assert res.quotes.set_index("text").loc["Thiếu vốn sản xuất.", "respondents"] == 2

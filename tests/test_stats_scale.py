@@ -173,7 +173,10 @@ def _ref_suppress_table(table: pd.DataFrame, min_n: int = 5, margins: str = "bot
     while True:
         changed = False
         for line in eqs:
-            if sum(hidden[e] for e in line) == 1:
+            # the rule: a withheld zero needs protecting but protects nothing
+            withheld = sum(bool(hidden[e]) for e in line)
+            protecting = sum(bool(hidden[e]) and ext[e] > 0 for e in line)
+            if withheld and protecting <= 1:
                 e = complement(line)
                 if e is not None:
                     hidden[e] = True

@@ -477,8 +477,8 @@ def theme_counts(answers: pd.DataFrame, questions: Sequence[str], book: ThemeBoo
         The units to list (in order); ``city`` is added last and counts every row.
     min_n
         Disclosure control: a count of ``1 .. min_n - 1`` respondents is withheld, and so
-        is every count of a unit where fewer than ``min_n`` respondents answered the
-        question; complementary counts are withheld so that the city total cannot
+        is every count, zeros included, of a unit where fewer than ``min_n`` respondents
+        answered the question; complementary counts are withheld so that the city total cannot
         reveal a withheld one (:func:`hailong.numbers.stats.suppress_table`, totals = the city).
 
     Returns
@@ -502,7 +502,10 @@ def theme_counts(answers: pd.DataFrame, questions: Sequence[str], book: ThemeBoo
         wrote = pd.Series(wrote_, index=answers.index)
         counts = hits.groupby(unit).sum().reindex(units, fill_value=0).astype("int64")
         answered = wrote.groupby(unit).sum().reindex(units, fill_value=0).astype("int64")
-        primary = (counts > 0) & ((counts < min_n) | (answered < min_n).to_numpy()[:, None])
+        # a count of 1 .. min_n - 1, and every count, zeros too, of a unit where fewer than
+        # min_n wrote an answer: what so few did and did not raise is not shown
+        few = ((answered > 0) & (answered < min_n)).to_numpy()[:, None]
+        primary = ((counts > 0) & (counts < min_n)) | few
         sup = suppress_table(counts, min_n, margins="columns", primary=primary)
         city_counts = hits.sum().astype("int64")
         city_answered = int(wrote.sum())

@@ -155,7 +155,13 @@ def _with_complements(first: np.ndarray, ext: np.ndarray, exists: np.ndarray,
     while True:
         changed = False
         for line in rel.lines:
-            if np.count_nonzero(hidden[rel.part(line)]) == 1:
+            # a withheld zero needs protecting but protects nothing (a total minus the
+            # published entries would show that the withheld ones add up to 0, or to the
+            # one withheld count beside it): count the withheld non-zero entries
+            part = rel.part(line)
+            withheld = np.count_nonzero(hidden[part])
+            protecting = np.count_nonzero(hidden[part] & (ext[part] > 0))
+            if withheld and protecting <= 1:
                 e = complement(line)
                 if e is not None:
                     hidden[e] = True
