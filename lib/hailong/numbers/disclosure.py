@@ -21,12 +21,11 @@ from collections.abc import Collection, Sequence
 import pandas as pd
 
 from hailong.numbers import stats as st
+from hailong.numbers.results import INDEX
 from hailong.reference.geography import CITY
 
 #: Why a figure is withheld (the ``suppression`` column).
 PRIMARY, SECONDARY = st.PRIMARY, st.SECONDARY
-#: The measure whose withholding withholds the whole unit.
-INDEX = "INDEX"
 
 
 def complements(scores: pd.DataFrame, codes: Sequence[str], min_n: int) -> pd.Series:

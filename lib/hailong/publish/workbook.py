@@ -134,8 +134,10 @@ def _published(scores: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return out
 
 
-#: Attribute of a ``Results`` under which :func:`tables` keeps what it made, per language.
+#: Attribute of a ``Results`` under which :func:`tables` keeps what it made last.
 _MADE = "_published_tables"
+#: The tables of ``Results`` that :func:`tables` reads.
+_READ = ("scores", "distribution", "coverage", "units", "measures", "weighted", "meta")
 
 
 def tables(results: Results, lang: str = "vi") -> list[Sheet]:
@@ -144,14 +146,14 @@ def tables(results: Results, lang: str = "vi") -> list[Sheet]:
 
     Units come in the order of ``results.units`` (the units in code order, then the city).
     """
-    made = results.__dict__.setdefault(_MADE, {})
-    # a (shallow) copy whose tables were replaced is another round's worth of figures
-    key = (lang, *(id(getattr(results, name)) for name in
-                   ("scores", "distribution", "coverage", "units", "measures")))
-    if key not in made:
-        made.clear()
-        made[key] = _tables(results, lang)
-    return [replace(s, frame=s.frame.copy(), kinds=dict(s.kinds)) for s in made[key]]
+    # made from these very tables (a copy of the results with a table replaced is another
+    # round's worth of figures); kept on this object only (a copy shares nothing of it)
+    frames = tuple(getattr(results, name) for name in _READ)
+    made = results.__dict__.get(_MADE)
+    if not (made and made[0] == lang and all(a is b for a, b in zip(made[1], frames))):
+        made = (lang, frames, _tables(results, lang))
+        results.__dict__[_MADE] = made
+    return [replace(s, frame=s.frame.copy(), kinds=dict(s.kinds)) for s in made[2]]
 
 
 def _tables(results: Results, lang: str) -> list[Sheet]:
