@@ -2,7 +2,8 @@
 
 Two rounds (2021 -> 2022) of Thuỷ Nguyên (311) and the city. Every change and its 95%
 interval is worked out here by hand: change = now - before, half-width = 1.96 × √(se_now²
-+ se_before²), significant when the interval excludes 0.
++ se_before²) (the paired variance of ``rounds.line_up`` with no cooperative in both
+rounds, Cov = 0), significant when the interval excludes 0.
 
 311:
 - INDEX   70,0 -> 74,0 (se 1 and 1):     +4,0, half 2,77 -> [+1,23; +6,77]  significant rise

@@ -11,7 +11,9 @@ the same commit (``python tests/backtest.py --write``) and says what changed and
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
+import io
 import json
 import re
 import sys
@@ -88,7 +90,40 @@ def published_figures(out_dir: Path) -> dict[str, object]:
         figures[path.name] = html_figures(path)
     for path in sorted(out_dir.glob("*.xlsx")):
         figures[path.name] = workbook_cells(path)
+    for name, tables in open_data_figures(out_dir).items():
+        figures[f"{OPEN_DATA}{name}"] = tables
     return figures
+
+
+#: Key prefix of the open-data files among :func:`published_figures`.
+OPEN_DATA = "data/"
+
+
+def split_open_data(figures: dict) -> tuple[dict, dict]:
+    """``(pages and workbooks, open data by file name)`` of :func:`published_figures`."""
+    pages = {k: v for k, v in figures.items() if not k.startswith(OPEN_DATA)}
+    data = {k[len(OPEN_DATA):]: v for k, v in figures.items() if k.startswith(OPEN_DATA)}
+    return pages, data
+
+
+def _csv_value(text: str) -> object:
+    """A CSV cell: empty = withheld (None), else its text as written."""
+    return None if text == "" else text
+
+
+def open_data_figures(out_dir: Path) -> dict[str, dict]:
+    """Every table of a round's open data (``<out_dir>/data/``), keyed by file name: each
+    CSV as ``{"columns", "rows"}`` (cells as text, empty = None) and each JSON document's
+    ``tables`` (``{slug: {"title", "columns", "rows"}}``). Kept apart from
+    :func:`published_figures`, whose keys the reference files hold."""
+    found: dict[str, dict] = {}
+    for path in sorted((out_dir / "data").glob("*.csv")):
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+        found[path.name] = {"columns": rows[0] if rows else [],
+                            "rows": [[_csv_value(c) for c in r] for r in rows[1:]]}
+    for path in sorted((out_dir / "data").glob("*.json")):
+        found[path.name] = {"tables": json.loads(path.read_text(encoding="utf-8"))["tables"]}
+    return found
 
 
 def build_round(year: int, out: Path) -> Path:

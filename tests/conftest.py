@@ -76,7 +76,8 @@ def build_small_results():
 BROWSER_MODULES = {"test_browser", "test_pdf"}
 #: Modules whose tests build reports, run notebooks or kernels, or run at scale.
 SLOW_MODULES = {"test_backtest", "test_build", "test_corpus", "test_executors", "test_explore",
-                "test_incremental", "test_national", "test_reports", "test_stats_scale"}
+                "test_incremental", "test_national", "test_processes", "test_reports",
+                "test_stats_scale"}
 #: Tests of about a second or more; tests sharing a costly fixture are listed together.
 SLOW_TESTS = {
     "test_charts": {"test_every_chart_has_a_title_units_and_the_source_line",
@@ -84,10 +85,14 @@ SLOW_TESTS = {
                     "test_heatmap_of_114_communes_is_four_figures_on_one_colour_scale",
                     "test_ranking_of_114_communes_is_four_figures_in_the_single_charts_order",
                     "test_text_sizes_shared_across_figures_change_no_byte"},
-    "test_cli": {"test_failed_report_exits_1_and_names_unit_and_cell"},
+    "test_cli": {"test_failed_report_exits_1_and_names_unit_and_cell",
+                 "test_losses_above_the_limit_exit_3_unless_published_anyway",
+                 "test_the_limit_is_a_setting"},
     "test_disclosure": {"test_a_withheld_unit_has_no_figure_in_any_published_table",
                         "test_the_command_stops_with_exit_2_and_no_traceback"},
     "test_followup": {"test_build_writes_the_lists_once_and_the_index_never_links_them"},
+    "test_intruder": {
+        "test_the_figures_a_sample_round_publishes_let_no_withheld_cell_be_worked_out"},
     "test_progress": {"test_progress_notebook_reports_the_day_asked_for",
                       "test_progress_notebook_names_no_cooperative_and_no_person",
                       "test_progress_command_prints_the_table_and_writes_the_workbook",

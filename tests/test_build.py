@@ -6,6 +6,9 @@ tests/data/notebooks and a stub instead of the real results.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
 import re
 from pathlib import Path
 
@@ -13,6 +16,7 @@ import nbformat
 import pytest
 
 from _config import write_config
+from _losses import lossy_round
 from hailong.core.errors import BuildError, ConfigError, ParameterError
 from hailong.reference.config import load_config
 from hailong.run.build import build, plan
@@ -38,7 +42,9 @@ class Prepare:
         self.meta = meta or {}
 
     def __call__(self, **kwargs):
-        self.calls.append({**kwargs, "outputs_existed": self.out_dir.exists()})
+        # the build has made (and locked) the output folder by now, but written no file
+        written = self.out_dir.exists() and any(p.is_file() for p in self.out_dir.rglob("*"))
+        self.calls.append({**kwargs, "outputs_existed": written})
         return self
 
 
@@ -216,3 +222,69 @@ def test_a_single_report_is_built_here_and_leftovers_of_a_killed_build_go(tmp_pa
     assert result.kernel_starts == 1 and result.execute_s > 0 and result.html_s > 0
     assert not any(path.exists() for path in left)
     assert (out / "city.html").read_text(encoding="utf-8") == "<p>earlier</p>"
+
+
+# --- issue 14: the lock before anything is written; processed data per configuration;
+#     losses above the limit ------------------------------------------------------------
+
+@contextlib.contextmanager
+def held(folder: Path):
+    """Hold a build's lock on ``folder`` (as another build would)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        yield
+    finally:
+        os.close(fd)
+
+
+def test_a_build_refused_the_output_lock_writes_nothing_under_processed(tmp_path):
+    config = lossy_round(tmp_path / "project", bad=0)
+    out = tmp_path / "out"
+    with held(out / "2022"), pytest.raises(BuildError, match="Another build is writing to"):
+        build(units=["303"], out=out, config_path=config, notebooks=NOTEBOOKS,
+              progress=False)
+    assert not (tmp_path / "project" / "processed").exists()   # nothing ingested
+    assert list((out / "2022").iterdir()) == []
+
+
+def test_a_build_refused_the_processed_lock_writes_nothing_there(tmp_path):
+    config = lossy_round(tmp_path / "project", bad=0)
+    processed = tmp_path / "project" / "processed"
+    with held(processed), pytest.raises(BuildError) as info:
+        build(units=["303"], out=tmp_path / "elsewhere", config_path=config,
+              notebooks=NOTEBOOKS, progress=False)
+    assert f"Another build is writing to {processed}" in str(info.value)
+    assert "same configuration" in str(info.value)
+    assert list(processed.iterdir()) == []
+
+
+def test_a_trial_configuration_keeps_its_own_processed_data(tmp_path):
+    """A trial configuration beside the main one, for the same year, with 30 rows that
+    cannot be used: its build stops (exit status 3, nothing published) and its ledger and
+    data-quality report go to processed/config-trial/2022/, leaving the main ones."""
+    from hailong.numbers.pipeline import load_results
+    from hailong.run.losses import LossesTooHigh
+
+    project = tmp_path / "project"
+    main_config = lossy_round(project, bad=0)
+    load_results(2022, main_config)
+    main = project / "processed" / "2022"
+    before = {name: (main / name).read_bytes() for name in ("ledger.csv", "data-quality.csv",
+                                                            "manifest.json")}
+    trial = lossy_round(project, bad=30, name="trial.yaml")
+    assert load_config(trial).processed_dir == project / "processed" / "config-trial"
+    out = tmp_path / "out"
+    with pytest.raises(LossesTooHigh) as info:
+        build(units=["303"], out=out, config_path=trial, notebooks=NOTEBOOKS, progress=False)
+    assert info.value.exit_code == 3
+    assert not any(p.is_file() for p in out.rglob("*"))                 # nothing published
+    assert {name: (main / name).read_bytes() for name in before} == before
+    ledger = (project / "processed" / "config-trial" / "2022" / "ledger.csv").read_text(
+        encoding="utf-8-sig")
+    assert ledger.count(",set_aside,") == 30
+    # 30 of 368 rows = 8.2% > 2%; every figure in Vietnamese, with a decimal comma
+    assert "Đã để riêng 30 trong 368 dòng khảo sát (8,2%)" in str(info.value)
+    assert "responses-trial.csv: 30 dòng" in str(info.value)
+    assert "--publish-anyway" in str(info.value)

@@ -13,6 +13,8 @@ from _hand_trend import hand_trend
 from hailong.present import charts
 
 SOURCE = "Nguồn: Khảo sát mức độ hài lòng của HTX năm 2022, Liên minh HTX TP Hải Phòng"
+#: ``Results.meta`` as far as the note on "—" needs it (primary rule only).
+PRIMARY = {"min_n": 5}
 NAMES = ["Lãnh đạo, chỉ đạo của cấp ủy, chính quyền", "Tuyên truyền, phổ biến chính sách",
          "Thủ tục hành chính", "Ứng dụng khoa học – công nghệ, chuyển đổi số"]
 
@@ -176,7 +178,7 @@ def test_heatmap_leaves_withheld_cells_blank_and_marked():
             rows.append((unit, "dimension", m, np.nan if w else v, w))
     scores = pd.DataFrame(rows, columns=["unit", "kind", "measure", "index", "suppressed"])
     labels = {"D01": NAMES[0], "D02": NAMES[1]}
-    fig = charts.heatmap(scores, DISTRICTS, labels, source=SOURCE, min_n=5)
+    fig = charts.heatmap(scores, DISTRICTS, labels, source=SOURCE, meta=PRIMARY)
     ax = fig.axes[0]
     assert [flat(t.get_text()) for t in ax.get_xticklabels()] == list(DISTRICTS.values())
     assert yticks(fig) == NAMES[:2]
@@ -266,7 +268,8 @@ def spans(fig: Figure, y: float) -> list[tuple[float, float]]:
 
 
 def test_item_chart_centres_the_neutral_answer_and_writes_each_sides_share():
-    fig = charts.item_distribution(ITEM_SHARES, ITEM_MEASURES, SCALE, source=SOURCE, min_n=5)
+    fig = charts.item_distribution(ITEM_SHARES, ITEM_MEASURES, SCALE, source=SOURCE,
+                                   meta=PRIMARY)
     ax = fig.axes[0]
     # rows: heading 1, 1.1, 1.2, heading 2, 2.1 (headings are written in the plot)
     assert yticks(fig) == ["", "1.1. Câu một", "1.2. Câu hai", "", "2.1. Câu ba"]
@@ -344,8 +347,8 @@ def luminance(rgba) -> float:
 @pytest.fixture(scope="module")
 def district_map():
     boundaries = charts.boundaries_for(2022)
-    return charts.choropleth(MAP_SCORES, boundaries, MAP_NAMES, source=SOURCE, meta=TIERS,
-                             min_n=5)
+    return charts.choropleth(MAP_SCORES, boundaries, MAP_NAMES, source=SOURCE,
+                             meta={**TIERS, **PRIMARY})
 
 
 def test_map_draws_each_district_from_the_geojson_by_its_code(district_map):
@@ -400,7 +403,7 @@ def test_map_by_quartiles_and_in_english():
     values.update({"308": np.nan, "318": np.nan})
     scores = MAP_SCORES.assign(index=list(values.values()))
     fig = charts.choropleth(scores, boundaries, MAP_NAMES, source="Source: x",
-                            meta=TIERS, lang="en", classes="quartile")
+                            meta={**TIERS, **PRIMARY}, lang="en", classes="quartile")
     legend = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
     # 13 published values: 60..73 without 65 (Do Son's, withheld; 74 is Bach Long Vi's);
     # rank r goes to group ceil(4r / 13): ranks 1-3, 4-6, 7-9, 10-13
@@ -466,7 +469,7 @@ def test_trend_chart_marks_approximate_rounds_hollow_and_withheld_ones_with_a_da
         t.get_text() for t in ax.get_legend().get_texts()]
     withheld = hand_trend(previous_n=3)
     fig = charts.trend_chart(withheld.unit("311"), None, unit_label="Huyện Thuỷ Nguyên",
-                             source=SOURCE, min_n=5)
+                             source=SOURCE, meta=PRIMARY)
     assert texts(fig).count("—") == 1
     assert len(points(fig.axes[0])) == 1                     # one point: 2022
     assert fig.get_supxlabel().startswith("— : không công bố (dưới 5 HTX trả lời)")
@@ -517,24 +520,24 @@ def report_charts():
         out[lang] = {
             "profile": charts.dimension_profile(dims, city_dims, unit_label=unit,
                                                 city_label=fmt.t("col_city", lang),
-                                                min_n=5, meta=res.meta, **common),
+                                                meta=res.meta, **common),
             "distribution": charts.answer_distribution(res.unit("311").distribution, scale,
                                                        labels=labels, **common),
             "items": charts.item_charts(res.unit("311").distribution, res.measures, scale,
-                                        min_n=5, meta=res.meta, **common)[0],
+                                        meta=res.meta, **common)[0],
             "coverage": charts.coverage_chart(res.unit("311").coverage, **common),
             "coverage_by_district": charts.coverage_by_district(res.coverage, names,
                                                                 **common),
             "ranking": charts.district_comparison(res.scores, names, meta=res.meta,
-                                                  weighted=res.weighted, min_n=5, **common),
-            "heatmap": charts.heatmap(res.scores, names, labels, min_n=5, meta=res.meta,
+                                                  weighted=res.weighted, **common),
+            "heatmap": charts.heatmap(res.scores, names, labels, meta=res.meta,
                                       **common),
             "themes": charts.theme_bars(res.themes, fmt.theme_labels(res.meta, lang),
-                                        min_n=5, **common),
+                                        meta=res.meta, **common),
             "map": charts.choropleth(res.scores, charts.boundaries_for(2022), names,
-                                     meta=res.meta, min_n=5, **common),
+                                     meta=res.meta, **common),
             "trend": charts.trend_chart(tr.unit("311"), tr.unit("city"), unit_label=unit,
-                                        city_label=fmt.t("col_city", lang), min_n=5,
+                                        city_label=fmt.t("col_city", lang),
                                         meta=res.meta, **common),
             "progress_by_district": charts.progress_by_district(
                 p.districts, progress_report.unit_names(data, lang), target=p.target, **common),
@@ -655,7 +658,7 @@ def test_heatmap_of_114_communes_is_four_figures_on_one_colour_scale():
             for c, v, w in zip(codes, values, withheld) for m in ("D01", "D02")]
     scores = pd.DataFrame(rows, columns=["unit", "kind", "measure", "index", "suppressed"])
     labels = {"D01": NAMES[0], "D02": NAMES[1]}
-    figs = charts.heatmap_pages(scores, names, labels, source=SOURCE, min_n=5,
+    figs = charts.heatmap_pages(scores, names, labels, source=SOURCE, meta=PRIMARY,
                                 unit_level="commune")
     assert len(figs) == 4
     shown = sum((yticks(f) for f in figs), [])          # one row per commune

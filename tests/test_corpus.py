@@ -37,8 +37,8 @@ REF = PROJECT_ROOT / "data" / "reference"
 
 
 def _hashes() -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(CORPUS.iterdir()) if p.is_file()}
+    return {p.relative_to(CORPUS).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(CORPUS.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
 
 
 #: Taken when the module is collected, before any test reads a file.
@@ -67,7 +67,7 @@ def validate_as_command(case: dict, codebook, units):
         report = check_files([], codebook, units, roster=ROSTER, responses=paths(case),
                              sheet=case.get("sheet"))
     warnings = report.validated.warnings if report.validated is not None else []
-    text = "\n".join(report.summary() + report.problems() + warnings)
+    text = "\n".join(report.summary() + report.problems() + warnings + [report.verdict()])
     return report, text
 
 
@@ -81,7 +81,9 @@ def read_as_build(case: dict, codebook, units):
         v = validate.validate_round(ingest.read_roster(ROSTER), raw, codebook, units)
     except InputError as err:
         return 2, None, str(err)
-    return (1 if v.counts()["set_aside"] else 0), v, ""
+    lost = v.counts()["set_aside"] or v.answer_counts["set_aside"] or 0 in [
+        n for f, n in v.rows_read.items() if f != str(ROSTER)]
+    return (1 if lost else 0), v, ""
 
 
 def check_value(found, expected, where: str) -> None:
@@ -105,6 +107,27 @@ def check_response_values(case: dict, responses: pd.DataFrame) -> None:
             check_value(rows.iloc[0][column], expected, f"{case['name']} {key} {column}")
 
 
+def check_answers(case: dict, v: validate.Validated) -> None:
+    """Answer accounting, the cell ledger and the column-level notes of the case."""
+    a = v.answer_counts
+    assert set(a) == {"read", "used", "set_aside", "no_opinion"}
+    assert a["read"] == a["used"] + a["set_aside"] + a["no_opinion"]
+    assert a["read"] == 29 * v.counts()["accepted"]
+    if "answers" in case:
+        assert a == case["answers"]
+    cells = v.cells
+    found = [f"{r}:{i}" for r, i in zip(cells["source_row"], cells["item"])]
+    assert sorted(found) == sorted(case.get("cells", [])), found
+    assert len(cells) == a["set_aside"]
+    assert len(v.notes) == case.get("notes", 0)
+    noted = int(sum(n["answers"] for n in v.notes))
+    assert int((cells["message"] == "").sum()) == noted
+    for key, columns in (case.get("lengths") or {}).items():
+        row = v.responses[v.responses["source_row"] == int(key)].iloc[0]
+        for column, n in columns.items():
+            assert len(row[column]) == n, (key, column)
+
+
 def check_roster_values(case: dict, roster: pd.DataFrame) -> None:
     r = roster.set_index("coop_id")
     for coop, columns in (case.get("values") or {}).items():
@@ -118,6 +141,8 @@ def test_case_as_validate_says(case, codebook, units):
     assert report.exit_code == case["exit"], text
     for word in case["words"]:
         assert word in text, f"{word!r} not in:\n{text}"
+    for word in case.get("absent", []):
+        assert word not in text, f"{word!r} in:\n{text}"
     for key, value in (case.get("read_as") or {}).items():
         checked = next(f for f in report.files if f.path.name == case["files"][0])
         assert checked.read_as[key] == value, (key, checked.read_as)
@@ -133,6 +158,12 @@ def test_case_as_validate_says(case, codebook, units):
         assert len(ledger) == case["rows"]["read"]
         assert len(report.validated.responses) == case["rows"]["accepted"]
         check_response_values(case, report.validated.responses)
+        check_answers(case, report.validated)
+        # the data-quality table: one line per answer with a message, one per note
+        table = report.data_quality()
+        cell_lines = table[table["status"] == "cell_set_aside"]
+        assert len(cell_lines) == len(case.get("cells", [])) - int(
+            sum(n["answers"] for n in report.validated.notes)) + case.get("notes", 0)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
@@ -153,11 +184,12 @@ def test_case_as_the_build_reads_it(case, codebook, units):
     assert counts["accepted"] + counts["merged"] + counts["set_aside"] == counts["read"]
     assert sum(n for f, n in result.rows_read.items() if f != str(ROSTER)) == counts["read"]
     check_response_values(case, result.responses)
+    check_answers(case, result)
 
 
 def test_every_corpus_file_is_a_case():
     used = {f for c in CASES for f in c["files"]} | {"roster.csv"}
-    made = set(BEFORE) - {"cases.yaml", "make_corpus.py"}
+    made = {name.split("/")[0] for name in BEFORE} - {"cases.yaml", "make_corpus.py"}
     assert made == used
 
 
@@ -266,7 +298,10 @@ rounds:
 @pytest.mark.parametrize("files, code, words", [
     (["utf8.csv"], 0, ["4 rows read: 4 accepted, 0 merged (duplicates), 0 set aside",
                        "every row can be used (exit status 0)"]),
-    (["out-of-scale.csv"], 1, ["Problems (2)", "2 row(s) set aside", "Hài lòng lắm"]),
+    (["out-of-scale.csv"], 1, ["Problems (2)", "2 answer(s) set aside as missing; the others "
+                                "can be used", "Hài lòng lắm"]),
+    (["header-only.csv"], 1, ["0 rows read: the file has no data rows",
+                              "Result: no data rows in header-only.csv (only headers)"]),
     (["empty.csv"], 2, ["cannot be used", "The file is empty"]),
     (["utf8.csv", "roster-duplicate-id.csv"], 2, ["used more than once"]),
 ])

@@ -94,6 +94,10 @@ def test_the_trend_withholds_what_the_round_withholds(trend_2022):
     rows = t[t["unit"].isin(published) & (t["round"] == 2022)]
     assert len(rows) and rows["suppressed"].all()
     assert rows[["index", "mean", "satisfied", "change"]].isna().all().all()
+    # and no earlier round of theirs either: a withheld unit shows no trend at all
+    earlier = t[t["unit"].isin(published) & (t["round"] < 2022)]
+    assert len(earlier) and earlier["suppressed"].all()
+    assert earlier[["index", "mean", "satisfied"]].isna().all().all()
 
 
 def test_no_trend_column_leaves_a_single_withheld_unit_beside_the_city(trend_2022):
@@ -188,9 +192,11 @@ def _round(counts: list[int], answers: list[int], seed: int):
                 responses.append({**coop, **values, "DIFFICULTIES": "", "RECOMMENDATIONS": ""})
     columns = [*roster[0], *(i.id for i in codebook.scored_items), "DIFFICULTIES",
                "RECOMMENDATIONS"]
-    return compute_results(pd.DataFrame(responses, columns=columns), pd.DataFrame(roster),
+    frame = pd.DataFrame(responses, columns=columns)
+    _round.responses = frame  # what the property tests check the published tables against
+    return compute_results(frame, pd.DataFrame(roster),
                            codebook, units,
-                           min_n=5, stats=StatsSettings(rank_draws=200),
+                           min_n=5, stats=StatsSettings(),
                            meta={"round": 2022, "round_label": {"vi": "Năm 2022", "en": "2022"},
                                  "organisation": {"vi": "Liên minh", "en": "Alliance"}})
 
@@ -250,3 +256,179 @@ def test_theme_counts_of_a_small_group_are_all_withheld_zeros_included():
     assert small["respondents"].isna().all() and small["share"].isna().all()
     # what they wrote is still counted: how many answered stays published
     assert (small["answered"] > 0).all()
+
+
+# ------------------------------- finding 2: small groups that all gave the same answer
+
+def _spans(rows):
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=["unit", "measure", "n", "lo", "hi"])
+
+
+def test_same_answer_marks_small_groups_that_all_answered_alike():
+    from hailong.numbers.disclosure import same_answer
+
+    spans = _spans([("a", "Q1", 6, 4, 4),     # 6 < 10, all 4: each one's answer known
+                    ("b", "Q1", 6, 3, 5),     # mixed
+                    ("c", "Q1", 10, 5, 5),    # all 5 but 10 is not fewer than 10
+                    ("d", "Q1", 0, None, None),
+                    ("e", "Q1", 1, 2, 2)])
+    assert same_answer(spans, 10).tolist() == [True, False, False, False, True]
+    assert same_answer(spans, 11).tolist() == [True, False, True, False, True]
+
+
+def _column(rows):
+    """A one-measure scores table: (unit, n, suppressed)."""
+    import pandas as pd
+
+    t = pd.DataFrame(rows, columns=["unit", "n", "suppressed"])
+    t.insert(1, "measure", "Q1")
+    return t
+
+
+def test_the_rest_left_by_subtraction_must_pool_at_least_min_n():
+    from hailong.numbers.disclosure import protect_rest
+
+    # withheld 318 (1) and 304 (2): city minus the published ones = 3 cooperatives < 5.
+    # The published unit with the fewest respondents (305: 6) is withheld too: 9.
+    scores = _column([("303", 8, False), ("304", 2, True), ("305", 6, False),
+                      ("311", 7, False), ("318", 1, True), ("city", 24, False)])
+    spans = _spans([(u, "Q1", n, 1, 5) for u, n in zip(scores["unit"], scores["n"])])
+    codes = ["303", "304", "305", "311", "318", "city"]
+    new = protect_rest(scores, spans, codes, min_n=5, group_n=2)
+    assert scores.loc[new, "unit"].tolist() == ["305"]
+
+
+def test_the_rest_must_not_be_a_small_group_that_all_answered_alike():
+    from hailong.numbers.disclosure import protect_rest
+
+    # withheld 304 (5) and 318 (1) all answered 5: the 6 of them pooled would say what
+    # each one answered. The smallest published unit that makes the rest safe is taken:
+    # with group_n 10, 305 (6, all 5 too: 12 alike, but 12 is not fewer than 10); with
+    # group_n 20, 305 would leave 12 alike, so 303 (8, answers 2-5) is taken.
+    scores = _column([("303", 8, False), ("304", 5, True), ("305", 6, False),
+                      ("311", 30, False), ("318", 1, True), ("city", 50, False)])
+    spans = _spans([("303", "Q1", 8, 2, 5), ("304", "Q1", 5, 5, 5), ("305", "Q1", 6, 5, 5),
+                    ("311", "Q1", 30, 1, 5), ("318", "Q1", 1, 5, 5), ("city", "Q1", 50, 1, 5)])
+    codes = ["303", "304", "305", "311", "318", "city"]
+    assert scores.loc[protect_rest(scores, spans, codes, 5, 10), "unit"].tolist() == ["305"]
+    assert scores.loc[protect_rest(scores, spans, codes, 5, 20), "unit"].tolist() == ["303"]
+    # a rest that is mixed, or large enough, needs nothing
+    mixed = spans.copy()
+    mixed.loc[mixed["unit"] == "304", "lo"] = 3
+    assert not protect_rest(scores, mixed, codes, 5, 10).any()
+    assert not protect_rest(scores, spans, codes, 5, 6).any()
+
+
+def test_a_district_where_every_answer_is_the_same_is_withheld_as_a_group():
+    from conftest import small_results_inputs
+    from hailong.numbers.scoring import compute_results
+    from hailong.reference.codebook import load_codebook
+    from hailong.reference.config import StatsSettings
+    from hailong.reference.geography import load_units
+
+    ref = PROJECT_ROOT / "data" / "reference"
+    responses, roster = small_results_inputs()
+    res = compute_results(responses, roster, load_codebook(ref / "codebook" / "codebook-v1.yaml"),
+                          load_units(ref / "units-2022.csv"), min_n=5, stats=StatsSettings())
+    s = res.scores.set_index(["unit", "measure"])
+    # 303: 5 answered, every answer 5 -> a mean of 5.0 would say what each one answered
+    assert s.loc[("303", "INDEX"), "suppression"] == "group"
+    assert s.loc[("303", "D01_1"), "suppression"] == "group"
+    assert s.loc["303"]["mean"].isna().all()
+    d = res.distribution
+    assert d[d["unit"] == "303"][["count", "share"]].isna().all().all()
+    # 311: 8 answered, every item 4 (D07: 2), the overall question 4: withheld as well
+    assert s.loc[("311", "D07"), "suppression"] == "group"
+    # the city (14 answered) stays published; its rest is everything, 14 >= group_n 10
+    assert not s.loc[("city", "INDEX"), "suppressed"]
+    assert res.meta["group_n"] == 10
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(counts=hs.lists(hs.integers(0, 12), min_size=5, max_size=5),
+       answers=hs.sampled_from([[1, 2, 3, 4, 5], [4], [4, 5], [3, 4, 4, 4, 4, 4, 4, 4]]),
+       seed=hs.integers(0, 2**16))
+def test_no_published_group_nor_rest_is_small_or_all_alike(counts, answers, seed):
+    """Whatever the data: for every question, each published unit and the withheld units
+    pooled (what the city minus the published ones gives) rest on at least min_n (5)
+    cooperatives, and on at least group_n (10) unless their answers differ."""
+    results = _round(counts, answers, seed)
+    raw = _round.responses
+    s = results.scores
+    for item in (i for i in s["measure"].unique() if i.startswith("D") and "_" in i):
+        col = s[(s["measure"] == item) & (s["unit"] != "city")]
+        answered = raw.dropna(subset=[item])
+        published = set(col.loc[~col["suppressed"].astype(bool), "unit"])
+        groups = [answered[answered["district_code"] == u][item] for u in published]
+        groups.append(answered[~answered["district_code"].isin(published)][item])
+        for g in groups:
+            if len(g):
+                assert len(g) >= 5, (item, len(g))
+                assert len(g) >= 10 or g.nunique() > 1, (item, list(g))
+        # the distribution shows exactly the published units (and the city)
+        d = results.distribution
+        shown = set(d.loc[(d["measure"] == item) & d["count"].notna(), "unit"]) - {"city"}
+        assert shown == published
+
+
+# ------------------------------ a question and its dimension: the parts add up to it
+
+def _unit_table(rows):
+    """One unit's scores: (kind, measure, dimension, n, suppressed)."""
+    import pandas as pd
+
+    t = pd.DataFrame(rows, columns=["kind", "measure", "dimension", "n", "suppressed"])
+    t.insert(0, "unit", "10573")
+    return t
+
+
+def test_a_question_withheld_alone_in_its_dimension_takes_another_with_it():
+    from hailong.numbers.disclosure import protect_parts
+
+    # D02 (7 answered) = 2.1 (7) + 2.2 (4, withheld) + 2.3 (6): D02 minus 2.1 and 2.3 would
+    # give 2.2's answers; 2.3, the published question with the fewest answers, goes too;
+    # then 2.1 is the only one left published, and goes as well
+    scores = _unit_table([("dimension", "D02", "None", 7, False),
+                          ("item", "D02_1", "D02", 7, False),
+                          ("item", "D02_2", "D02", 4, True),
+                          ("item", "D02_3", "D02", 6, False)])
+    spans = _spans([("10573", m, n, 1, 5) for m, n in zip(scores["measure"], scores["n"])])
+    got = scores.loc[protect_parts(scores, spans, 5, 10), "measure"].tolist()
+    assert got == ["D02_1", "D02_3"]
+    # with a fourth question, two stay published
+    import pandas as pd
+
+    four = pd.concat([scores, _unit_table([("item", "D02_4", "D02", 7, False)])],
+                     ignore_index=True)
+    spans = _spans([("10573", m, n, 1, 5) for m, n in zip(four["measure"], four["n"])])
+    assert four.loc[protect_parts(four, spans, 5, 10), "measure"].tolist() == ["D02_3"]
+
+
+def test_a_withheld_dimension_withholds_its_questions():
+    from hailong.numbers.disclosure import protect_parts
+
+    scores = _unit_table([("dimension", "D03", "None", 8, True),
+                          ("item", "D03_1", "D03", 8, False),
+                          ("item", "D03_2", "D03", 7, False)])
+    spans = _spans([("10573", m, n, 1, 5) for m, n in zip(scores["measure"], scores["n"])])
+    got = scores.loc[protect_parts(scores, spans, 5, 10), "measure"].tolist()
+    assert got == ["D03_1", "D03_2"]
+
+
+def test_when_no_question_is_left_the_dimension_is_withheld():
+    from hailong.numbers.disclosure import protect_parts
+
+    # two questions, both withheld, 3 + 1 answers pooled: fewer than min_n — only the
+    # dimension itself is left to withhold
+    scores = _unit_table([("dimension", "D10", "None", 4, False),
+                          ("item", "D10_1", "D10", 3, True),
+                          ("item", "D10_2", "D10", 1, True)])
+    spans = _spans([("10573", m, n, 1, 5) for m, n in zip(scores["measure"], scores["n"])])
+    assert scores.loc[protect_parts(scores, spans, 5, 10), "measure"].tolist() == ["D10"]
+    # two withheld with 6 answers between them, mixed: nothing more to do
+    safe = scores.assign(n=[8, 3, 3])
+    spans = _spans([("10573", m, n, 1, 5) for m, n in zip(safe["measure"], safe["n"])])
+    assert not protect_parts(safe, spans, 5, 10).any()

@@ -302,3 +302,72 @@ def test_hailong_starts_without_importing_pandas():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "False False"
+
+
+# A report whose data only a reference cycle holds once its namespace is cleared (as a
+# figure, a frame or a traceback is held): 64 MB, touched so that it is resident.
+CYCLE = '''\
+class Node:
+    pass
+node = Node()
+node.me = node
+node.data = bytearray(64 * 1024 * 1024)
+node.data[::4096] = b"x" * len(node.data[::4096])
+'''
+
+
+def test_what_only_cycles_hold_is_freed_between_reports(kernel, tmp_path):
+    nb = notebook(tmp_path / "c.ipynb", CYCLE)
+    kernel.run(nb, tmp_path / "c0.ipynb", {"unit": "303"})
+    kernel.run(nb, tmp_path / "c1.ipynb", {"unit": "303"})
+    first = kernel.memory_mb()
+    for k in range(2, 6):
+        kernel.run(nb, tmp_path / f"c{k}.ipynb", {"unit": "303"})
+    # frozen out of the collector, each report's 64 MB would stay: +256 MB after four
+    assert kernel.memory_mb() - first < 32
+
+
+def test_the_kernel_is_replaced_after_its_share_of_reports(tmp_path):
+    from hailong.run.executors import RecyclePolicy, WorkerState
+
+    nb = notebook(tmp_path / "r.ipynb", "x = 1")
+    state = WorkerState(recycle=RecyclePolicy(reports=2, memory_mb=0))
+    try:
+        kernel = state.warm_kernel()
+        kernel.run(nb, tmp_path / "a.ipynb", {"unit": "303"})
+        assert state.recycle_kernel() is None and state.kernel is kernel
+        kernel.run(nb, tmp_path / "b.ipynb", {"unit": "303"})
+        pid = kernel.pid
+        assert state.recycle_kernel() == "2 reports run"
+        assert state.kernel is None and state.recycled == 1 and kernel.pid is None
+        assert not os.path.exists(f"/proc/{pid}") or \
+            open(f"/proc/{pid}/stat").read().split(") ")[1][0] == "Z"
+        ceiling = RecyclePolicy(reports=0, memory_mb=1)  # every kernel is above 1 MB
+        assert "above 1 MB" in ceiling.due(state.warm_kernel().start())
+    finally:
+        state.close()
+
+
+def test_the_recycling_settings_come_from_the_environment_and_are_checked():
+    from hailong.core.errors import ParameterError
+    from hailong.run.executors import (
+        ENV_MAX_MB,
+        ENV_MAX_REPORTS,
+        KERNEL_MAX_MB,
+        KERNEL_MAX_REPORTS,
+        LocalExecutor,
+        RecyclePolicy,
+    )
+
+    assert RecyclePolicy.from_env({}) == RecyclePolicy(KERNEL_MAX_REPORTS, KERNEL_MAX_MB)
+    assert RecyclePolicy.from_env({ENV_MAX_REPORTS: "50", ENV_MAX_MB: "0"}) == \
+        RecyclePolicy(50, 0.0)
+    for bad in ({ENV_MAX_REPORTS: "many"}, {ENV_MAX_REPORTS: "-1"}, {ENV_MAX_MB: "2.5GB"}):
+        with pytest.raises(ParameterError, match="HAILONG_KERNEL_MAX"):
+            RecyclePolicy.from_env(bad)
+    os.environ[ENV_MAX_MB] = "lots"
+    try:
+        with pytest.raises(ParameterError):
+            LocalExecutor(workers=2)  # refused before any worker starts
+    finally:
+        del os.environ[ENV_MAX_MB]

@@ -33,7 +33,7 @@ def frame():
 
 
 def test_crosstab_gives_the_index_with_counts_and_withholds_small_groups(frame):
-    t = explore.crosstab(frame, "sector_name", measure="D08", min_n=5)
+    t = explore.crosstab(frame, "sector_name", measure="D08", meta={"min_n": 5})
     # A: mean 4 -> (4 - 1) / 4 * 100 = 75; B: 2 answers (withheld); all 7: mean 24/7
     assert t.values.loc["A", "D08"] == pytest.approx(75.0)
     assert t.n.loc["B", "D08"] == 2 and math.isnan(t.frame.loc["B", "D08"])
@@ -42,13 +42,13 @@ def test_crosstab_gives_the_index_with_counts_and_withholds_small_groups(frame):
 
 
 def test_crosstab_by_two_groupings_with_totals(frame):
-    t = explore.crosstab(frame, "sector_name", columns="member", measure="D08", min_n=1)
+    t = explore.crosstab(frame, "sector_name", columns="member", measure="D08", meta={"min_n": 1})
     assert t.values.loc["A", "Thành viên"] == pytest.approx(75.0)          # 4, 4, 4
     assert t.values.loc["A", "Chưa là thành viên"] == pytest.approx(75.0)  # 5, 3
     assert t.values.loc["B", "Chưa là thành viên"] == pytest.approx(25.0)  # 2
     assert t.n.loc["Tất cả", "Thành viên"] == 4
     assert t.values.loc["Tất cả", "Tất cả"] == pytest.approx((24 / 7 - 1) / 4 * 100)
-    mean = explore.crosstab(frame, "sector_name", measure="D08", stat="mean", min_n=1)
+    mean = explore.crosstab(frame, "sector_name", measure="D08", stat="mean", meta={"min_n": 1})
     assert mean.values.loc["B", "D08"] == pytest.approx(2.0)
 
 

@@ -285,7 +285,7 @@ def test_index_shows_each_headline_links_pdfs_and_the_workbook(tmp_path):
                IndexEntry("318", "Huyện Bạch Long Vĩ", "318.html", pdf_href="318.pdf",
                           headline=float("nan")),
                IndexEntry("city", "Thành phố Hải Phòng", "city.html", headline=71.2364)]
-    html = write_index(tmp_path, entries, "Năm 2022", ORG, min_n=5,
+    html = write_index(tmp_path, entries, "Năm 2022", ORG, meta={"min_n": 5},
                        workbook="bang-so-lieu-2022.xlsx").read_text(encoding="utf-8")
     assert _links(html) == ["city.html", "311.html", "311.pdf", "318.html", "318.pdf",
                             "bang-so-lieu-2022.xlsx"]
@@ -334,10 +334,11 @@ def test_index_entries_link_only_fresh_pdfs_and_carry_the_headline(tmp_path, sma
 
 def test_index_note_explains_secondary_suppression(tmp_path):
     entries = [IndexEntry("308", "Quận Đồ Sơn", "308.html", headline=float("nan"))]
-    html = write_index(tmp_path, entries, "Năm 2022", ORG, min_n=5,
-                       secondary=True).read_text(encoding="utf-8")
-    assert "— : không công bố (dưới 5 HTX trả lời)." in html
-    assert "để không thể suy ra số liệu bị ẩn từ các số liệu còn lại" in html
+    meta = {"min_n": 5, "secondary_suppression": True, "group_n": 10}
+    html = write_index(tmp_path, entries, "Năm 2022", ORG,
+                       meta=meta).read_text(encoding="utf-8")
+    assert "— : không công bố (dưới 5 HTX trả lời; hoặc dưới 10 HTX trả lời và tất" in html
+    assert "ẩn thêm để không suy ra được số liệu đã ẩn từ số liệu toàn thành phố)." in html
 
 
 def test_index_code_column_shows_only_gso_codes(tmp_path):

@@ -105,3 +105,25 @@ def test_the_code_fingerprint_covers_every_kind_of_package_file():
     names = {p.relative_to(files.PACKAGE_DIR).as_posix() for p in files.code_files()}
     assert "core/files.py" in names and "publish/export.py" in names
     assert not any("__pycache__" in n for n in names)
+
+
+# --- issue 14: the umask is read, never set, so a thread writing meanwhile is safe -----
+
+def test_the_umask_is_read_without_being_set(umask, monkeypatch):
+    def set_umask(mask):
+        raise AssertionError(f"the umask was set to {mask:o}")
+
+    monkeypatch.setattr(os, "umask", set_umask)
+    assert files.file_mode() == 0o666 & ~umask
+    assert files.dir_mode() == 0o777 & ~umask
+    assert files.file_mode(private=True) == 0o600 and files.dir_mode(private=True) == 0o700
+
+
+def test_a_private_folder_is_0700_and_a_plain_one_follows_the_umask(tmp_path, umask):
+    plain = files.make_dir(tmp_path / "a" / "plain")
+    secret = files.make_dir(tmp_path / "b" / "internal", private=True)
+    assert _mode(plain) == 0o777 & ~umask
+    assert _mode(secret) == 0o700
+    assert _mode(secret.parent) == 0o777 & ~umask       # only the folder itself is private
+    files.make_dir(secret, private=True)                 # again: still 0700
+    assert _mode(secret) == 0o700

@@ -201,8 +201,8 @@ def test_dimension_frame_formats_and_withholds():
                                "Tỷ lệ hài lòng", "Toàn thành phố – Chỉ số (0–100)"]
     assert list(t.iloc[0]) == ["Lãnh đạo, chỉ đạo của cấp ủy, chính quyền", "142", "71,3",
                                "78,5%", "70,0"]
-    # the count of respondents stays; the figures built on them are withheld
-    assert list(t.iloc[1]) == ["Thủ tục hành chính", "3", "—", "—", "65,0"]
+    # a withheld row shows no figure, not even its count of respondents
+    assert list(t.iloc[1]) == ["Thủ tục hành chính", "—", "—", "—", "65,0"]
 
 
 def test_district_frame_has_coverage_and_withheld_index():
@@ -232,9 +232,9 @@ def test_html_table_escapes_aligns_numbers_and_greys_the_dash():
 
 
 def test_dimension_table_html_explains_the_dash_only_when_one_is_shown():
-    with_dash = fmt.dimension_table_html(UNIT_DIMS, None, "vi", min_n=5)
+    with_dash = fmt.dimension_table_html(UNIT_DIMS, None, "vi", {"min_n": 5})
     assert "không công bố (dưới 5 HTX trả lời)" in with_dash
-    without = fmt.dimension_table_html(UNIT_DIMS.iloc[:1], None, "vi", min_n=5)
+    without = fmt.dimension_table_html(UNIT_DIMS.iloc[:1], None, "vi", {"min_n": 5})
     assert "không công bố" not in without
 
 
@@ -350,3 +350,16 @@ def test_commune_names_in_titles_and_sentences(name, full, vi_inline, en):
     assert fmt.unit_name(row, lang="en") == en
     assert fmt.t("report_title", unit=fmt.unit_name(row), period="Năm 2025") == (
         f"Báo cáo chỉ số hài lòng của HTX – {full} – Năm 2025")
+
+
+def test_tier_label_names_the_other_tier_an_interval_reaches():
+    from hailong.present import fmt as f
+
+    meta = {"tiers": [{"id": "tot", "lower": 80, "vi": "Tốt", "en": "Good"},
+                      {"id": "kha", "lower": 65, "vi": "Khá", "en": "Fair"},
+                      {"id": "tb", "lower": 50, "vi": "Trung bình", "en": "Average"}]}
+    assert f.tier_label("kha", meta) == "Khá"
+    assert f.tier_label("kha", meta, low="kha", high="kha") == "Khá"
+    assert f.tier_label("kha", meta, low="tb", high="kha") == "Khá – có thể Trung bình"
+    assert f.tier_label("kha", meta, "en", "tb", "tot") == "Fair – possibly Average or Good"
+    assert f.tier_label(None, meta, low="tb") == "—"

@@ -124,6 +124,57 @@ def test_empty_file(tmp_path):
     assert "empty.csv" in str(err.value)
 
 
+def test_a_folder_given_as_a_file_is_named_a_folder(tmp_path):
+    folder = tmp_path / "export.csv"
+    folder.mkdir()
+    (folder / "dot-1.csv").write_text("x\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_table(folder)
+    assert "This is a folder, not a file" in str(err.value)
+    assert "dot-1.csv" in str(err.value) and "does not exist" not in str(err.value)
+
+
+def test_csv_cell_longer_than_the_default_limit_is_read(tmp_path):
+    long = "Thiếu vốn. " * 20_000  # 220,000 characters; Python's csv stops at 131,072
+    df = read_table(write_csv(tmp_path / "c.csv", [["Mã HTX", "Ghi chú"], ["HP-1", long],
+                                                    ["HP-2", "ngắn"]]))
+    assert df["Ghi chú"].tolist() == [long.strip(), "ngắn"]
+
+
+def test_csv_cell_beyond_the_limit_says_so(tmp_path, monkeypatch):
+    import hailong.ingest.readers.decoding as decoding
+
+    monkeypatch.setattr(decoding, "MAX_FIELD_CHARS", 1000)
+    path = write_csv(tmp_path / "c.csv", [["Mã HTX", "Ghi chú"], ["HP-1", "ngắn"],
+                                          ["HP-2", "x" * 1001]])
+    with pytest.raises(InputError) as err:
+        read_table(path)
+    text = str(err.value)
+    assert "longer than 1,000 characters" in text and "line 3" in text
+    assert "CSV UTF-8" not in text  # no advice to save it as what it already is
+    assert csv.field_size_limit() == 131072  # the process-wide limit is left as it was
+
+
+@pytest.mark.parametrize("end", ["\r\n", "\n", "\r"])
+def test_line_ends_and_a_newline_inside_a_quoted_cell(tmp_path, end):
+    text = end.join(["Mã HTX,Ghi chú", 'HP-1,"hai' + end + 'dòng"', "HP-2,một", ""])
+    (tmp_path / "e.csv").write_bytes(text.encode())
+    df = read_table(tmp_path / "e.csv")
+    assert df["Ghi chú"].tolist() == ["hai" + end + "dòng", "một"]
+    assert df["_row"].tolist() == [2, 3]
+
+
+def test_formula_without_a_saved_result_is_named(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.append(["Mã HTX", "Điểm"])
+    wb.active.append(["HP-1", "=1+3"])   # openpyxl stores no result for a formula
+    wb.active.append(["HP-2", 5])
+    wb.save(tmp_path / "f.xlsx")
+    df = read_table(tmp_path / "f.xlsx")
+    assert df["Điểm"].tolist() == ["", "5"]
+    assert df.attrs["read_as"]["uncached_formulas"] == ["B2"]
+
+
 def test_header_only_file_has_no_rows(tmp_path):
     df = read_table(write_csv(tmp_path / "h.csv", [["Mã HTX", "Tên HTX"]]))
     assert len(df) == 0
@@ -369,6 +420,11 @@ def test_merged_header_cell_names_every_row_of_its_block(tmp_path):
     ("1.2. Lãnh đạo địa phương thăm, làm việc và nắm bắt tình hình HTX", "D01_3"),
     ("1. Mã HTX", "coop_id"), ("Mức độ hài lòng chung", "OVERALL"),  # codebook aliases
     ("  dấu   THỜI gian ", "submitted_at"),
+    # a form's XML names: group paths, names spelt without accents
+    ("grp_lanh_dao/D01_1", "D01_1"), ("a/b/D02_2", "D02_2"), ("thong_tin/ma_htx", "coop_id"),
+    ("ma_htx", "coop_id"), ("Dau thoi gian", "submitted_at"),
+    ("Lãnh đạo/1.1. Cấp ủy ...", "D01_1"), ("Mã quận/huyện", "district_code"),
+    ("grp/ghi_chu", None), ("ma_htx_cu", None), ("meta/instanceID", None),
 ])
 def test_header_matcher_rules(codebook, header, name):
     assert export_expected(codebook).matcher.match(header) == name

@@ -14,6 +14,9 @@ from hailong.numbers.trend_cache import TREND_DIR, report_trend
 from hailong.present import narrative
 from hailong.reference.config import PROJECT_ROOT
 
+#: ``Results.meta`` as far as the sentences on withheld units need it (its threshold).
+META5 = {"min_n": 5}
+
 
 def dims(values: dict[str, float | None]) -> pd.DataFrame:
     """A dimension table; ``None`` = withheld."""
@@ -32,8 +35,8 @@ def test_headline_in_vietnamese():
     text = narrative.headline("huyện Thuỷ Nguyên", 71.3, 0.785, 142, 163, "vi", year=2022)
     # 142 / 163 = 0.8712 -> 87,1%
     assert text == ("Năm 2022, 142 trên 163 HTX của huyện Thuỷ Nguyên (87,1%) đã tham gia "
-                     "khảo sát. Chỉ số hài lòng chung đạt 71,3/100; 78,5% câu trả lời ở mức "
-                     "hài lòng trở lên.")
+                     "khảo sát. Chỉ số hài lòng chung đạt 71,3/100; 78,5% số HTX hài lòng "
+                     "(điểm chung của HTX từ mức “Hài lòng” trở lên).")
     assert unicodedata.is_normalized("NFC", text)
 
 
@@ -41,47 +44,48 @@ def test_headline_in_english():
     text = narrative.headline("Thuy Nguyen District", 71.3, 0.785, 142, 163, "en", year=2022)
     assert text == ("In 2022, 142 of the 163 cooperatives of Thuy Nguyen District (87.1%) "
                     "took part in the survey. The overall satisfaction index is 71.3 out of "
-                    "100; 78.5% of answers were “satisfied” or better.")
+                    "100; 78.5% of the cooperatives are satisfied (their own overall score at "
+                    "“Satisfied” or above).")
 
 
 def test_headline_with_thousands_and_without_year():
     text = narrative.headline("thành phố Hải Phòng", 70.04, 0.7, 1010, 1165)
     assert text.startswith("1.010 trên 1.165 HTX của thành phố Hải Phòng (86,7%)")
-    assert "đạt 70,0/100; 70,0% câu trả lời" in text
+    assert "đạt 70,0/100; 70,0% số HTX hài lòng" in text
 
 
 # --------------------------------------------------------------------------- too few
 
 
 def test_too_few_gives_the_plain_reason():
-    assert narrative.too_few("huyện Bạch Long Vĩ", 1, 2, 5) == (
+    assert narrative.too_few("huyện Bạch Long Vĩ", 1, 2, META5) == (
         "Chỉ 1 trong 2 HTX của huyện Bạch Long Vĩ trả lời khảo sát. Để bảo vệ bí mật của "
         "từng HTX, báo cáo không công bố số liệu khi có dưới 5 HTX trả lời.")
-    assert narrative.too_few("Bach Long Vi District", 1, 2, 5, "en") == (
+    assert narrative.too_few("Bach Long Vi District", 1, 2, META5, "en") == (
         "Only 1 of the 2 cooperatives of Bach Long Vi District answered the survey. To "
         "protect each cooperative's confidentiality, the report publishes no figures when "
         "fewer than 5 cooperatives have answered.")
 
 
 def test_too_few_when_nobody_answered():
-    assert narrative.too_few("huyện Bạch Long Vĩ", 0, 2, 5) == (
+    assert narrative.too_few("huyện Bạch Long Vĩ", 0, 2, META5) == (
         "Chưa có HTX nào trong số 2 HTX của huyện Bạch Long Vĩ trả lời khảo sát, nên báo "
         "cáo chưa có số liệu.")
 
 
 def test_too_few_when_the_roster_is_empty():
-    assert narrative.too_few("quận Lê Chân", 0, 0, 5) == (
+    assert narrative.too_few("quận Lê Chân", 0, 0, META5) == (
         "Danh sách khảo sát không có HTX nào của quận Lê Chân, nên báo cáo không có số liệu.")
 
 
 def test_too_few_when_every_listed_cooperative_answered():
-    assert narrative.too_few("huyện Bạch Long Vĩ", 3, 3, 5) == (
+    assert narrative.too_few("huyện Bạch Long Vĩ", 3, 3, META5) == (
         "Cả 3 HTX của huyện Bạch Long Vĩ đều đã trả lời khảo sát. Để bảo vệ bí mật của từng "
         "HTX, báo cáo không công bố số liệu khi có dưới 5 HTX trả lời.")
 
 
 def test_too_few_when_enough_answered_but_too_few_rated_the_areas():
-    text = narrative.too_few("huyện Cát Hải", 6, 9, 5)
+    text = narrative.too_few("huyện Cát Hải", 6, 9, META5)
     assert text.startswith("6 trong 9 HTX của huyện Cát Hải đã trả lời khảo sát, nhưng "
                            "dưới 5 HTX cho ý kiến")
     assert "Chỉ 6" not in text
@@ -184,7 +188,7 @@ def test_district_spread_names_the_range_and_the_withheld():
                            "index": [64.04, 71.3, np.nan, 70.0],
                            "suppressed": [False, False, True, False]})
     names = {"303": "Hồng Bàng", "311": "Thuỷ Nguyên", "318": "Bạch Long Vĩ"}
-    assert narrative.district_spread(scores, names, 5) == (
+    assert narrative.district_spread(scores, names, META5) == (
         "Chỉ số hài lòng chung của các quận, huyện dao động từ 64,0 (Hồng Bàng) đến 71,3 "
         "(Thuỷ Nguyên). Không công bố chỉ số của Bạch Long Vĩ vì có dưới 5 HTX trả lời.")
 
@@ -238,7 +242,10 @@ def test_summary_chooses_headline_or_too_few(small_results):
     published = narrative.unit_figures(small_results, "311")
     assert narrative.summary(published) == (
         "Năm 2022, 8 trên 10 HTX của huyện Thuỷ Nguyên (80,0%) đã tham gia khảo sát. Chỉ số "
-        "hài lòng chung đạt 70,5/100; 89,3% câu trả lời ở mức hài lòng trở lên.")
+        "hài lòng chung đạt 70,5/100; 0,0% số HTX hài lòng (điểm chung của HTX từ mức “Hài "
+        "lòng” trở lên).")
+    # each of the 8 rated 10 areas 4 and D07 2: its own index 42/11 = 3.82, under 4
+    assert published.coops_satisfied == 0
     withheld = narrative.unit_figures(small_results, "318")
     assert not withheld.published
     assert narrative.summary(withheld) == (
@@ -278,7 +285,9 @@ def figures(**kw) -> narrative.UnitFigures:
                 short_name="Thuỷ Nguyên", year=2022, answered=42, roster_n=50, coverage=0.84,
                 index=74.0, satisfied=0.8, overall_index=73.0, overall_satisfied=0.85,
                 overall_number="12", published=True, min_n=5, index_low=72.1,
-                index_high=75.9, satisfied_low=0.77, satisfied_high=0.83, tier="kha",
+                index_high=75.9, satisfied_low=0.77, satisfied_high=0.83,
+                coops_satisfied=0.6, coops_satisfied_low=0.45, coops_satisfied_high=0.73,
+                tier="kha",
                 tier_label="Khá", vs_city="above", city_index=67.0, rank=2, rank_low=1,
                 rank_high=3, ranked=13)
     return narrative.UnitFigures(**{**base, **kw})
@@ -356,13 +365,14 @@ def test_key_findings_of_a_district_with_a_previous_round():
     assert narrative.key_findings(figures(), DIMS, hand_trend()) == (
         "### Những điểm chính\n\n"
         "- Năm 2022, 42 trên 50 HTX của huyện Thuỷ Nguyên (84,0%) đã tham gia khảo sát. Chỉ "
-        "số hài lòng chung đạt 74,0/100; 80,0% câu trả lời ở mức hài lòng trở lên.\n"
+        "số hài lòng chung đạt 74,0/100; 60,0% số HTX hài lòng (điểm chung của HTX từ mức "
+        "“Hài lòng” trở lên).\n"
         "- Xếp loại: **Khá**. Với độ tin cậy 95%, chỉ số hài lòng chung nằm trong khoảng "
-        "72,1–75,9 và tỷ lệ câu trả lời hài lòng trong khoảng 77,0–83,0%.\n"
-        "- Chỉ số chung cao hơn toàn thành phố (67,0), vượt ngoài phạm vi sai số. Xếp thứ 2 "
-        "trong 13 quận, huyện được công bố; tính cả sai số, thứ hạng có thể từ 1 đến 3. Theo "
-        "lĩnh vực so với toàn thành phố: cao hơn ở 2, tương đương ở 1 và thấp hơn ở 1 trong 4 "
-        "lĩnh vực.\n"
+        "72,1–75,9 và tỷ lệ HTX hài lòng trong khoảng 45,0–73,0%.\n"
+        "- Chỉ số chung cao hơn phần còn lại của thành phố (toàn thành phố: 67,0), vượt ngoài "
+        "phạm vi sai số. Xếp thứ 2 trong 13 quận, huyện được công bố; tính cả sai số, thứ hạng "
+        "có thể từ 1 đến 3. Theo lĩnh vực so với phần còn lại của thành phố: cao hơn ở 2, "
+        "tương đương ở 1 và thấp hơn ở 1 trong 4 lĩnh vực.\n"
         "- Lĩnh vực được đánh giá cao nhất là **Tuyên truyền** (75,0 điểm). Lĩnh vực được "
         "đánh giá thấp nhất là **Đào tạo** (65,0 điểm).\n"
         "- Chỉ số hài lòng chung tăng 4,0 điểm so với năm 2021 (có ý nghĩa thống kê). Có 1 "
@@ -378,8 +388,8 @@ def test_key_findings_without_a_previous_round_and_in_english():
     assert en.startswith("### Key findings\n\n- In 2022, 42 of the 50 cooperatives of Thuy "
                          "Nguyen District (84.0%) took part in the survey.")
     assert ("Ranked 2 of 13 published districts; allowing for the margin of error the rank "
-            "could be anywhere from 1 to 3. By area, compared with the city: above in 2, "
-            "similar in 1 and below in 1 of the 4 areas.") in en
+            "could be anywhere from 1 to 3. By area, compared with the rest of the city: above "
+            "in 2, similar in 1 and below in 1 of the 4 areas.") in en
     assert en.endswith("The overall satisfaction index rose 4.0 points since 2021 "
                        "(statistically significant). Significant rises in 1 area and falls "
                        "in 1 area.")
@@ -420,7 +430,7 @@ def test_trend_notes_state_the_common_questions_and_the_approximate_comparisons(
 
 def test_trend_tables_explain_the_marks_they_use():
     html = narrative.trend_table_html(hand_trend(approximate_before=True), "311", MEASURES,
-                                      "vi", min_n=5, meta={"confidence": 0.95})
+                                      "vi", meta={"confidence": 0.95, "min_n": 5})
     assert "70,0†" in html and "▲ tăng" in html and "▼ giảm" in html
     assert "† : gần đúng, xem ghi chú dưới bảng" in html
     assert "— : không công bố (dưới 5 HTX trả lời)" in html
@@ -435,8 +445,8 @@ def test_trend_table_readings_wrap_and_figures_do_not():
     # page; the figures and their intervals stay whole
     from bs4 import BeautifulSoup
 
-    html = narrative.trend_table_html(hand_trend(), "311", MEASURES, "vi", min_n=5,
-                                      meta={"confidence": 0.95})
+    html = narrative.trend_table_html(hand_trend(), "311", MEASURES, "vi",
+                                      meta={"confidence": 0.95, "min_n": 5})
     table = BeautifulSoup(html, "html.parser").find("table")
     heads = [th.get_text(" ", strip=True) for th in table.find("thead").find_all("th")]
     reading = heads.index("Đánh giá")
@@ -460,7 +470,7 @@ def test_district_spread_counts_many_withheld_communes_instead_of_naming_them():
                            "index": [60.0, 80.0] + [np.nan] * 8,
                            "suppressed": [False, False] + [True] * 8})
     names = {c: f"Xã {k}" for k, c in enumerate(codes)}
-    assert narrative.district_spread(scores, names, 5, level="commune") == (
+    assert narrative.district_spread(scores, names, META5, level="commune") == (
         "Chỉ số hài lòng chung của các xã, phường, đặc khu dao động từ 60,0 (Xã 0) đến 80,0 "
         "(Xã 1). Không công bố chỉ số của 8 xã, phường, đặc khu vì có dưới 5 HTX trả lời.")
 
@@ -491,10 +501,10 @@ def test_report_trend_reads_the_stored_trend_without_computing_it(monkeypatch):
 
 
 def test_too_few_secondary_names_a_commune_in_a_commune_round():
-    vi = narrative.too_few("xã An Lão", 7, 7, 5, reason="secondary", unit_level="commune")
+    vi = narrative.too_few("xã An Lão", 7, 7, META5, reason="secondary", unit_level="commune")
     assert "có một đơn vị cấp xã dưới 5 HTX trả lời" in vi
     assert "quận" not in vi and "huyện" not in vi
-    en = narrative.too_few("An Lao Commune", 7, 7, 5, "en", reason="secondary",
+    en = narrative.too_few("An Lao Commune", 7, 7, META5, "en", reason="secondary",
                            unit_level="commune")
     assert "a commune has fewer than 5 respondents" in en
     assert "work that commune's withheld figures out" in en
@@ -504,14 +514,14 @@ def test_too_few_secondary_names_a_commune_in_a_commune_round():
 def test_methodology_of_a_commune_round_speaks_of_communes():
     meta = {**META, "secondary_suppression": True, "level": "commune"}
     vi = narrative.methodology(meta)
-    assert "tổng hợp từ các xã, phường, đặc khu, một số liệu bị ẩn" in vi
-    assert "khi một số liệu của một đơn vị cấp xã bị ẩn" in vi
+    assert "cộng từ các xã, phường, đặc khu, nên một số liệu đã ẩn" in vi
+    assert "số liệu đó của một đơn vị cấp xã khác (ẩn bổ sung)" in vi
     assert "quận" not in vi and "huyện" not in vi
     en = narrative.methodology(meta, "en")
     assert "City figures add up the communes', so a withheld figure" in en
     assert "district" not in en
     # the same rule in a district round
-    assert "tổng hợp từ các quận, huyện" in narrative.methodology({**meta, "level": "district"})
+    assert "cộng từ các quận, huyện" in narrative.methodology({**meta, "level": "district"})
 
 
 def test_methodology_details_of_a_commune_round_speak_of_communes(small_results):
@@ -523,10 +533,11 @@ def test_methodology_details_of_a_commune_round_speak_of_communes(small_results)
     assert vi and en
     assert "quận" not in vi and "huyện" not in vi
     assert "district" not in en.lower()
-    assert "lấy chỉ số của từng đơn vị cấp xã ngẫu nhiên" in vi
-    assert "simulations draw each commune's index" in en
+    assert "xét chung cho mọi xã, phường, đặc khu" in vi
+    assert "jointly for all communes" in en
     # the district round keeps its wording
-    assert "từng quận, huyện ngẫu nhiên" in narrative.methodology_details(small_results, "city")
+    assert "xét chung cho mọi quận, huyện" in narrative.methodology_details(small_results,
+                                                                          "city")
 
 
 def test_headings_follow_the_round_level():
@@ -535,3 +546,22 @@ def test_headings_follow_the_round_level():
     assert narrative.heading("sec_districts", "en", unit_level="commune") == (
         "## Comparison of the communes")
     assert narrative.heading("sec_districts") == "## So sánh các quận, huyện"
+
+
+def test_nonresponse_table_compares_shares_and_hides_small_groups():
+    from types import SimpleNamespace
+
+    table = pd.DataFrame({
+        "unit": ["315"] * 4, "attribute": ["member", "member", "variant", "variant"],
+        "category": ["False", "True", "NN", "QTD"], "roster_n": [14, 31, 42, 3],
+        "respondents": [6, 25, 30, 1],
+        "roster_share": [14 / 45, 31 / 45, 42 / 45, 3 / 45],
+        "respondent_share": [6 / 31, 25 / 31, 30 / 31, 1 / 31]})
+    res = SimpleNamespace(nonresponse=table, meta={
+        "min_n": 5, "groups": {"NN": {"vi": "HTX nông nghiệp", "en": "Agricultural"}}})
+    html = narrative.nonresponse_table_html(res, "315")
+    # 14 / 45 = 31,1%, 6 / 31 = 19,4%; the QTD group (3 listed) is not shown
+    for cell in ("Chưa là thành viên", "31,1%", "19,4%", "HTX nông nghiệp", "93,3%"):
+        assert cell in html
+    assert "QTD" not in html and "Nhóm có dưới 5 HTX" in html
+    assert narrative.nonresponse_table_html(res, "311") == ""

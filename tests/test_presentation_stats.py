@@ -47,7 +47,8 @@ def res():
     roster["coop_name"] = [f"HTX Dịch vụ Tân Dương {k}" for k in range(len(roster))]
     return compute_results(
         responses, roster, load_codebook(REF / "codebook" / "codebook-v1.yaml"),
-        load_units(REF / "units-2022.csv"), min_n=5, stats=StatsSettings(),
+        load_units(REF / "units-2022.csv"), min_n=5,
+        stats=StatsSettings(group_n=2),  # its districts answer alike: rule left aside
         themes=load_themes(REF / "themes.yaml"),
         meta={"round": 2022, "organisation": {"vi": "Liên minh", "en": "Alliance"}})
 
@@ -83,10 +84,10 @@ def test_dimension_frame_with_intervals_and_the_comparison():
     t = fmt.dimension_frame(unit, city, confidence=0.95)
     assert list(t.columns) == ["Lĩnh vực", "Số HTX trả lời", "Chỉ số (0–100)",
                                "Khoảng tin cậy 95%", "Tỷ lệ hài lòng",
-                               "Toàn thành phố – Chỉ số (0–100)", "So với toàn thành phố"]
+                               "Toàn thành phố – Chỉ số (0–100)", "So với phần còn lại của TP"]
     assert list(t.iloc[0]) == ["A", "70", "82,4*", "80,0–84,9", "90,0%*", "79,0", "▲ cao hơn"]
-    assert list(t.iloc[1]) == ["B", "3", "—", "—", "—", "70,0", "—"]
-    html = fmt.dimension_table_html(unit, city, meta=META, min_n=5)
+    assert list(t.iloc[1]) == ["B", "—", "—", "—", "—", "70,0", "—"]  # no count of a withheld row
+    html = fmt.dimension_table_html(unit, city, meta=META)
     assert "ẩn thêm để không suy ra" in html            # secondary suppression named
     assert "* : sai số tương đối trên 25%" in html
 
@@ -127,14 +128,14 @@ def test_versus_city_uses_the_interval_flags_not_a_point_threshold():
                          "index": [70.0, 50.0, 81.0, 65.0], "suppressed": [False] * 4})
     # A is only 1 point above, but beyond its margin of error; B is 10 above, within it
     assert narrative.versus_city(unit, city) == (
-        "Chỉ số cao hơn toàn thành phố, vượt ngoài phạm vi sai số, ở 1 lĩnh vực: **A** (71,0 "
-        "so với 70,0). Chỉ số thấp hơn toàn thành phố, vượt ngoài phạm vi sai số, ở 1 lĩnh "
-        "vực: **C** (80,0 so với 81,0). Ở 1 lĩnh vực còn lại (**B**), chênh lệch với toàn "
-        "thành phố nằm trong phạm vi sai số nên được coi là tương đương. Không so sánh 1 lĩnh "
-        "vực do có quá ít HTX trả lời.")
+        "Chỉ số cao hơn phần còn lại của thành phố, vượt ngoài phạm vi sai số, ở 1 lĩnh vực: "
+        "**A** (71,0 so với 70,0). Chỉ số thấp hơn phần còn lại của thành phố, vượt ngoài "
+        "phạm vi sai số, ở 1 lĩnh vực: **C** (80,0 so với 81,0). Ở 1 lĩnh vực còn lại "
+        "(**B**), chênh lệch với phần còn lại của thành phố nằm trong phạm vi sai số nên được "
+        "coi là tương đương. Không so sánh 1 lĩnh vực do có quá ít HTX trả lời.")
     assert narrative.versus_city(unit.iloc[1:2], city, lang="en") == (
-        "In all 1 area (**B**) the difference from the city is within the margin of error, "
-        "so they count as similar.")
+        "In all 1 area (**B**) the difference from the rest of the city is within the margin "
+        "of error, so they count as similar.")
 
 
 def test_a_district_withheld_to_protect_another_says_why(res):
@@ -147,7 +148,7 @@ def test_a_district_withheld_to_protect_another_says_why(res):
         "quy tắc ẩn bổ sung mà các cơ quan thống kê áp dụng để bảo vệ bí mật của từng HTX.")
     assert narrative.precision(f) == ""
     spread = narrative.district_spread(res.scores, {"303": "Hồng Bàng", "311": "Thuỷ Nguyên",
-                                                    "318": "Bạch Long Vĩ"}, 5)
+                                                    "318": "Bạch Long Vĩ"}, res.meta)
     assert spread == ("Không công bố chỉ số của Bạch Long Vĩ vì có dưới 5 HTX trả lời. Chỉ số "
                       "của Hồng Bàng cũng không được công bố, để số liệu đã ẩn không thể tính "
                       "ngược ra từ số liệu toàn thành phố.")
@@ -167,20 +168,24 @@ def test_precision_sentence_of_a_census_and_of_a_sample():
                 short_name="Thuỷ Nguyên", year=2022, answered=73, roster_n=79, coverage=0.92,
                 index=76.2, satisfied=0.818, overall_index=80.0, overall_satisfied=0.9,
                 overall_number="12", published=True, min_n=5, index_low=75.73,
-                index_high=76.73, satisfied_low=0.809, satisfied_high=0.826, tier="kha",
+                index_high=76.73, satisfied_low=0.809, satisfied_high=0.826,
+                coops_satisfied=0.64, coops_satisfied_low=0.529, coops_satisfied_high=0.744,
+                tier="kha",
                 tier_label="Khá", vs_city="above", city_index=70.94, rank=2, rank_low=1,
                 rank_high=2, ranked=13)
     f = narrative.UnitFigures(**base)
     assert narrative.precision(f) == (
-        "Với độ tin cậy 95%, chỉ số hài lòng chung nằm trong khoảng 75,7–76,7 và tỷ lệ câu "
-        "trả lời hài lòng trong khoảng 80,9–82,6%. Xếp loại: **Khá**. Chỉ số chung cao hơn "
-        "toàn thành phố (70,9), vượt ngoài phạm vi sai số. Xếp thứ 2 trong 13 quận, huyện được "
-        "công bố; tính cả sai số, thứ hạng có thể từ 1 đến 2.")
-    census = narrative.UnitFigures(**{**base, "index_low": 76.2, "index_high": 76.2,
+        "Với độ tin cậy 95%, chỉ số hài lòng chung nằm trong khoảng 75,7–76,7 và tỷ lệ HTX "
+        "hài lòng trong khoảng 52,9–74,4%. Xếp loại: **Khá**. Chỉ số chung cao hơn "
+        "phần còn lại của thành phố (toàn thành phố: 70,9), vượt ngoài phạm vi sai số. Xếp "
+        "thứ 2 trong 13 quận, huyện được công bố; tính cả sai số, thứ hạng có thể từ 1 đến 2.")
+    # a census of the roster still reads as an interval: no "no sampling error" claim
+    census = narrative.UnitFigures(**{**base, "coverage": 1.0, "answered": 79,
                                       "vs_city": "similar", "rank_low": 2})
     assert narrative.precision(census, "en") == (
-        "Every listed cooperative answered, so the figures have no sampling error. Tier: "
-        "**Khá**. The index is similar to the city's (70.9): the difference is within the "
+        "With 95% confidence, the satisfaction index lies within 75.7–76.7 and the share of "
+        "satisfied cooperatives within 52.9–74.4%. Tier: **Khá**. The index cannot be told "
+        "apart from the rest of the city's (city: 70.9): the difference is within the "
         "margin of error. Ranked 2 of 13 published districts.")
 
 
@@ -196,17 +201,20 @@ def test_methodology_states_the_interval_rule_and_secondary_suppression():
     meta = {"scale_labels": [{"value": v, "vi": str(v), "en": str(v)} for v in range(1, 6)],
             "scale_min": 1.0, "scale_max": 5.0, "satisfied_values": [4, 5], **META}
     text = narrative.methodology(meta)
-    assert "khoảng tin cậy 95% của chênh lệch không chứa 0" in text
+    assert "phần còn lại của thành phố" in text and "Holm" in text
     assert "dưới 3 điểm" not in text
-    assert "ẩn bổ sung" in text and "có ít HTX trả lời nhất" in text
+    assert "ẩn bổ sung" in text and "tất cả trả lời giống hệt nhau" in text
 
 
 def test_methodology_details_cover_every_method(res):
     text = narrative.methodology_details(res, "city")
-    for words in ("x̄ ± t × s/√n × √(1 − n/N)", "khoảng Wilson", "gia quyền hậu phân tầng",
-                  "Cỡ mẫu hiệu dụng (Kish)", "không gia quyền", "2 × w × Var(đơn vị)",
-                  "Tốt ≥ 80; Khá 65–<80; Trung bình 50–<65; Yếu < 50",
-                  "mô phỏng 10.000 lần", "Cronbach's alpha", "Feldt",
+    for words in ("x̄ ± t × s/√n", "khoảng Wilson", "hiệu chỉnh lặp theo tổng biên (raking)",
+                  "thành viên Liên minh HTX", "3,5 lần trung vị",
+                  "hệ số thiết kế (Kish", "cỡ mẫu hiệu dụng", "samplics", "không gia quyền",
+                  "Var(đơn vị) + Var(phần còn lại)", "Holm", "Benjamini–Hochberg",
+                  "không hiệu chỉnh tổng thể hữu hạn", "Graubard và Korn 2002",
+                  "Tốt ≥ 80; Khá 65–<80; Trung bình 50–<65; Yếu < 50", "có thể Trung bình",
+                  "Klein, Wright và Wieczorek 2020", "Cronbach's alpha", "Feldt",
                   "**Dấu \\*:**", "Câu hỏi mở"):
         assert words in text, words
     unweighted = res.scores.query("unit == 'city' and measure == 'INDEX'")["index"].iloc[0]
@@ -215,14 +223,15 @@ def test_methodology_details_cover_every_method(res):
         "- **Respondents:** 8 of the 10 listed cooperatives of Thuy Nguyen District answered")
 
 
-def test_alpha_readings_follow_the_usual_thresholds():
-    assert [narrative.alpha_reading(a) for a in (0.95, 0.85, 0.7, 0.65, 0.3, np.nan)] == [
-        "rất cao", "tốt", "chấp nhận được", "còn thấp", "thấp", "—"]
-    assert narrative.alpha_reading(0.799) == "tốt"   # printed as 0,80
-
+def test_the_reliability_table_gives_numbers_and_no_verdict_word(res):
+    html = narrative.reliability_table_html(res)
+    assert "Spearman–Brown" in html or "Cronbach" in html
+    for word in ("thấp", "tốt", "chấp nhận được", "rất cao"):
+        assert word not in html
 
 def test_reliability_table_and_themes_in_the_report(res):
-    assert "Hệ số alpha" in narrative.reliability_table_html(res)
+    html = narrative.reliability_table_html(res)
+    assert "Cronbach" in html and "Spearman–Brown" in html
     table = narrative.themes_table_html(res, "311")
     assert "Vốn, tín dụng" in table and "8 (100,0%)" in table
     assert narrative.themes_summary(res, "311") == (
@@ -251,7 +260,7 @@ def test_ranking_chart_has_whiskers_tier_colours_and_rank_ranges():
     weighted = pd.DataFrame({"unit": ["city"], "measure": ["INDEX"], "index": [69.5]})
     names = {"303": "Hồng Bàng", "311": "Thuỷ Nguyên", "318": "Bạch Long Vĩ"}
     fig = charts.district_comparison(scores, names, source="Nguồn", meta=META,
-                                     weighted=weighted, min_n=5)
+                                     weighted=weighted)
     ax = fig.axes[0]
     bars = [p for p in ax.patches if isinstance(p, Rectangle)]
     assert [b.get_width() for b in bars] == [81.3, 64.0]
@@ -281,7 +290,7 @@ def test_profile_marks_real_differences_and_heatmap_marks_unreliable_cells():
                            "measure": ["D01"] * 2, "index": [60.0, 70.0],
                            "unreliable": [True, False], "suppressed": [False, False]})
     heat = charts.heatmap(scores, {"303": "Hồng Bàng", "311": "Thuỷ Nguyên"}, {"D01": "A"},
-                          source="S", min_n=5, meta=META)
+                          source="S", meta=META)
     assert {"60*", "70"} <= set(_texts(heat))
     assert "* : sai số tương đối trên 25%" in heat.get_supxlabel()
 
@@ -292,7 +301,7 @@ def test_theme_bars_rank_themes_and_withhold_small_counts():
         "theme": ["von", "dat_dai", "khac"], "respondents": [30.0, np.nan, 6.0],
         "answered": [60] * 3, "share": [0.5, np.nan, 0.1], "suppressed": [False, True, False]})
     labels = {"von": "Vốn", "dat_dai": "Đất đai", "khac": "Khác"}
-    fig = charts.theme_bars(themes, labels, source="S", min_n=5)
+    fig = charts.theme_bars(themes, labels, source="S", meta={"min_n": 5})
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Vốn", "Khác", "Đất đai"]
     assert [p.get_width() for p in ax.patches if isinstance(p, Rectangle)] == [50.0, 10.0]
@@ -305,7 +314,10 @@ def test_estimates_tables_feed_the_charts_without_drawing_a_withheld_unit(res):
     city = res.estimates("city", "dimension")
     fig = charts.dimension_profile(dims, city, unit_label="U", city_label="C", source="S")
     bars = [p for p in fig.axes[0].patches if isinstance(p, Rectangle)]
-    assert len(bars) == len(dims)
+    # 311's D03 is withheld: 303 (3 answered D03) and 318 (1), withheld beside it, would
+    # otherwise pool only 4 cooperatives, fewer than min_n, in the city minus 311
+    assert dims.set_index("measure").loc["D03", "suppression"] == "secondary"
+    assert len(bars) == int((~dims["suppressed"].astype(bool)).sum()) == len(dims) - 1
     assert all(not math.isnan(b.get_width()) for b in bars)
 
 
@@ -314,14 +326,15 @@ def test_profile_and_distribution_explain_a_withheld_dimension_under_the_chart()
                          "index": [71.3, np.nan], "unreliable": [True, False],
                          "suppressed": [False, True]})
     fig = charts.dimension_profile(dims, None, unit_label="U", city_label="", source="S",
-                                   min_n=5, meta=META)
+                                   meta=META)
     assert "71,3*" in _texts(fig) and "—" in _texts(fig)
     assert fig.get_supxlabel() == (
-        "— : không công bố (dưới 5 HTX trả lời, hoặc ẩn thêm để không suy ra được số liệu "
-        "đã ẩn từ số liệu toàn thành phố). * : sai số tương đối trên 25%, cần đọc thận "
-        "trọng\nS")
+        "— : không công bố (dưới 5 HTX trả lời; hoặc dưới 10 HTX trả lời và tất cả trả lời "
+        "giống nhau; hoặc ẩn thêm để không suy ra được số liệu đã ẩn từ số liệu toàn thành "
+        "phố). * : sai số tương đối trên 25%, cần đọc thận trọng\nS")
     rows = pd.DataFrame([(m, v, s) for m, ss in {"D01": [0.2] * 5, "D02": [np.nan] * 5}.items()
                          for v, s in zip(range(1, 6), ss)], columns=["measure", "value", "share"])
     dist = charts.answer_distribution(rows, {v: str(v) for v in range(1, 6)},
-                                      labels={"D01": "A", "D02": "B"}, source="S", min_n=5)
+                                      labels={"D01": "A", "D02": "B"}, source="S",
+                                      meta={"min_n": 5})
     assert dist.get_supxlabel() == "— : không công bố (dưới 5 HTX trả lời)\nS"

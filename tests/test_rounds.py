@@ -23,7 +23,7 @@ from hailong.numbers.rounds import (
     trend,
 )
 from hailong.reference.codebook import load_codebook
-from hailong.reference.config import PROJECT_ROOT, load_config
+from hailong.reference.config import PROJECT_ROOT, StatsSettings, load_config
 from hailong.reference.geography import load_crosswalk, load_units
 from hailong.run.build import build, plan
 
@@ -147,7 +147,9 @@ def two_rounds(v0, v1):
     units = load_units(REF / "units-2022.csv")
     return line_up([RoundInput(2022, _responses(v1, r22 + [dict(h) for h in hb]), v1),
                     RoundInput(2021, _responses(v0, r21 + [dict(h) for h in hb]), v0)],
-                   v1, units, "district", min_n=5)
+                   v1, units, "district", min_n=5,
+                   # two areas of eleven rated: the index rule is left aside here
+                   stats=StatsSettings(min_index_share=0))
 
 
 def _row(tr, unit, measure, year):
@@ -183,13 +185,103 @@ def test_items_not_asked_in_every_round_are_left_out_of_every_round(two_rounds):
     assert _row(two_rounds, "311", "D03", 2022)["change"] == pytest.approx(25.0)
 
 
-def test_the_change_interval_adds_both_rounds_variances(two_rounds):
-    # D08_1: 2021 answers 1..5, se of the mean = stdev / sqrt(5); 2022 all 3, se = 0.
+def test_the_change_interval_of_a_constant_round_adds_both_rounds_variances(two_rounds):
+    # D08_1: 2021 answers 1..5, se of the mean = stdev / sqrt(5); 2022 all 3: s is taken as
+    # 1/√5 (as in Results.scores), se = 1/5 of a step = 5 index points. The same five
+    # cooperatives answered both rounds, but a constant round has no covariance with the
+    # other: Var(change) = se21² + 5².
     se21 = statistics.stdev([1, 2, 3, 4, 5]) / math.sqrt(5) * 100 / 4   # index points
+    assert _row(two_rounds, "311", "D08_1", 2022)["index_se"] == pytest.approx(5.0)
     row = _row(two_rounds, "311", "D08_1", 2022)
-    assert row["change_low"] == pytest.approx(-Z95 * se21)
-    assert row["change_high"] == pytest.approx(Z95 * se21)
+    half = Z95 * math.sqrt(se21 ** 2 + 5.0 ** 2)
+    assert row["change_low"] == pytest.approx(-half)
+    assert row["change_high"] == pytest.approx(half)
     assert not row["significant"]
+
+
+def _answers(v1, values: list[float], ids: list[str], variants=None) -> pd.DataFrame:
+    """Thuỷ Nguyên's answers to the overall question, cooperatives by ``coop_id``."""
+    f = _responses(v1, [{"district": "311", "OVERALL": float(x)} for x in values])
+    return f.assign(coop_id=ids, variant=variants or "NN")
+
+
+def _panel(v1, before: list[float], now: list[float], ids_now: list[str],
+           roster=None, stats=None, variants_now=None):
+    """The overall question of Thuỷ Nguyên in 2021 (HP-0001.. in order) and 2022."""
+    ids_before = [f"HP-{k:04d}" for k in range(1, len(before) + 1)]
+    units = load_units(REF / "units-2022.csv")
+    return line_up([RoundInput(2021, _answers(v1, before, ids_before), v1, roster=roster),
+                    RoundInput(2022, _answers(v1, now, ids_now, variants_now), v1,
+                               roster=roster)],
+                   v1, units, "district", min_n=5, stats=stats)
+
+
+def test_the_change_interval_is_paired_for_cooperatives_in_both_rounds(v1):
+    # 2021: HP-1..5 answer 1, 2, 3, 4, 5; 2022: the same five 2, 3, 3, 5, 5, and HP-9
+    # (new) 4. Index points (× 25): change (22/6 − 3) × 25 = 16.667.
+    # By hand (see tests/test_paired_change.py): s21² = 2.5, s22² = 1.46667, matched s12 = 2,
+    # Var = 1.46667/6 + 2.5/5 − 2 × 2 × 5 / (5 × 6) = 0.077778 → se 0.27889 × 25 = 6.972;
+    # as independent samples it would be √0.744444 × 25 = 21.57 (not significant).
+    ids = ["HP-0001", "HP-0002", "HP-0003", "HP-0004", "HP-0005", "HP-0009"]
+    tr = _panel(v1, [1, 2, 3, 4, 5], [2, 3, 3, 5, 5, 4], ids)
+    # independently: numpy's covariance of the matched pairs
+    a, b = np.array([1.0, 2, 3, 4, 5]), np.array([2.0, 3, 3, 5, 5])
+    now = np.array([2.0, 3, 3, 5, 5, 4])
+    var = now.var(ddof=1) / 6 + a.var(ddof=1) / 5 - 2 * np.cov(a, b)[0, 1] * 5 / (5 * 6)
+    se = math.sqrt(var) * 25
+    assert se == pytest.approx(6.972, abs=1e-3)
+    for unit in ("311", "city"):        # the city is the same five + one, unweighted here
+        row = _row(tr, unit, "OVERALL", 2022)
+        assert row["change"] == pytest.approx(16.6667, abs=1e-4)
+        assert row["change_low"] == pytest.approx(16.6667 - Z95 * se, abs=1e-4)
+        assert row["change_high"] == pytest.approx(16.6667 + Z95 * se, abs=1e-4)
+        assert row["significant"]
+    # no cooperative in both rounds: independent samples, wider, not significant
+    tr = _panel(v1, [1, 2, 3, 4, 5], [2, 3, 3, 5, 5, 4], [f"HP-1{k}" for k in range(6)])
+    row = _row(tr, "311", "OVERALL", 2022)
+    half = Z95 * math.sqrt(now.var(ddof=1) / 6 + a.var(ddof=1) / 5) * 25
+    assert row["change_high"] - row["change"] == pytest.approx(half)
+    assert not row["significant"]
+
+
+def test_identical_answers_in_both_rounds_keep_an_interval_of_nonzero_width(v1):
+    # the same five answer 1..5 in both rounds: the panel variance is 0; the change's se
+    # is floored at one answer step (25 points) / √(5 × 5) = 5 points
+    ids = [f"HP-{k:04d}" for k in range(1, 6)]
+    tr = _panel(v1, [1, 2, 3, 4, 5], [1, 2, 3, 4, 5], ids)
+    row = _row(tr, "311", "OVERALL", 2022)
+    assert row["change"] == 0 and not row["significant"]
+    assert row["change_low"] == pytest.approx(-Z95 * 5.0)
+    assert row["change_high"] == pytest.approx(Z95 * 5.0)
+
+
+def test_the_citys_trend_figure_is_the_weighted_headline(v1):
+    from dataclasses import replace
+
+    from hailong.numbers.scoring import compute_results
+    from hailong.reference.config import StatsSettings
+
+    # roster: 311 lists 5 NN and 15 PNN cooperatives; 4 NN (answer 5) and 2 PNN (answer
+    # 1) answer 2022 (NN weight 5/4, PNN 15/2): weighted mean (4·5·1.25 + 2·1·7.5) / 20 =
+    # 2.0 (index 25), unweighted 22/6 (index 66.7)
+    roster = pd.DataFrame({"coop_id": [f"R{k}" for k in range(20)], "district_code": "311",
+                           "commune_code": "", "variant": ["NN"] * 5 + ["PNN"] * 15})
+    stats = StatsSettings(min_cell=1)
+    ids = [f"HP-{k:04d}" for k in range(1, 7)]
+    variants = ["NN"] * 4 + ["PNN"] * 2
+    tr = _panel(v1, [3, 3, 3, 3, 3, 3], [5, 5, 5, 5, 1, 1], ids, roster=roster, stats=stats,
+                variants_now=variants)
+    city = _row(tr, "city", "OVERALL", 2022)
+    assert city["mean"] == pytest.approx(2.0) and city["index"] == pytest.approx(25.0)
+    # it is Results.weighted of the round, as the reports' headline
+    w = compute_results(_answers(v1, [5, 5, 5, 5, 1, 1], ids, variants), roster, v1,
+                        load_units(REF / "units-2022.csv"), min_n=5,
+                        stats=replace(stats, secondary_suppression=False)).weighted
+    head = w.set_index("measure").loc["OVERALL"]
+    assert city["index"] == pytest.approx(head["index"])
+    assert city["index_se"] == pytest.approx(head["se"])
+    # the unit keeps its unweighted figure: (22/6 − 1) / 4 × 100
+    assert _row(tr, "311", "OVERALL", 2022)["index"] == pytest.approx((22 / 6 - 1) * 25)
 
 
 def test_a_published_unit_that_would_reveal_a_withheld_one_is_withheld_too(two_rounds):
@@ -326,10 +418,19 @@ def test_build_of_a_round_without_data_stops_before_any_notebook(tmp_path):
 def test_trend_2022_lines_up_2021_through_the_mapping():
     tr = trend(2022)
     assert tr.rounds == (2021, 2022) and tr.items_left_out == ("D02_3",)
-    # 2021's "informal charges" figure (v0 id D03_2) appears under the v1 id D03_3
-    r21 = load_results(2021).scores
-    city21 = r21[(r21["unit"] == "city") & (r21["measure"] == "D03_2")].iloc[0]
+    # 2021's "informal charges" figure (v0 id D03_2) appears under the v1 id D03_3: the
+    # city's is the weighted one of that round's reports, a unit's the unweighted one
+    r21 = load_results(2021)
+    city21 = r21.weighted[r21.weighted["measure"] == "D03_2"].iloc[0]
     assert _row(tr, "city", "D03_3", 2021)["index"] == pytest.approx(city21["index"])
+    assert _row(tr, "city", "D03_3", 2021)["index_se"] == pytest.approx(city21["se"])
+    s21 = r21.scores
+    unit21 = s21[(s21["unit"] == "311") & (s21["measure"] == "D03_2")].iloc[0]
+    assert _row(tr, "311", "D03_3", 2021)["index"] == pytest.approx(unit21["index"])
+    # one 2022 city figure on a page: the trend's is the headline's (weighted)
+    w22 = load_results(2022).weighted.set_index("measure")
+    assert _row(tr, "city", "OVERALL", 2022)["index"] == pytest.approx(
+        w22.loc["OVERALL", "index"])
     land = tr.wide("311").loc["D08"]
     assert land[2022] - land[2021] == pytest.approx(_row(tr, "311", "D08", 2022)["change"])
 

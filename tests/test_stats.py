@@ -461,19 +461,6 @@ def test_tiers_compare_the_value_as_printed():
                                             "trung_binh", "trung_binh", "yeu", None]
 
 
-def test_comparison_with_the_whole_accounts_for_the_part_inside_it():
-    # part 70 (se 2) of a whole 65 (se 1), share 0.1:
-    # Var(diff) = 4 + 1 - 2 · 0.1 · 4 = 4.2
-    diff, low, high, flag = stats.compare_with_whole([70.0], [2.0], [65.0], [1.0], [0.1])
-    half = Z95 * math.sqrt(4.2)
-    assert (diff[0], low[0], high[0]) == pytest.approx((5, 5 - half, 5 + half))
-    assert flag[0] == "above"
-    # a difference smaller than its uncertainty is "similar"; missing gives ""
-    _, _, _, flag = stats.compare_with_whole([66.0, 60.0, np.nan], [2.0, 0.5, 1.0],
-                                             [65.0] * 3, [1.0] * 3, [0.1] * 3)
-    assert flag.tolist() == ["similar", "below", ""]
-
-
 def test_change_between_rounds_by_hand():
     change, low, high, sig = stats.change_interval([72.0, 70.5], [1.0, 1.0],
                                                    [70.0, 70.0], [1.5, 1.5])
@@ -489,28 +476,96 @@ def test_relative_standard_error_and_the_unreliable_flag():
     assert stats.unreliable([2.0, 3.0], [10.0, 10.0], 0.25).tolist() == [False, True]
 
 
-def test_rank_ranges_are_seeded_and_honest():
+def test_rank_ranges_are_joint_and_honest():
+    # 3 units: 3 pairs, Bonferroni z = Φ⁻¹(1 − 0.05 / 6) = 2.394 (by hand from the table)
+    assert stats.joint_z(3) == pytest.approx(sps.norm.ppf(1 - 0.05 / 6))
     est = pd.Series({"A": 80.0, "B": 60.0, "C": 59.9, "D": np.nan})
     se = pd.Series({"A": 0.1, "B": 5.0, "C": 5.0, "D": 1.0})
-    rr = stats.rank_ranges(est, se, draws=4000, seed=1)
-    assert rr.loc["A"].tolist() == [1, 1, 1]           # far ahead, tiny error
+    rr = stats.rank_ranges(est, se)
+    # A − B = 20 > 2.394 × √(0.01 + 25) = 11.97: A is surely ahead of B and C
+    assert rr.loc["A"].tolist() == [1, 1, 1]
     assert rr.loc["B", "rank"] == 2 and rr.loc["C", "rank"] == 3
+    # B − C = 0.1 < 2.394 × √50: B and C may swap
     assert (rr.loc["B", "rank_low"], rr.loc["B", "rank_high"]) == (2, 3)
     assert (rr.loc["C", "rank_low"], rr.loc["C", "rank_high"]) == (2, 3)
     assert rr.loc["D"].isna().all()
-    pd.testing.assert_frame_equal(rr, stats.rank_ranges(est, se, draws=4000, seed=1))
+    pd.testing.assert_frame_equal(rr, stats.rank_ranges(est, se))
 
 
-def test_rank_range_follows_the_normal_probability_of_being_ahead():
-    # A ~ N(1, 1), B ~ N(0, 1): P(A ahead) = Φ(1/√2) = 0.76, so over 95% of draws
-    # A can be first or second; with a gap of 4 (P = Φ(4/√2) = 0.998) A is always first.
-    p_close = sps.norm.cdf(1 / math.sqrt(2))
-    assert 0.025 < p_close < 0.975
-    close = stats.rank_ranges(pd.Series([1.0, 0.0]), pd.Series([1.0, 1.0]), seed=3)
+def test_rank_range_separates_two_units_only_beyond_the_joint_margin():
+    # two units, one pair: z = 1.96; the difference's se = √2 → margin 2.77
+    margin = sps.norm.ppf(0.975) * math.sqrt(2)
+    close = stats.rank_ranges(pd.Series([2.7, 0.0]), pd.Series([1.0, 1.0]))
     assert close[["rank_low", "rank_high"]].iloc[0].tolist() == [1, 2]
-    assert sps.norm.cdf(4 / math.sqrt(2)) > 0.975
-    far = stats.rank_ranges(pd.Series([4.0, 0.0]), pd.Series([1.0, 1.0]), seed=3)
+    assert 2.7 < margin < 2.8
+    far = stats.rank_ranges(pd.Series([2.8, 0.0]), pd.Series([1.0, 1.0]))
     assert far[["rank_low", "rank_high"]].iloc[0].tolist() == [1, 1]
+    assert far[["rank_low", "rank_high"]].iloc[1].tolist() == [2, 2]
+
+
+def test_joint_rank_ranges_are_wider_than_one_pair_at_a_time():
+    # 10 units 3 apart, se 1: neighbours differ by 3 (se √2): at the joint level
+    # (45 pairs, z = 3.26, margin 4.6) neighbours overlap, two apart (6) do not
+    est = pd.Series(np.arange(10, 0, -1) * 3.0)
+    rr = stats.rank_ranges(est, pd.Series(np.ones(10)))
+    assert stats.joint_z(10) * math.sqrt(2) == pytest.approx(4.61, abs=0.01)
+    assert rr["rank_low"].tolist() == [1, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+    assert rr["rank_high"].tolist() == [2, 3, 4, 5, 6, 7, 8, 9, 10, 10]
+
+
+def test_holm_and_benjamini_hochberg_match_statsmodels():
+    from statsmodels.stats.multitest import multipletests
+
+    rng = np.random.default_rng(4)
+    p = np.concatenate([rng.uniform(0, 0.01, 5), rng.uniform(0, 1, 30)])
+    for ours, theirs in (("holm", "holm"), ("bh", "fdr_bh")):
+        expected = multipletests(p, alpha=0.05, method=theirs)[1]
+        np.testing.assert_allclose(stats.adjust_p(p, ours), expected)
+    # by hand: p = 0.01, 0.04, 0.03 → Holm 3·0.01, max(0.03, 2·0.03), max(.., 1·0.04)
+    np.testing.assert_allclose(stats.adjust_p([0.01, 0.04, 0.03], "holm"), [0.03, 0.06, 0.06])
+    # BH: sorted 0.01, 0.03, 0.04 → 3·0.01/1, 3·0.03/2, 3·0.04/3 = 0.03, 0.045, 0.04 → 0.04
+    np.testing.assert_allclose(stats.adjust_p([0.01, 0.04, 0.03], "bh"), [0.03, 0.04, 0.04])
+    # NaN is not part of the family
+    got = stats.adjust_p([0.01, np.nan, 0.04], "holm")
+    assert np.isnan(got[1]) and got[0] == pytest.approx(0.02)
+    with pytest.raises(ParameterError):
+        stats.adjust_p([0.1], "bonferroni-ish")
+
+
+@settings(max_examples=60, deadline=None)
+@given(p=hs.lists(hs.floats(0, 1), min_size=1, max_size=40))
+def test_a_verdict_is_never_given_above_the_level(p):
+    for method in ("holm", "bh"):
+        adj = stats.adjust_p(p, method)
+        assert (adj >= np.asarray(p) - 1e-12).all()       # never smaller than p
+        flags = stats.verdicts(np.ones(len(p)), adj, 0.05)
+        assert all(f == "similar" for f, a in zip(flags, adj) if a >= 0.05)
+
+
+def test_comparison_with_the_rest_adds_the_two_variances():
+    diff, low, high, p = stats.compare_with_rest([70.0], [3.0], [66.0], [4.0], 0.95)
+    # se of the difference √(9 + 16) = 5; z = 4/5 = 0.8
+    assert diff[0] == 4.0
+    assert low[0] == pytest.approx(4 - 1.959964 * 5, abs=1e-5)
+    assert p[0] == pytest.approx(2 * (1 - sps.norm.cdf(0.8)))
+
+
+def test_rest_means_equal_the_weighted_mean_of_everyone_else():
+    rng = np.random.default_rng(1)
+    n = 300
+    g = rng.choice(list("ABCDE"), n)
+    cell = np.where(rng.random(n) < 0.1, "pool", np.char.add(g.astype(str),
+                                                              rng.choice(["x", "y"], n)))
+    v = rng.integers(1, 6, n).astype(float)
+    v[rng.random(n) < 0.2] = np.nan
+    w = rng.uniform(1, 3, n)
+    got = stats.rest_means(v, w, cell, g)
+    for k in "ABCDE":
+        keep = g != k
+        ref = stats.weighted_mean(v[keep], w[keep], cell[keep])
+        assert got.loc[k, "estimate"] == pytest.approx(ref.estimate)
+        assert got.loc[k, "se"] == pytest.approx(ref.se)
+        assert got.loc[k, "n"] == ref.n
 
 
 def test_confidence_is_checked():
@@ -540,7 +595,29 @@ def test_statistics_settings_come_from_the_configuration(tmp_path):
     assert stats_settings({"ranked": ["overall", "index"]}).ranked == ("index", "overall")
     assert stats_settings({"ranked": "dimension"}).ranked == ("dimension",)
     for bad in ({"confidence": 95}, {"rse_threshold": 0}, {"min_cell": 0},
-                {"tiers": [{"id": "x"}]}, {"rank_draws": "many"}, {"ranked": ["item"]},
+                {"tiers": [{"id": "x"}]}, {"group_n": 1}, {"min_index_share": 1.5},
+                {"ranked": ["item"]},
                 {"ranked": {"index": True}}):
         with pytest.raises(ConfigError):
             stats_settings(bad)
+
+
+def test_spearman_brown_of_two_items_with_fisher_interval():
+    a, b = [1, 2, 3, 4, 5, np.nan], [2, 1, 4, 3, 5, 4]
+    rho, (low, high), n = stats.spearman_brown(pd.DataFrame({"a": a, "b": b}))
+    # complete pairs: 5; r = 8 / √(10 · 10) = 0.8; ρ = 1.6 / 1.8
+    assert n == 5 and rho == pytest.approx(1.6 / 1.8)
+    ci = sps.pearsonr(a[:5], b[:5]).confidence_interval(0.95)   # Fisher's z, as ours
+    assert low == pytest.approx(2 * ci.low / (1 + ci.low))
+    assert high == pytest.approx(2 * ci.high / (1 + ci.high))
+    assert np.isnan(stats.spearman_brown(pd.DataFrame({"a": a[:3], "b": b[:3]}))[0])
+    with pytest.raises(ParameterError):
+        stats.spearman_brown(pd.DataFrame({"a": a, "b": b, "c": b}))
+
+
+def test_feldt_interval_of_a_pairwise_alpha_rests_on_complete_answers():
+    items = pd.DataFrame({"a": [1, 2, 3, 4, 5, 3], "b": [2, 1, 4, 3, 5, np.nan],
+                          "c": [1, 2, 4, 4, 5, np.nan]})
+    alpha, (low, high) = stats.cronbach_alpha(items, "pairwise")
+    # 5 respondents answered all three: F(4, 8)
+    assert (low, high) == pytest.approx(stats.feldt_interval(alpha, 5, 3))

@@ -84,7 +84,13 @@ def test_round_trip(tmp_path, raw, codebook, units):
     pd.testing.assert_frame_equal(back.ledger, v.ledger)
     assert back.warnings == v.warnings
     assert back.rows_read == v.rows_read
-    assert back.summary() == "10 rows read: 3 accepted, 2 merged (duplicates), 5 set aside"
+    # rows: HP-0001..0004 accepted; the older submissions of HP-0002 (row 3) and HP-0003
+    # (rows 5, 7) merged; HP-9999 (8), the blank code (9), the bad time stamp (11) set
+    # aside. Answers: only the "7" of HP-0004 (row 10) is set aside, as a cell.
+    assert back.counts() == {"read": 10, "accepted": 4, "merged": 3, "set_aside": 3}
+    assert back.answer_counts["set_aside"] == 1
+    assert back.answer_counts == v.answer_counts
+    assert back.summary() == v.summary()
 
 
 def test_manifest_fields(tmp_path, raw, codebook, units):
@@ -100,7 +106,13 @@ def test_manifest_fields(tmp_path, raw, codebook, units):
         assert entry["path"] == str(path)
     assert by_name["roster.csv"]["rows_read"] == 4
     assert by_name["responses.csv"]["rows_read"] == 10
-    assert m["counts"] == {"read": 10, "accepted": 3, "merged": 2, "set_aside": 5, "roster": 4}
+    assert m["counts"] == {"read": 10, "accepted": 4, "merged": 3, "set_aside": 3, "roster": 4}
+    a = m["answers"]
+    assert a["set_aside"] == 1 and a["read"] == a["used"] + a["set_aside"] + a["no_opinion"]
+    assert (by_name["responses.csv"]["rows_set_aside"],
+            by_name["responses.csv"]["answers_set_aside"]) == (3, 1)
+    assert (by_name["roster.csv"]["rows_set_aside"],
+            by_name["roster.csv"]["answers_set_aside"]) == (0, 0)
     assert m["codebook"]["version"] == "v1-draft"
     assert m["hailong_version"] == hailong.__version__
     created = dt.datetime.fromisoformat(m["created_at"])
@@ -113,7 +125,7 @@ def test_ledger_csv_has_bom_for_excel(tmp_path, raw, codebook, units):
     process(raw, codebook, units, tmp_path / "processed")
     data = (tmp_path / "processed" / "ledger.csv").read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
-    assert "Hài lòng lắm" in data.decode("utf-8-sig")
+    assert "Dấu thời gian" in data.decode("utf-8-sig")  # row 11's column, as written
 
 
 def test_no_temporary_files_left_and_rewrite(tmp_path, raw, codebook, units):
@@ -162,12 +174,14 @@ def test_data_quality_csv_lists_every_row_not_simply_accepted(tmp_path, raw, cod
                              "Tình trạng (status),Lý do (reason),")
     table = read_data_quality(tmp_path / "processed")
     rows = table.dropna(subset=["row"])
-    # the fixture export (see test_validate.py): rows 3, 8-11 set aside, 5 and 7 merged
+    # the fixture export (see test_validate.py): rows 3, 5 and 7 merged (older
+    # submissions), 8, 9 and 11 set aside (no cooperative, bad time stamp), and in row 10
+    # only the answer "7" (column 3.1.) set aside
     assert dict(zip(rows["row"], rows["status"])) == {
-        3: "set_aside", 5: "merged", 7: "merged", 8: "set_aside", 9: "set_aside",
-        10: "set_aside", 11: "set_aside"}
-    assert rows.set_index("row").loc[3, "column"].startswith("1.1.")
-    assert "Hài lòng lắm" in rows.set_index("row").loc[3, "action"]
+        3: "merged", 5: "merged", 7: "merged", 8: "set_aside", 9: "set_aside",
+        10: "cell_set_aside", 11: "set_aside"}
+    assert rows.set_index("row").loc[10, "column"].startswith("3.1.")
+    assert rows.set_index("row").loc[11, "column"] == "Dấu thời gian"
     files = table[table["row"].isna()]
     assert sorted(zip(files["file"].map(lambda f: Path(f).name), files["status"],
                       files["column"])) == [
@@ -220,3 +234,43 @@ def test_ledger_csv_cells_are_never_formulas(tmp_path, raw, codebook, units):
     assert "'=1+2" in set(ledger["coop_id"])
     assert not any(str(c).startswith(("=", "+", "-", "@")) for col in ledger.columns
                    for c in ledger[col])
+
+
+# --------------------------------------------------------------------------- issue 14
+
+from hailong.ingest.store import set_aside_counts, set_aside_summary  # noqa: E402
+
+
+def test_what_was_set_aside_is_counted_per_file(tmp_path, raw, codebook, units):
+    roster, export = raw
+    v, _ = process(raw, codebook, units, tmp_path / "processed")
+    summary = set_aside_summary(tmp_path / "processed")
+    answers = v.answer_counts
+    # rows 8, 9 and 11 set aside whole; the "7" of row 10 as one answer
+    assert summary == {
+        "rows_read": 10, "rows_set_aside": 3, "answers_read": answers["read"],
+        "answers_set_aside": 1,
+        "files": [{"name": "responses.csv", "path": str(export), "rows_set_aside": 3,
+                   "answers_set_aside": 1}],
+        "data_quality": str(tmp_path / "processed" / "data-quality.csv")}
+    assert set_aside_counts(tmp_path / "processed") == {
+        "rows_read": 10, "rows_set_aside": 3, "answers_read": answers["read"],
+        "answers_set_aside": 1}
+
+
+def test_ledger_and_data_quality_report_carry_no_personal_data(tmp_path, raw, codebook,
+                                                                units):
+    """Respondents' and directors' names and phone numbers stay in the private files."""
+    roster, export = raw
+    process(raw, codebook, units, tmp_path / "processed")
+    people = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Ai đó",
+              "Người khác", "0912345678", "0987654321"]
+    texts = {name: (tmp_path / "processed" / name).read_text(encoding="utf-8-sig")
+             for name in ("ledger.csv", "data-quality.csv")}
+    for name, text in texts.items():
+        assert not [p for p in people if p in text], name
+    assert texts["ledger.csv"].splitlines()[0] == (
+        "source_file,source_row,coop_id,status,reason,message,column")
+    # the private files do hold them (so the test would see them if they leaked)
+    assert "0912345678" in set(pd.read_parquet(tmp_path / "processed" / "roster.parquet")
+                               .astype(str).to_numpy().ravel())

@@ -2,18 +2,24 @@
 
 The fixture export (tests/data/ingest_responses.csv) has 10 rows (Excel rows 2-11):
   2  HP-0001 valid, many label spellings           -> accepted
-  3  HP-0002 "Hài lòng lắm" in 1.1                 -> set aside
+  3  HP-0002 "Hài lòng lắm" in 1.1                 -> merged (row 4 is later)
   4  HP-0002 valid, later than row 3               -> accepted
   5  HP-0003 10/03/2023 08:00                      -> merged (row 6 is later)
   6  HP-0003 2023-03-20T14:30 (ISO)                -> accepted
   7  HP-0003 12/03/2023                            -> merged
   8  HP-9999 not in the roster                     -> set aside
   9  blank cooperative code                        -> set aside
-  10 HP-0004 "7" in 3.1                            -> set aside
+  10 HP-0004 "7" in 3.1                            -> accepted, that one cell set aside
   11 HP-0004 time stamp 32/13/2023                 -> set aside
+
+Answers of the accepted rows (4 rows x 29 scored items = 116), counted by hand: row 2
+has 10 answers on the scale (1.1-4.1 but 2.1, and 12), 2.1 "Không ý kiến"; row 4 two
+(1.1, 12); row 6 one (12); row 10 one (12) and "7" set aside: 14 used, 1 set aside, 101
+no opinion (blank or "Không ý kiến").
 """
 
 import csv
+import dataclasses
 import datetime as dt
 import math
 from pathlib import Path
@@ -181,17 +187,32 @@ def test_labels_to_values(validated):
     assert a["OVERALL"] == 4.0
 
 
-def test_answer_outside_scale_set_aside(validated):
-    row3 = ledger_row(validated, 3)
-    assert row3["status"] == "set_aside"
-    assert "answer outside the scale" in row3["reason"]
-    assert "1.1." in row3["reason"] and "Hài lòng lắm" in row3["reason"]
-    assert "row 3" in row3["message"] and "ingest_responses.csv" in row3["message"]
+def test_answer_outside_scale_sets_aside_that_cell_only(validated):
+    # row 10: "7" in 3.1 -> the cell is missing, HP-0004's other answers are used
     row10 = ledger_row(validated, 10)
-    assert row10["status"] == "set_aside"
-    assert "3.1." in row10["reason"] and "'7'" in row10["reason"]
-    # the cooperative's valid later answer still counts
+    assert row10["status"] == "accepted" and row10["reason"] == ""
+    hp4 = response(validated, "HP-0004")
+    assert math.isnan(hp4["D03_1"]) and hp4["OVERALL"] == 4.0
+    cells = validated.cells
+    assert len(cells) == 1
+    cell = cells.iloc[0]
+    assert (cell["source_row"], cell["coop_id"], cell["item"], cell["found"]) == (
+        10, "HP-0004", "D03_1", "7")
+    assert cell["column"].startswith("3.1.") and cell["status"] == "cell_set_aside"
+    assert cell["source_file"] == str(EXPORT)
+    assert "row 10" in cell["message"] and "ingest_responses.csv" in cell["message"]
+    assert "Rất hài lòng" in cell["message"]  # what was expected
+    # row 3 ("Hài lòng lắm") is an older submission of HP-0002: merged, not a cell line
+    assert ledger_row(validated, 3)["status"] == "merged"
     assert response(validated, "HP-0002")["D01_1"] == 3.0
+
+
+def test_answer_counts_balance(validated):
+    assert validated.answer_counts == {"read": 116, "used": 14, "set_aside": 1,
+                                       "no_opinion": 101}
+    # derived again from the frames (as for a round read back from the store)
+    derived = dataclasses.replace(validated, answers=None).answer_counts
+    assert derived == validated.answer_counts
 
 
 def test_unknown_and_blank_coop_and_bad_time_set_aside(validated):
@@ -201,7 +222,8 @@ def test_unknown_and_blank_coop_and_bad_time_set_aside(validated):
     assert "blank" in ledger_row(validated, 9)["reason"]
     assert ledger_row(validated, 11)["status"] == "set_aside"
     assert "32/13/2023" in ledger_row(validated, 11)["reason"]
-    assert "HP-0004" not in set(validated.responses["coop_id"])
+    # HP-0004 counts through its other row (10)
+    assert response(validated, "HP-0004")["source_row"] == 10
 
 
 def test_duplicates_latest_wins(validated):
@@ -238,9 +260,10 @@ def test_ledger_accounts_for_every_row(validated):
     assert len(ledger) == 10
     assert ledger["source_row"].tolist() == list(range(2, 12))
     counts = ledger["status"].value_counts().to_dict()
-    assert counts == {"accepted": 3, "merged": 2, "set_aside": 5}
-    assert validated.summary() == "10 rows read: 3 accepted, 2 merged (duplicates), 5 set aside"
-    assert sorted(validated.responses["source_row"]) == [2, 4, 6]
+    assert counts == {"accepted": 4, "merged": 3, "set_aside": 3}
+    assert validated.summary() == ("10 rows read: 4 accepted, 3 merged (duplicates), "
+                                   "3 set aside; 1 of 116 answers set aside")
+    assert sorted(validated.responses["source_row"]) == [2, 4, 6, 10]
     assert (ledger.loc[ledger["status"] == "accepted", "message"] == "").all()
 
 
@@ -250,7 +273,7 @@ def test_responses_frame_from_roster(validated):
                                     "sector", "variant", "member", "respondent_name",
                                     "respondent_phone", "source_file", "source_row"]
     assert list(r.columns[-2:]) == ["DIFFICULTIES", "RECOMMENDATIONS"]
-    assert r["coop_id"].tolist() == ["HP-0001", "HP-0002", "HP-0003"]
+    assert r["coop_id"].tolist() == ["HP-0001", "HP-0002", "HP-0003", "HP-0004"]
     hp2 = response(validated, "HP-0002")
     assert (hp2["district_code"], hp2["commune_code"], hp2["variant"], hp2["member"]) == (
         "316", "11824", "NN", False)
@@ -412,7 +435,7 @@ def test_duplicate_with_different_answers_says_which_columns(tmp_path, codebook,
 
 
 def test_set_aside_rows_name_their_columns(validated):
-    assert ledger_row(validated, 3)["column"].startswith("1.1.")
+    assert ledger_row(validated, 8)["column"] == "Mã HTX"
     assert ledger_row(validated, 11)["column"] == "Dấu thời gian"
     assert (validated.ledger.loc[validated.ledger["status"] == "accepted", "column"] == "").all()
 
@@ -427,3 +450,18 @@ def test_roster_problems_lists_every_problem(tmp_path, codebook, units):
     assert len(problems) == 8   # 4 rows x 2 columns, more than one message lists
     assert [p.row for p in problems] == [2, 2, 3, 3, 4, 4, 5, 5]
     assert {p.column for p in problems} == {"Mã huyện", "Ngành nghề"}
+
+
+def test_the_data_quality_report_carries_no_phone_number_nor_e_mail(tmp_path):
+    from hailong.core.text import mask_contacts
+    from hailong.ingest.quality import DATA_QUALITY_COLUMNS, write_data_quality
+
+    assert mask_contacts("gọi 0900 844 843 hoặc a.b@htx.vn") == (
+        "gọi [số điện thoại] hoặc [email]")
+    assert mask_contacts("HP-0001, dòng 12, câu 2.3") == "HP-0001, dòng 12, câu 2.3"
+    row = dict.fromkeys(DATA_QUALITY_COLUMNS, "")
+    row.update(file="x.csv", row=5, coop_id="HP-0001", column="2.1", status="cell_set_aside",
+               reason="out_of_scale", action="Dòng 5, cột 2.1: tìm thấy “0912345678”.")
+    table = pd.DataFrame([row], columns=DATA_QUALITY_COLUMNS).astype({"row": "Int64"})
+    text = write_data_quality(table, tmp_path / "dq.csv").read_text(encoding="utf-8-sig")
+    assert "0912345678" not in text and "[số điện thoại]" in text

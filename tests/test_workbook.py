@@ -66,7 +66,7 @@ def test_summary_headers_are_formatted_and_frozen(book):
                           "Tỷ lệ tham gia", "Số HTX có điểm chỉ số", "Chỉ số (0–100)",
                           "Chỉ số – cận dưới", "Chỉ số – cận trên", "Tỷ lệ hài lòng",
                           "Tỷ lệ hài lòng – cận dưới", "Tỷ lệ hài lòng – cận trên",
-                          "Xếp loại", "So với toàn thành phố", "Sai số lớn, cần thận trọng",
+                          "Xếp loại", "So với phần còn lại của TP", "Sai số lớn, cần thận trọng",
                           "Đánh giá chung – câu 12 (0–100)", "Hài lòng chung – câu 12"]
     for cell in ws[HEADER_ROW]:
         assert cell.font.b and cell.fill.fgColor.rgb.endswith("1F5F8B")
@@ -133,7 +133,9 @@ def test_every_question_of_every_unit(book):
             d07_1["Chỉ số (0–100)"].value, d07_1["Tỷ lệ hài lòng"].value) == (8, 2.0, 25.0, 0)
     assert d07_1["Điểm trung bình (1–5)"].number_format == "0.00"
     withheld = r[("Quận Hồng Bàng", "3.1")]
-    assert withheld["Số HTX trả lời"].value == 3            # n itself is published
+    # 3 answered: withheld, and so is the count (it would give away how many gave no
+    # opinion on a question whose figures are withheld)
+    assert withheld["Số HTX trả lời"].value == DASH
     assert withheld["Chỉ số (0–100)"].value == DASH
 
 
@@ -162,7 +164,8 @@ def test_intervals_tiers_and_flags_come_from_the_results(small_results, tmp_path
     s = small_results.scores
     scores = s.assign(low=s["index"] - 4.0, high=s["index"] + 4.0,
                       satisfied_low=s["satisfied"] - 0.05, satisfied_high=s["satisfied"],
-                      tier="kha", vs_city="below", unreliable=s["unit"] == "311")
+                      tier="kha", tier_low="kha", tier_high="kha", vs_city="below",
+                      unreliable=s["unit"] == "311")
     meta = {**small_results.meta, "tiers": [{"id": "kha", "lower": 65.0, "vi": "Khá",
                                               "en": "Fair"}]}
     path = write_workbook(replace(small_results, scores=scores, meta=meta),
@@ -176,7 +179,7 @@ def test_intervals_tiers_and_flags_come_from_the_results(small_results, tmp_path
     assert thuy_nguyen["Tỷ lệ hài lòng – cận dưới"].value == pytest.approx(0.843)  # 84.29%
     assert thuy_nguyen["Tỷ lệ hài lòng – cận dưới"].number_format == "0.0%"
     assert thuy_nguyen["Xếp loại"].value == "Khá"
-    assert thuy_nguyen["So với toàn thành phố"].value == "▼ thấp hơn"  # as the reports say
+    assert thuy_nguyen["So với phần còn lại của TP"].value == "▼ thấp hơn"  # as the reports
     assert thuy_nguyen["Sai số lớn, cần thận trọng"].value == "Có"
     # a withheld unit shows none of them
     assert bach_long_vi["Chỉ số – cận dưới"].value == DASH
@@ -211,10 +214,21 @@ def test_secondary_suppression_is_withheld_and_explained(small_results, tmp_path
     hide = (s["unit"] == "311") & (s["measure"] == "INDEX")  # protects another figure
     s.loc[hide, "suppressed"] = True
     s.loc[hide, "suppression"] = "secondary"
-    book = openpyxl.load_workbook(write_workbook(replace(small_results, scores=s),
+    meta = {**small_results.meta, "secondary_suppression": True, "group_n": 10}
+    book = openpyxl.load_workbook(write_workbook(replace(small_results, scores=s, meta=meta),
                                                  tmp_path / "b.xlsx"))
     ws = book["Tổng hợp"]
     r = rows(ws)[("Huyện Thuỷ Nguyên", "")]
     assert r["Chỉ số (0–100)"].value == DASH and r["Tỷ lệ hài lòng"].value == DASH
     assert r["Số HTX trả lời"].value == 8  # the count stays
-    assert "để không thể suy ra số liệu bị ẩn" in ws["A2"].value
+    # the one note on "—" (fmt.withheld_note), naming the rules of Results.meta
+    assert ("dưới 10 HTX trả lời và tất cả trả lời giống nhau; hoặc ẩn thêm để không suy ra "
+            "được số liệu đã ẩn từ số liệu toàn thành phố)." in ws["A2"].value)
+
+
+def test_a_tier_whose_interval_crosses_a_cut_reads_as_borderline(small_results, tmp_path):
+    s = small_results.scores
+    scores = s.assign(tier="kha", tier_low="trung_binh", tier_high="kha")
+    path = write_workbook(replace(small_results, scores=scores), tmp_path / "b.xlsx")
+    r = rows(openpyxl.load_workbook(path)["Tổng hợp"])
+    assert r[("Huyện Thuỷ Nguyên", "")]["Xếp loại"].value == "Khá – có thể Trung bình"

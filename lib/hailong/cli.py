@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from hailong.core.errors import BuildError, HailongError
+from hailong.core.lifetime import interrupt_on_terminate
 from hailong.core.version import __version__
 
 _DESCRIPTION = (
@@ -78,6 +79,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-pdf", dest="pdf", action="store_false",
                    help="do not print the reports to PDF (default: a PDF beside every "
                         "HTML report, printed by the system's Chromium)")
+    b.add_argument("--publish-anyway", dest="accept_losses", action="store_true",
+                   help="publish even when more than max_set_aside of the survey rows or "
+                        "answers were set aside (default: stop with exit status 3 and say "
+                        "what was set aside; the data-quality report lists each case)")
     _add_build_speed(b)
     _add_config(b)
     b.set_defaults(func=_cmd_build)
@@ -148,7 +153,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     try:
         summary = build(round_year=args.round_year, units=args.units, out=args.out,
                         config_path=args.config, lang=args.lang, progress=args.progress,
-                        pdf=args.pdf, **_speed_options(args))
+                        pdf=args.pdf, accept_losses=args.accept_losses,
+                        **_speed_options(args))
     except BuildError as err:
         summary = getattr(err, "summary", None)
         _print_rows(args)
@@ -167,7 +173,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _print_extras(summary) -> None:
-    """The PDF step (how many, how long; or what to install) and the workbook."""
+    """The PDF step (how many, how long; or what to install), the workbook, and the data
+    set aside above the limit when the build was told to publish anyway."""
+    losses = getattr(summary, "losses", None)
+    if losses and losses.get("over"):
+        print(f"warning: {losses['text']}", file=sys.stderr)
     batch = getattr(summary, "pdf", None)
     if batch is not None and batch.unavailable:
         print(f"warning: no PDF made. {batch.unavailable}", file=sys.stderr)
@@ -340,10 +350,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                 from None
         print(f"\nData-quality report (CSV for Excel): {_shown(written)}")
     code = report.exit_code
-    verdict = {0: "every row can be used",
-               1: f"{report.set_aside} row(s) set aside; the others can be used",
-               2: "an input cannot be used as it is; correct it and run again"}[code]
-    print(f"\nResult: {verdict} (exit status {code}).")
+    print(f"\nResult: {report.verdict()} (exit status {code}).")
     return code
 
 
@@ -377,11 +384,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``hailong`` command; return its exit status.
 
     0 success, 1 some reports failed, 2 a user error (bad parameter, configuration or
-    input file), 130 interrupted.
+    input file), 3 more data set aside than ``max_set_aside`` allows (nothing published;
+    ``--publish-anyway``), 130 interrupted.
     """
     args = parser().parse_args(argv)
     try:
-        return args.func(args)
+        with interrupt_on_terminate():  # SIGTERM/SIGHUP: clean up as after a Ctrl-C
+            return args.func(args)
     except HailongError as err:
         _report(err)
         return err.exit_code

@@ -28,6 +28,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -40,6 +41,8 @@ PRIVATE_FILE, PRIVATE_DIR = 0o600, 0o700
 #: Files the code fingerprint leaves out (byte code, editor leftovers).
 _NOT_CODE = {".pyc", ".pyo", ".swp", ".tmp"}
 
+#: Serialises reading the umask where it can only be read by setting it.
+_UMASK_LOCK = threading.Lock()
 #: SHA-256 of files already read by this process: path -> (size, mtime_ns, digest).
 _DIGESTS: dict[str, tuple[int, int, str]] = {}
 
@@ -130,8 +133,20 @@ def code_fingerprint() -> str:
 # ------------------------------------------------------------------------ permissions
 
 def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
+    """The process's umask, read without changing it where the system allows (Linux:
+    ``/proc/self/status``). Setting it to read it would, for that instant, give the
+    files another thread creates (a round writer beside the reports) the modes of
+    umask 0 -- world-writable; where it must be set, it is set to 077 meanwhile."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    with _UMASK_LOCK:
+        mask = os.umask(0o077)
+        os.umask(mask)
     return mask
 
 
@@ -148,9 +163,12 @@ def dir_mode(private: bool = False) -> int:
 def make_dir(path: str | Path, private: bool = False) -> Path:
     """Create a folder (and its parents, as the umask gives); a private one is 0700."""
     path = Path(path)
-    path.mkdir(parents=True, exist_ok=True)
-    if private:
+    if private:  # never, even for an instant, open to others
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.mkdir(mode=PRIVATE_DIR, exist_ok=True)
         os.chmod(path, PRIVATE_DIR)
+    else:
+        path.mkdir(parents=True, exist_ok=True)
     return path
 
 

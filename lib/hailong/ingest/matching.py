@@ -21,6 +21,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from hailong.core.errors import InputError
@@ -144,18 +145,24 @@ class NameMatch:
         and its ``message`` a line saying what to do.
         """
         out = ledger.copy()
-        key = list(zip(out["source_file"].astype(str), out["source_row"].astype(int)))
-        where = {k: i for i, k in zip(out.index, key)}
+        if not len(self.matched) and not len(self.unresolved):
+            return out
+        key = zip(out["source_file"].astype(str), out["source_row"].astype(int))
+        where = {k: i for i, k in enumerate(key)}
+        # changed in arrays, set once: a cell at a time would copy a text column each time
+        reason = out["reason"].to_numpy(object).copy()
+        message = out["message"].to_numpy(object).copy()
         for r in self.matched.itertuples(index=False):
             i = where.get((str(r.source_file), int(r.source_row)))
             if i is not None:
-                out.at[i, "reason"] = _joined(out.at[i, "reason"], _matched_note(r))
+                reason[i] = _joined(reason[i], _matched_note(r))
         for r in self.unresolved.itertuples(index=False):
             i = where.get((str(r.source_file), int(r.source_row)))
             if i is not None:
-                out.at[i, "reason"] = _joined(out.at[i, "reason"], r.reason)
-                out.at[i, "message"] = "\n".join(
-                    m for m in (out.at[i, "message"], self._message(r)) if m)
+                reason[i] = _joined(reason[i], r.reason)
+                message[i] = "\n".join(m for m in (message[i], self._message(r)) if m)
+        out["reason"] = pd.Series(reason, index=out.index, dtype=out["reason"].dtype)
+        out["message"] = pd.Series(message, index=out.index, dtype=out["message"].dtype)
         return out
 
     def _message(self, r) -> str:
@@ -214,22 +221,28 @@ def match_to_roster(raw: pd.DataFrame, roster: pd.DataFrame,
     frame = raw.copy()
     ids = _column(frame, "coop_id").str.strip()
     known = set(roster["coop_id"].astype(str))
-    todo = frame.index[~ids.isin(known)]
+    todo = np.flatnonzero(~ids.isin(known).to_numpy(bool))
     keys = _roster_keys(roster)
     districts = set(keys["district_code"])
-    names = _column(frame, "coop_name")
-    given = _column(frame, "district_code").str.strip()
-    times, people, phones = (_column(frame, c) for c in
-                             ("submitted_at", "respondent_name", "respondent_phone"))
+    ids = ids.to_numpy(object)
+    names, given, times, people, phones = (
+        _column(frame, c).to_numpy(object) for c in
+        ("coop_name", "district_code", "submitted_at", "respondent_name", "respondent_phone"))
+    given = np.array([g.strip() for g in given], dtype=object)
+    files, rows = frame[FILE_COLUMN].to_numpy(object), frame[ROW_COLUMN].to_numpy()
     matched, unresolved = [], []
+    seen: dict[tuple[str, str], list[str]] = {}  # (name, scope) -> codes: repeats cost once
+    codes = frame["coop_id"].to_numpy(object).copy() if len(todo) else None
     for i in todo:
         scope = given[i] if given[i] in districts else "city"
-        found = find(names[i], roster, None if scope == "city" else scope, keys=keys)
-        base = {"source_file": str(frame.at[i, FILE_COLUMN]),
-                "source_row": int(frame.at[i, ROW_COLUMN]),
+        if (names[i], scope) not in seen:
+            seen[names[i], scope] = find(names[i], roster, None if scope == "city" else scope,
+                                         keys=keys)
+        found = seen[names[i], scope]
+        base = {"source_file": str(files[i]), "source_row": int(rows[i]),
                 "written_id": ids[i], "coop_name": names[i], "scope": scope}
         if len(found) == 1:
-            frame.at[i, "coop_id"] = found[0]
+            codes[i] = found[0]
             matched.append({**base, "coop_id": found[0]})
             continue
         reason = NO_MATCH if not found else f"{SEVERAL}: {', '.join(found)}"
@@ -237,6 +250,8 @@ def match_to_roster(raw: pd.DataFrame, roster: pd.DataFrame,
             **base, "submitted_at": times[i], "district_code": given[i],
             "respondent_name": people[i], "respondent_phone": phones[i],
             "reason": reason, "candidates": ", ".join(found)})
+    if matched:  # one assignment (a cell at a time copies the frame's attrs each time)
+        frame["coop_id"] = pd.Series(codes, index=frame.index, dtype="str")
     return NameMatch(
         frame=frame,
         matched=pd.DataFrame(matched, columns=[

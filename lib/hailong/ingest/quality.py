@@ -21,8 +21,9 @@ import pandas as pd
 import hailong.ingest.readers as ingest
 from hailong.core.errors import InputError
 from hailong.core.safetext import excel_text
+from hailong.core.text import mask_contacts
 from hailong.ingest import validate
-from hailong.ingest.validate import Problem, Validated
+from hailong.ingest.validate import Problem, Validated, row_ranges
 from hailong.reference.codebook import Codebook
 from hailong.reference.geography import Units
 
@@ -40,42 +41,49 @@ DATA_QUALITY_COLUMNS = list(DATA_QUALITY_HEADERS)
 #: Status words of the table: canonical -> as the CSV shows it.
 STATUS_LABELS = {
     "set_aside": "Để riêng (set aside)",
+    "cell_set_aside": "Để riêng câu trả lời (answer set aside)",
     "merged": "Gộp – bản gửi trùng (merged duplicate)",
     "changed": "Đã sửa (changed)",
     "converted": "Đã chuyển mã (converted)",
     "ignored": "Cột không dùng (column ignored)",
     "roster": "Lỗi danh sách HTX (roster problem)",
     "unusable": "Không dùng được (file unusable)",
+    "formula": "Công thức chưa có kết quả (formula without a saved result)",
+    "no_rows": "Không có dòng dữ liệu (no data rows)",
 }
+#: What to do about an export that holds only its headers.
+NO_ROWS = ("The file has no data rows, only the column headers: nothing in it can be used. "
+           "Export the answers again from the survey tool (after the first submissions), "
+           "or check that this is the right file.")
 #: The CSV's file name in ``data/processed/<round>/``.
 DATA_QUALITY_FILE = "data-quality.csv"
 
 
-def _ranges(rows: Sequence[int]) -> str:
-    """``[2, 3, 4, 7]`` -> ``"2–4, 7"``."""
-    out, rows = [], sorted(rows)
-    i = 0
-    while i < len(rows):
-        j = i
-        while j + 1 < len(rows) and rows[j + 1] == rows[j] + 1:
-            j += 1
-        out.append(str(rows[i]) if i == j else f"{rows[i]}–{rows[j]}")
-        i = j + 1
-    return ", ".join(out)
 
 
-def file_lines(sources: dict[str, dict]) -> list[dict]:
-    """File-level lines: legacy text converted, columns ignored."""
+def file_lines(sources: dict[str, dict], rows_read: dict[str, int] | None = None) -> list[dict]:
+    """File-level lines: legacy text converted, formulas without a saved result, columns
+    ignored, exports without data rows (``rows_read``: rows per file, when known)."""
     out = []
     for file, src in sources.items():
         read_as = src.get("read_as") or {}
+        if src.get("kind") == "responses" and rows_read is not None \
+                and rows_read.get(file, 1) == 0:
+            out.append({"file": file, "status": "no_rows", "reason": "no data rows",
+                        "action": NO_ROWS})
+        formulas = read_as.get("uncached_formulas") or []
+        if formulas:
+            out.append({"file": file, "column": ", ".join(formulas), "status": "formula",
+                        "reason": f"{len(formulas)} formula cell(s) without a saved result, "
+                                  "read as blank",
+                        "action": ingest.formula_message(file, formulas)})
         if read_as.get("converted_from"):
             rows = read_as.get("converted_rows") or []
             out.append({
                 "file": file, "status": "converted",
                 "reason": f"text typed in the old {read_as['converted_from']} encoding",
                 "action": (f"{read_as.get('converted_cells', 0)} cells in {len(rows)} rows "
-                           f"(rows {_ranges(rows)}) were converted to Unicode; the file "
+                           f"(rows {row_ranges(rows, None)}) were converted to Unicode; the file "
                            "itself is unchanged. Check a few names; to avoid this, save the "
                            "file in Unicode (CSV UTF-8 or .xlsx).")})
         for col in src.get("extra_columns") or []:
@@ -84,6 +92,31 @@ def file_lines(sources: dict[str, dict]) -> list[dict]:
                         "action": "Nothing to do, unless the column holds answers: then give "
                                   "it the question's header."})
     return out
+
+
+def cell_lines(cells: pd.DataFrame) -> list[dict]:
+    """One line per answer set aside whose message is not a column-level note's."""
+    rows = cells[cells["message"] != ""]
+    return [{"file": r["source_file"], "row": int(r["source_row"]), "coop_id": r["coop_id"],
+             "column": r["column"], "status": r["status"], "reason": r["reason"],
+             "action": r["message"]} for _, r in rows.iterrows()]
+
+
+def note_lines(notes: list[dict]) -> list[dict]:
+    """The column-level notes (:attr:`hailong.ingest.validate.Validated.notes`)."""
+    return [{k: n[k] for k in ("file", "column", "status", "reason", "action")} for n in notes]
+
+
+def _by_row(lines: list[dict]) -> list[dict]:
+    """Row lines in file and row order (the order the files were read kept)."""
+    files = list(dict.fromkeys(line["file"] for line in lines))
+    return sorted(lines, key=lambda line: (files.index(line["file"]), line["row"]))
+
+
+def validated_lines(validated: Validated) -> list[dict]:
+    """File-level lines, column-level notes, then row and cell lines by file and row."""
+    return (file_lines(validated.sources, validated.rows_read) + note_lines(validated.notes)
+            + _by_row(ledger_lines(validated.ledger) + cell_lines(validated.cells)))
 
 
 def ledger_lines(ledger: pd.DataFrame) -> list[dict]:
@@ -99,7 +132,7 @@ def ledger_lines(ledger: pd.DataFrame) -> list[dict]:
 def _table(lines: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(lines, columns=DATA_QUALITY_COLUMNS)
     text = [c for c in DATA_QUALITY_COLUMNS if c != "row"]
-    frame[text] = frame[text].fillna("").astype("str")
+    frame[text] = frame[text].astype(object).fillna("").astype("str")
     frame["row"] = frame["row"].astype("Int64")
     return frame.reset_index(drop=True)
 
@@ -111,9 +144,11 @@ def data_quality(validated: Validated) -> pd.DataFrame:
     the whole file), ``coop_id, column`` (the header(s) concerned), ``status``
     (a key of :data:`STATUS_LABELS`), ``reason`` and ``action`` (the full message: where,
     what was found, what was expected, what to do). File-level lines come first, then the
-    rows in file and row order.
+    column-level notes, then the rows (set aside, merged, changed) and the answers set
+    aside (``cell_set_aside``: one cell, its cooperative's other answers used) in file and
+    row order.
     """
-    return _table(file_lines(validated.sources) + ledger_lines(validated.ledger))
+    return _table(validated_lines(validated))
 
 
 def labelled(table: pd.DataFrame) -> pd.DataFrame:
@@ -128,8 +163,9 @@ def write_data_quality(table: pd.DataFrame, path: str | Path) -> Path:
     path = Path(path)
     out = labelled(table)
     for c in out.columns:
-        if out[c].dtype != "Int64":
-            out[c] = out[c].map(excel_text)
+        if out[c].dtype != "Int64":  # no contact data: the report follows the umask
+            out[c] = out[c].map(lambda v: excel_text(mask_contacts(v) if isinstance(v, str)
+                                                     else v))
     path.parent.mkdir(parents=True, exist_ok=True)
     out.to_csv(path, index=False, encoding="utf-8-sig")
     return path
@@ -160,6 +196,7 @@ class FileCheck:
     read_as: dict = field(default_factory=dict)
     rows_read: int | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    answers_set_aside: int = 0
     extra_columns: list[str] = field(default_factory=list)
     error: str = ""
     configured: bool = False
@@ -183,12 +220,43 @@ class CheckReport:
 
     @property
     def set_aside(self) -> int:
+        """Rows set aside whole."""
         return sum(f.counts.get("set_aside", 0) for f in self.files)
 
     @property
+    def answers_set_aside(self) -> int:
+        """Answers set aside as single cells (in rows that are used)."""
+        return sum(f.answers_set_aside for f in self.files)
+
+    @property
+    def without_rows(self) -> list[FileCheck]:
+        """Usable survey exports that hold no data row (only headers)."""
+        return [f for f in self.files if f.kind == "responses" and f.usable
+                and f.rows_read == 0]
+
+    @property
     def exit_code(self) -> int:
-        """0 clean, 1 rows set aside, 2 an input cannot be used."""
-        return 2 if self.unusable else 1 if self.set_aside else 0
+        """0 clean, 1 rows or answers set aside or an export without data rows, 2 an input
+        cannot be used."""
+        if self.unusable:
+            return 2
+        return 1 if self.set_aside or self.answers_set_aside or self.without_rows else 0
+
+    def verdict(self) -> str:
+        """The last line of ``hailong validate``, without the exit status."""
+        if self.unusable:
+            return "an input cannot be used as it is; correct it and run again"
+        parts = []
+        if self.set_aside:
+            parts.append(f"{self.set_aside} row(s) set aside")
+        if self.answers_set_aside:
+            parts.append(f"{self.answers_set_aside} answer(s) set aside as missing")
+        if self.without_rows:
+            names = ", ".join(f.path.name for f in self.without_rows)
+            parts.append(f"no data rows in {names} (only headers)")
+        if not parts:
+            return "every row can be used"
+        return "; ".join(parts) + "; the others can be used"
 
     def problems(self) -> list[str]:
         """Every problem, one line each (file, row, column, found, expected, what to do)."""
@@ -200,6 +268,9 @@ class CheckReport:
                            | ledger["reason"].str.contains("different answers", regex=False)
                            | ((ledger["message"] != "") & (ledger["status"] == "accepted"))]
             out += [line for m in shown["message"] for line in m.splitlines() if line]
+            out += [" ".join(n["action"].split()) for n in self.validated.notes]
+            out += [m for m in self.validated.cells["message"] if m]
+        out += [f"{f.path}: {NO_ROWS}" for f in self.without_rows]
         return out
 
     def data_quality(self) -> pd.DataFrame:
@@ -210,7 +281,7 @@ class CheckReport:
                    "status": "roster", "reason": p.reason or p.message,
                    "action": str(p.error())} for p in self.roster_problems]
         if self.validated is not None:
-            lines += file_lines(self.validated.sources) + ledger_lines(self.validated.ledger)
+            lines += validated_lines(self.validated)
         else:
             lines += file_lines({str(f.path): {"read_as": f.read_as,
                                                "extra_columns": f.extra_columns}
@@ -233,10 +304,15 @@ class CheckReport:
                          else f"{len(self.roster_problems)} problem(s): the roster cannot be "
                               "used until they are corrected")
                 out.append(f"      {n} cooperatives read, {state}")
+            elif f.kind == "responses" and f.rows_read == 0:
+                out.append("      0 rows read: the file has no data rows (only headers)")
             elif f.counts:
                 c = f.counts
+                cells = (f"; {f.answers_set_aside} answer(s) set aside as missing"
+                         if f.answers_set_aside else "")
                 out.append(f"      {c['read']} rows read: {c['accepted']} accepted, "
-                           f"{c['merged']} merged (duplicates), {c['set_aside']} set aside")
+                           f"{c['merged']} merged (duplicates), {c['set_aside']} set aside"
+                           + cells)
             elif f.kind == "responses":
                 out.append(f"      {f.rows_read} rows read, not checked (the roster cannot "
                            "be used)")
@@ -324,6 +400,8 @@ def check_files(files: Sequence[str | Path], codebook: Codebook, units: Units, *
             for c in checks:
                 if c.kind == "responses" and c.usable:
                     c.counts = _counts(report.validated.ledger, str(c.path))
+                    cells = report.validated.cells
+                    c.answers_set_aside = int((cells["source_file"] == str(c.path)).sum())
     return report
 
 

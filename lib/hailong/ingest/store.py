@@ -31,6 +31,8 @@ ROSTER, RESPONSES, LEDGER = "roster.parquet", "responses.parquet", "ledger.csv"
 DATA_QUALITY = quality.DATA_QUALITY_FILE
 #: Version of the store's layout; bump it when the files change shape.
 FORMAT = 1
+#: What the answers of a round became (``Validated.answer_counts``).
+ANSWER_KEYS = ("read", "used", "set_aside", "no_opinion")
 
 
 def _input_entry(path: Path, validated: Validated) -> dict:
@@ -40,11 +42,43 @@ def _input_entry(path: Path, validated: Validated) -> dict:
     source = next((s for f, s in validated.sources.items() if Path(f).resolve() == resolved),
                   {})
     entry = {"name": path.name, "path": str(path), "size": path.stat().st_size,
-             "sha256": file_digest(path), "rows_read": rows}
+             "sha256": file_digest(path), "rows_read": rows,
+             "rows_set_aside": _set_aside_rows(validated).get(resolved, 0),
+             "answers_set_aside": _set_aside_cells(validated).get(resolved, 0)}
     if source:
         entry |= {"kind": source.get("kind", ""), "read_as": source.get("read_as", {}),
                   "extra_columns": source.get("extra_columns", [])}
     return entry
+
+
+def _set_aside_rows(validated: Validated) -> dict[Path, int]:
+    """Survey rows set aside, per input file (resolved path)."""
+    ledger = validated.ledger
+    if not len(ledger):
+        return {}
+    aside = ledger.loc[ledger["status"] == "set_aside", "source_file"].astype(str)
+    return {Path(f).resolve(): int(n) for f, n in aside.value_counts().items()}
+
+
+def _set_aside_cells(validated: Validated) -> dict[Path, int]:
+    """Answers set aside as single cells, per input file (``Validated.cells``)."""
+    cells = getattr(validated, "cells", None)
+    if cells is None or not len(cells) or "source_file" not in cells:
+        return {}
+    return {Path(f).resolve(): int(n)
+            for f, n in cells["source_file"].astype(str).value_counts().items()}
+
+
+def answer_counts(validated: object) -> dict[str, int] | None:
+    """``{"read", "used", "set_aside", "no_opinion"}`` of the answers of a validated round
+    (``Validated.answer_counts``, an attribute or a method), or ``None`` when ingest does
+    not count them."""
+    counts = getattr(validated, "answer_counts", None)
+    if callable(counts):
+        counts = counts()
+    if not counts:
+        return None
+    return {k: int(counts.get(k, 0)) for k in ANSWER_KEYS}
 
 
 def _manifest(validated: Validated, inputs: Sequence[Path], codebook: Codebook) -> dict:
@@ -57,6 +91,7 @@ def _manifest(validated: Validated, inputs: Sequence[Path], codebook: Codebook) 
         "inputs": [_input_entry(Path(p), validated) for p in inputs],
         "inputs_fingerprint": files_digest(inputs, names=False),
         "counts": {**validated.counts(), "roster": len(validated.roster)},
+        "answers": answer_counts(validated),
         "warnings": list(validated.warnings),
         "files": {"roster": ROSTER, "responses": RESPONSES, "ledger": LEDGER,
                   "data_quality": DATA_QUALITY},
@@ -127,6 +162,44 @@ def inputs_summary(out_dir: str | Path) -> list[dict]:
              "kind": e.get("kind", "")} for e in read_manifest(out_dir)["inputs"]]
 
 
+def set_aside_summary(out_dir: str | Path) -> dict:
+    """What a processed round set aside, from its manifest (JSON-able, for the results'
+    meta and the build's loss check).
+
+    Returns
+    -------
+    dict
+        ``rows_read``, ``rows_set_aside`` (survey rows), ``answers_read``,
+        ``answers_set_aside`` (``None`` when ingest did not count answers), ``files``
+        (``name``, ``path``, ``rows_set_aside``, ``answers_set_aside`` of each survey
+        export) and
+        ``data_quality`` (the data-quality report's path).
+
+    Raises
+    ------
+    InputError
+        If the round has not been processed.
+    """
+    manifest = read_manifest(out_dir)
+    counts, answers = manifest.get("counts") or {}, manifest.get("answers") or {}
+    return {"rows_read": int(counts.get("read", 0)),
+            "rows_set_aside": int(counts.get("set_aside", 0)),
+            "answers_read": answers.get("read"), "answers_set_aside": answers.get("set_aside"),
+            "files": [{"name": e["name"], "path": e["path"],
+                       "rows_set_aside": e.get("rows_set_aside"),
+                       "answers_set_aside": e.get("answers_set_aside")}
+                      for e in manifest.get("inputs", []) if e.get("kind") != "roster"],
+            "data_quality": str(Path(out_dir) / DATA_QUALITY)}
+
+
+def set_aside_counts(out_dir: str | Path) -> dict:
+    """``rows_read``, ``rows_set_aside``, ``answers_read``, ``answers_set_aside`` of
+    :func:`set_aside_summary` (the results' meta: counts only, no path)."""
+    summary = set_aside_summary(out_dir)
+    return {k: summary[k] for k in ("rows_read", "rows_set_aside", "answers_read",
+                                    "answers_set_aside")}
+
+
 def read_processed(out_dir: str | Path) -> Validated:
     """Read back what :func:`write_processed` wrote."""
     out = Path(out_dir)
@@ -141,4 +214,12 @@ def read_processed(out_dir: str | Path) -> Validated:
     return Validated(roster=pd.read_parquet(out / ROSTER),
                      responses=pd.read_parquet(out / RESPONSES), ledger=ledger,
                      warnings=list(manifest.get("warnings", [])), rows_read=rows_read,
-                     sources=sources)
+                     sources=sources, **_stored_answers(manifest))
+
+
+def _stored_answers(manifest: dict) -> dict:
+    """The answer accounting the manifest recorded, as :class:`Validated` takes it back
+    (nothing when ingest does not keep one)."""
+    fields = getattr(Validated, "__dataclass_fields__", {})
+    return {"answers": manifest["answers"]} if manifest.get("answers") and "answers" in fields \
+        else {}

@@ -1,13 +1,27 @@
 """Check the ingested roster and responses and turn them into the canonical frames.
 
 The roster defines the population, so any problem in it stops the run with one
-:class:`~hailong.core.errors.InputError` that lists the problems found. A survey row with a
-problem does not stop anything: it is *set aside* and recorded in the ledger, with a
-message that says where it is and what to do. Every input row ends in the ledger as
-``accepted``, ``merged`` (an older submission of the same cooperative) or ``set_aside``.
+:class:`~hailong.core.errors.InputError` that lists the problems found. A problem in the
+survey export stops nothing: what is wrong is *set aside* at the smallest unit that is
+wrong and recorded, with a message that says where it is and what to do.
 
-Column checks are pandera schemas run lazily; their failure cases are translated into
-hailong's own messages (pandera's never reach the user).
+- A row is set aside whole only when it cannot be attributed: its cooperative code is
+  blank or not in the roster (after matching by name, :mod:`hailong.ingest.matching`),
+  or its time stamp is not usable (the time stamp decides which of a cooperative's
+  submissions counts, and dates it for the coverage figures). Every input row ends in the
+  ledger as ``accepted``, ``merged`` (an older submission of the same cooperative) or
+  ``set_aside``: rows read = accepted + merged + set aside.
+- An answer outside the scale in an accepted row is set aside as that cell: counted as
+  missing, one line in the cell ledger (:attr:`Validated.cells`: file, Excel row, column,
+  what was found), and the cooperative's other answers are used. Answers read = used +
+  set aside + no opinion (:attr:`Validated.answer_counts`). A column with many wrong
+  answers gets one column-level note (:attr:`Validated.notes`) naming the codebook
+  setting that maps a code such as 0 to "no opinion", instead of a message per cell.
+
+The roster's column checks are pandera schemas run lazily; their failure cases are
+translated into hailong's own messages (pandera's never reach the user). The export's
+checks are the same rules applied column by column, vectorized: ingest cost is linear in
+rows whatever the share of duplicates.
 """
 
 from __future__ import annotations
@@ -15,10 +29,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -28,9 +43,12 @@ from hailong.ingest.readers import (
     FILE_COLUMN,
     ROW_COLUMN,
     RosterSpec,
+    ascii_name,
+    formula_message,
     load_roster_spec,
     normalize_text,
 )
+from hailong.ingest.readers.decoding import paused_gc
 from hailong.reference.codebook import Codebook
 from hailong.reference.geography import Units
 
@@ -57,22 +75,32 @@ MAX_LISTED = 10
 
 @dataclass
 class Validated:
-    """The validated round: canonical frames, the ledger of every input row, warnings.
+    """The validated round: canonical frames, the ledgers, warnings.
 
     Attributes
     ----------
     roster, responses, ledger
         The frames of docs/design.md "Canonical frames"; the ledger has one row per survey
-        row read: ``source_file, source_row, coop_id, status, reason, message`` (``message``
-        says where the row is and what to do, for rows not accepted).
+        row read: ``source_file, source_row, coop_id, status, reason, message, column``
+        (``message`` says where the row is and what to do, for rows not accepted).
     warnings
         Things the user should know that did not stop anything (ignored columns, text
-        converted from a legacy encoding, ...).
+        converted from a legacy encoding, formulas without a saved result, ...).
     rows_read
         Rows read per input file (roster and exports), by the file's path as given.
     sources
         Per input file: ``kind`` (``"roster"`` / ``"responses"``), ``read_as`` (how it
         was read: :class:`hailong.ingest.readers.ReadAs` as a dict) and ``extra_columns``.
+    cells
+        The cell ledger (:data:`CELL_COLUMNS`): one row per answer set aside in an
+        accepted row (counted as missing; the cooperative's other answers are used).
+    notes
+        Column-level data-quality lines (``file, column, status, reason, action,
+        answers``): one per file and most frequent wrong value, for columns with many
+        answers outside the scale; their cells are in ``cells`` without a message.
+    answers
+        The answer accounting, see :attr:`answer_counts` (``None``: derived from
+        ``responses`` and ``cells``, e.g. for a round read back from the store).
     """
 
     roster: pd.DataFrame
@@ -81,17 +109,41 @@ class Validated:
     warnings: list[str] = field(default_factory=list)
     rows_read: dict[str, int] = field(default_factory=dict)
     sources: dict[str, dict] = field(default_factory=dict)
+    cells: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        {c: pd.Series(dtype="int64" if c == "source_row" else "str") for c in CELL_COLUMNS}))
+    notes: list[dict] = field(default_factory=list)
+    answers: dict[str, int] | None = None
 
     def counts(self) -> dict[str, int]:
         """``{"read": n, "accepted": n, "merged": n, "set_aside": n}`` of the survey rows."""
         status = self.ledger["status"]
         return {"read": len(self.ledger), **{s: int((status == s).sum()) for s in STATUSES}}
 
+    @property
+    def answer_counts(self) -> dict[str, int]:
+        """``{"read", "used", "set_aside", "no_opinion"}``: the scored answers of the
+        accepted rows (one per cooperative and scored item; the rows merged or set aside
+        are accounted for by :meth:`counts`). ``read = used + set_aside + no_opinion``;
+        ``no_opinion`` counts blank cells (items not asked of a variant among them) and the
+        codebook's no-opinion answers."""
+        if self.answers is not None:
+            return dict(self.answers)
+        scores = self.responses.select_dtypes("float64")
+        read, used = int(scores.size), int(scores.notna().sum().sum())
+        set_aside = len(self.cells)
+        return {"read": read, "used": used, "set_aside": set_aside,
+                "no_opinion": read - used - set_aside}
+
     def summary(self) -> str:
-        """One line for the terminal, e.g. ``"412 rows read: 396 accepted, ..."``."""
+        """One line for the terminal, e.g. ``"412 rows read: 396 accepted, ..."`` (and
+        ``"; 3 of 10,324 answers set aside"`` when answers were set aside)."""
         c = self.counts()
-        return (f"{c['read']} rows read: {c['accepted']} accepted, "
+        text = (f"{c['read']} rows read: {c['accepted']} accepted, "
                 f"{c['merged']} merged (duplicates), {c['set_aside']} set aside")
+        a = self.answer_counts
+        if a["set_aside"]:
+            text += f"; {a['set_aside']} of {a['read']} answers set aside"
+        return text
 
 
 @dataclass(frozen=True)
@@ -238,6 +290,16 @@ def answer_lookup(codebook: Codebook) -> dict[str, float]:
     for value, label in codebook.scale.labels.items():
         for text in (label["vi"], label["en"], str(value)):
             out[normalize_text(text)] = float(value)
+    # choice names of a form (KoboToolbox "hai_long") or labels typed without accents
+    spelt: dict[str, set] = {}
+    texts = [(x, math.nan) for x in codebook.no_opinion] + [
+        (lb[lang], float(v)) for v, lb in codebook.scale.labels.items() for lang in ("vi", "en")]
+    for text, value in texts:
+        for key in (ascii_name(text), ascii_name(text).replace(" ", "_")):
+            spelt.setdefault(normalize_text(key), set()).add(value)
+    for key, values in spelt.items():
+        if key not in out and len(values) == 1:
+            out[key] = next(iter(values))
     return out
 
 
@@ -342,7 +404,10 @@ def timestamp_problem(text: str) -> tuple[str, str] | None:
 
 def _mapped(series: pd.Series, fn: Callable[[str], object]) -> pd.Series:
     """``fn`` applied once to each distinct value of ``series``."""
-    return series.map({v: fn(v) for v in series.unique()})
+    codes, uniques = pd.factorize(series)
+    results = np.empty(len(uniques), dtype=object)
+    results[:] = [fn(v) for v in uniques]
+    return pd.Series(results[codes], index=series.index, dtype=object)
 
 
 # --------------------------------------------------------------------------- roster
@@ -463,15 +528,26 @@ def _roster_frame(df: pd.DataFrame, codebook: Codebook, spec: RosterSpec) -> pd.
 
 # --------------------------------------------------------------------------- responses
 
-def _response_rules(codebook: Codebook, roster_ids: set[str]) -> list[Rule]:
-    lookup = answer_lookup(codebook)
-    scale = ", ".join(f'"{lb["vi"]}" ({v})' for v, lb in codebook.scale.labels.items())
-    no_opinion = ", ".join(f'"{x}"' for x in codebook.no_opinion)
+#: A cell ledger line's status: one answer set aside (counted as missing), the rest of its
+#: cooperative's answers used.
+CELL_SET_ASIDE = "cell_set_aside"
+#: The cell ledger: one row per answer set aside (in a row that counts). ``column`` is the
+#: header as written, ``item`` the canonical column, ``found`` the cell as read; ``message``
+#: is empty when the cell is covered by a column-level note (:attr:`Validated.notes`).
+CELL_COLUMNS = ["source_file", "source_row", "coop_id", "column", "item", "found", "status",
+                "reason", "message"]
+#: A column with at least this many answers outside the scale in one file (or where they
+#: are most of its answers) gets one column-level note instead of a message per cell.
+COLUMN_NOTE_MIN = 5
+#: Keys of :attr:`Validated.answer_counts`.
+ANSWER_KEYS = ("read", "used", "set_aside", "no_opinion")
 
-    def in_scale(s: pd.Series) -> pd.Series:
-        return _mapped(s, lambda t: answer_value(t, lookup) is not None).astype(bool)
 
-    rules = [
+def _row_rules(roster_ids: set[str]) -> list[Rule]:
+    """Checks that set a survey row aside whole: it cannot be attributed to a cooperative
+    of the roster, or has no usable time stamp (which decides among duplicates and dates
+    the submission)."""
+    return [
         Rule("not_blank", "coop_id", lambda s: s != "",
              lambda r: ("The cooperative code is empty.", "a cooperative code of the roster",
                         "Find the cooperative by its name in the roster and fill in its code."),
@@ -490,32 +566,45 @@ def _response_rules(codebook: Codebook, roster_ids: set[str]) -> list[Rule]:
                         "records it; ask whoever typed it in)."),
              label="time stamp not usable"),
     ]
-    rules += [Rule("in_scale", item.id, in_scale,
-                   lambda r: ("Answer outside the scale.",
-                              f"{scale} (or the number alone); {no_opinion} or blank "
-                              "for no opinion",
-                              "Correct the answer in the export (ask the cooperative if unsure)."),
-                   label="answer outside the scale")
-              for item in codebook.scored_items]
-    return rules
 
 
-def _ledger_row(row: pd.Series, status: str, reason: str = "", message: str = "",
-                column: str = "") -> dict:
-    return {"source_file": row[FILE_COLUMN], "source_row": int(row[ROW_COLUMN]),
-            "coop_id": row["coop_id"], "status": status, "reason": reason, "message": message,
-            "column": column}
+def _response_rules(codebook: Codebook, roster_ids: set[str]) -> list[Rule]:
+    """The row checks and, per scored item, the answer check (``in_scale``)."""
+    lookup = answer_lookup(codebook)
+    expected = scale_expected(codebook)
+
+    def in_scale(s: pd.Series) -> pd.Series:
+        return _mapped(s, lambda t: answer_value(t, lookup) is not None).astype(bool)
+
+    return _row_rules(roster_ids) + [
+        Rule("in_scale", item.id, in_scale,
+             lambda r: ("Answer outside the scale.", expected,
+                        "Correct the answer in the export (ask the cooperative if unsure)."),
+             label="answer outside the scale")
+        for item in codebook.scored_items]
 
 
-def _choose_latest(df: pd.DataFrame, times: pd.Series, ok: pd.Index) -> dict[int, int]:
-    """Index of each usable row -> index of the row kept for its cooperative.
+def scale_expected(codebook: Codebook) -> str:
+    """What an answer may be: the scale's labels (and numbers), or no opinion."""
+    scale = ", ".join(f'"{lb["vi"]}" ({v})' for v, lb in codebook.scale.labels.items())
+    no_opinion = ", ".join(f'"{x}"' for x in codebook.no_opinion)
+    return f"{scale} (or the number alone); {no_opinion} or blank for no opinion"
 
-    The latest ``submitted_at`` wins; on a tie, the row read last.
+
+def _choose_latest(coop: pd.Series, times: pd.Series, ok: np.ndarray) -> np.ndarray:
+    """Position of the row kept for each row's cooperative (-1 where ``ok`` is False).
+
+    The latest ``submitted_at`` wins; on a tie, the row read last. One sort: linear in
+    rows up to the sort's log factor, whatever the share of duplicates.
     """
-    usable = pd.DataFrame({"coop_id": df.loc[ok, "coop_id"], "t": times[ok], "pos": ok})
-    usable = usable.sort_values(["t", "pos"])
-    kept = usable.drop_duplicates("coop_id", keep="last").set_index("coop_id")["pos"]
-    return {int(i): int(kept[c]) for i, c in usable["coop_id"].items()}
+    pos = np.flatnonzero(ok)
+    usable = pd.DataFrame({"coop": coop.to_numpy()[pos], "t": times.to_numpy()[pos],
+                           "pos": pos})
+    kept = (usable.sort_values(["t", "pos"], kind="stable")
+            .drop_duplicates("coop", keep="last").set_index("coop")["pos"])
+    out = np.full(len(coop), -1, dtype=np.int64)
+    out[pos] = usable["coop"].map(kept).to_numpy(dtype=np.int64)
+    return out
 
 
 def answers_differ(a: pd.Series, b: pd.Series, codebook: Codebook,
@@ -536,38 +625,209 @@ def answers_differ(a: pd.Series, b: pd.Series, codebook: Codebook,
     return out
 
 
-def _merged_entry(df: pd.DataFrame, index: int, keep: int,
-                  differ: list[str] | None = None) -> tuple[str, str, str]:
-    """Ledger reason, message and columns of a submission replaced by the later one ``keep``.
-
-    ``differ``: the canonical columns whose answers differ from the kept submission's.
-    """
-    kept, row = df.loc[keep], df.loc[index]
-    where = f"row {kept[ROW_COLUMN]} of {Path(kept[FILE_COLUMN]).name}"
+def _merged_entry(coop_id: str, kept_file: str, kept_row: int,
+                  headers: list[str]) -> tuple[str, str, str]:
+    """Ledger reason, message (without its leading ``file, row N: ``) and columns of a
+    submission replaced by a later one (at ``kept_row`` of ``kept_file``); ``headers``:
+    the columns whose answers differ."""
+    where = f"row {kept_row} of {Path(kept_file).name}"
     reason = f"duplicate: a later submission ({where}) is used"
-    file = str(row[FILE_COLUMN])
-    headers = [_header(df, file, c) for c in differ or []]
     if headers:
         shown = ", ".join(f'"{h}"' for h in headers[:5]) + (
             f" and {len(headers) - 5} more" if len(headers) > 5 else "")
         reason += f"; different answers in {len(headers)} column(s)"
-        text = (f"{row['coop_id']} answered twice with different answers; the later "
+        text = (f"{coop_id} answered twice with different answers; the later "
                 f"submission ({where}) is counted, this one is not. The answers differ in "
                 f"{len(headers)} column(s): {shown}.")
         hint = ("Check with the cooperative which answers are right. If it is these, remove "
                 "the later submission from a copy of the export and use that copy.")
     else:
         reason += "; same answers"
-        text = (f"Another submission of {row['coop_id']} was sent later ({where}), with the "
+        text = (f"Another submission of {coop_id} was sent later ({where}), with the "
                 "same answers; this one is not counted.")
         hint = "Nothing to do."
-    message = str(InputError(text, file=file, row=int(row[ROW_COLUMN]), hint=hint))
-    return reason, message, "; ".join(headers)
+    return reason, str(InputError(text, hint=hint)), "; ".join(headers)
+
+
+@dataclass
+class CheckedResponses:
+    """What :func:`validate_responses` gives: see :class:`Validated`."""
+
+    responses: pd.DataFrame
+    ledger: pd.DataFrame
+    cells: pd.DataFrame
+    notes: list[dict]
+    answer_counts: dict[str, int]
+
+
+class _Headers:
+    """Canonical column -> header as written, per file (as :func:`_header`)."""
+
+    def __init__(self, df: pd.DataFrame) -> None:
+        self.headers = {f: dict(h) for f, h in (df.attrs.get("headers") or {}).items()}
+
+    def __call__(self, file: str, column: str) -> str:
+        return self.headers.get(file, {}).get(column, column)
+
+
+def _row_problems(df: pd.DataFrame, rules: list[Rule], failed: dict[str, np.ndarray],
+                  headers: _Headers) -> dict[int, list[Problem]]:
+    """Row position -> the row-level problems of that row, in column order."""
+    out: dict[int, list[Problem]] = {}
+    files, rows = df[FILE_COLUMN].to_numpy(object), df[ROW_COLUMN].to_numpy()
+    for rule in rules:
+        column = df[rule.column].to_numpy(object)
+        at = df.columns.get_loc(rule.column)
+        for i in np.flatnonzero(failed[rule.name]):
+            message, expected, hint = rule.explain({rule.column: column[i]})
+            out.setdefault(int(i), []).append(Problem(
+                index=int(i), order=(int(rows[i]), at), file=str(files[i]), row=int(rows[i]),
+                column=headers(files[i], rule.column), found=column[i], message=message,
+                expected=expected, hint=hint, label=rule.label))
+    for ps in out.values():
+        ps.sort(key=lambda p: p.order)
+    return out
+
+
+def _answer_values(df: pd.DataFrame, codebook: Codebook) -> tuple[np.ndarray, np.ndarray]:
+    """``(values, bad)``: rows x scored items; values NaN for no opinion and for answers
+    outside the scale, ``bad`` True for the latter. Each distinct text is looked up once."""
+    lookup = answer_lookup(codebook)
+    items = codebook.scored_items
+    values = np.full((len(df), len(items)), np.nan)
+    bad = np.zeros((len(df), len(items)), dtype=bool)
+    for j, item in enumerate(items):
+        codes, uniques = pd.factorize(df[item.id])
+        found = [answer_value(v, lookup) for v in uniques]
+        bad[:, j] = np.array([x is None for x in found], dtype=bool)[codes]
+        values[:, j] = np.array([math.nan if x is None else x for x in found],
+                                dtype=float)[codes]
+    return values, bad
+
+
+def _differences(df: pd.DataFrame, codebook: Codebook, values: np.ndarray, bad: np.ndarray,
+                 rows: np.ndarray, kept: np.ndarray) -> np.ndarray:
+    """rows x (scored items + open questions): True where row ``rows[k]``'s answer differs
+    from that of ``kept[k]`` (scores by value, an answer outside the scale equal to another
+    such answer; open answers by normalized text)."""
+    codes = np.where(bad, -2.0, np.where(np.isnan(values), -1.0, values))
+    out = [codes[rows] != codes[kept]]
+    for q in codebook.open_questions:
+        text = _mapped(df[q.id], normalize_text).to_numpy(object)
+        out.append((text[rows] != text[kept])[:, None])
+    return np.hstack(out) if out else np.zeros((len(rows), 0), dtype=bool)
+
+
+def _cell_lines(df: pd.DataFrame, codebook: Codebook, bad: np.ndarray, accepted: np.ndarray,
+                headers: _Headers) -> tuple[pd.DataFrame, list[dict]]:
+    """The cell ledger of the accepted rows and the column-level notes.
+
+    A column of one file with at least :data:`COLUMN_NOTE_MIN` answers outside the scale,
+    or where they are most of its non-blank answers, gets one note (columns with the same
+    most frequent wrong value are one note, joined by the columns whose few wrong answers
+    are all such a value); its cells are in the ledger without a message.
+    """
+    items = codebook.scored_items
+    expected = scale_expected(codebook)
+    files = df[FILE_COLUMN].to_numpy(object)
+    rows, coop = df[ROW_COLUMN].to_numpy(), df["coop_id"].to_numpy(object)
+    where = bad & accepted[:, None]
+    noted: dict[tuple[str, str], list[tuple[str, str, list[int], int]]] = {}
+    covered: set[tuple[str, int]] = set()
+    columns = {j: df[item.id].to_numpy(object) for j, item in enumerate(items)
+               if where[:, j].any()}
+    for file in dict.fromkeys(files[where.any(axis=1)]):
+        in_file = (files == file) & accepted
+        hits = {j: np.flatnonzero(where[:, j] & in_file) for j in columns}
+        hits = {j: h for j, h in hits.items() if len(h)}
+        found = {j: pd.Series(columns[j][h]).value_counts() for j, h in hits.items()}
+        many = {j for j, h in hits.items()
+                if len(h) >= COLUMN_NOTE_MIN
+                or 2 * len(h) > int(((columns[j] != "") & in_file).sum())}
+        # a column with a few wrong answers, all a value noted for other columns, joins them
+        values = {str(found[j].index[0]) for j in many}
+        many |= {j for j in hits if set(map(str, found[j].index)) <= values}
+        for j in sorted(many):
+            key = (str(file), str(found[j].index[0]))
+            noted.setdefault(key, []).append(
+                (headers(file, items[j].id), items[j].id, [int(rows[i]) for i in hits[j]],
+                 int(found[j].iloc[0])))
+            covered.add((str(file), j))
+    lines = []
+    for j, item in enumerate(items):
+        if j not in columns:
+            continue
+        column = columns[j]
+        for i in np.flatnonzero(where[:, j]):
+            file, header = str(files[i]), headers(files[i], item.id)
+            message = "" if (file, j) in covered else str(InputError(
+                "Answer outside the scale; it is counted as missing, the cooperative's other "
+                "answers are used.", file=file, row=int(rows[i]), column=header,
+                found=column[i], expected=expected,
+                hint="Correct the answer in a copy of the export (ask the cooperative if "
+                     "unsure)."))
+            lines.append({"source_file": file, "source_row": int(rows[i]),
+                          "coop_id": coop[i], "column": header, "item": item.id,
+                          "found": column[i], "status": CELL_SET_ASIDE,
+                          "reason": f'answer outside the scale: column "{header}" = '
+                                    f"{column[i]!r}", "message": message})
+    cells = pd.DataFrame(lines, columns=CELL_COLUMNS).astype(
+        {c: "str" for c in CELL_COLUMNS if c != "source_row"} | {"source_row": "int64"})
+    cells = cells.sort_values(["source_file", "source_row"], kind="stable").reset_index(drop=True)
+    notes = [_column_note(file, value, cols, expected, codebook)
+             for (file, value), cols in noted.items()]
+    return cells, notes
+
+
+def _column_note(file: str, value: str, columns: list[tuple[str, str, list[int], int]],
+                 expected: str, codebook: Codebook) -> dict:
+    """One data-quality line for columns of ``file`` whose answers are often outside the
+    scale, most often as ``value``: how many, where, and the codebook setting to map it."""
+    total = sum(len(rows) for _, _, rows, _ in columns)
+    times = sum(n for *_, n in columns)
+    rows = sorted({r for _, _, rs, _ in columns for r in rs})
+    headers = [h for h, *_ in columns]
+    shown = ", ".join(f'"{h}"' for h in headers[:5]) + (
+        f" and {len(headers) - 5} more" if len(headers) > 5 else "")
+    text = (f"{total} answers in {len(headers)} column(s) are outside the scale, {value!r} "
+            f"{times} times: {shown} (rows {row_ranges(rows)}). Each is counted as missing; "
+            "the other answers of these cooperatives are used.")
+    hint = (f"If {value!r} is how the survey tool writes \"no opinion\", add \"{value}\" to "
+            f"the list 'no_opinion:' of the codebook ({codebook.path}) and run again; "
+            "otherwise correct these answers in a copy of the export.")
+    return {"file": file, "column": "; ".join(headers), "status": CELL_SET_ASIDE,
+            "reason": f"{total} answers outside the scale, mostly {value!r} (column-level "
+                      "note)",
+            "action": str(InputError(text, file=file, expected=expected, hint=hint)),
+            "answers": total}
+
+
+def row_ranges(rows: Sequence[int], shown: int | None = 10) -> str:
+    """``[2, 3, 4, 7]`` -> ``"2–4, 7"`` (sorted; at most ``shown`` ranges, then how many
+    more)."""
+    out, rows, i = [], sorted(rows), 0
+    while i < len(rows):
+        j = i
+        while j + 1 < len(rows) and rows[j + 1] == rows[j] + 1:
+            j += 1
+        out.append(str(rows[i]) if i == j else f"{rows[i]}–{rows[j]}")
+        i = j + 1
+    if shown is None or len(out) <= shown:
+        return ", ".join(out)
+    return ", ".join(out[:shown]) + f" and {len(out) - shown} more ranges"
 
 
 def validate_responses(raw: pd.DataFrame, roster: pd.DataFrame,
-                       codebook: Codebook) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Turn the ingested export rows into canonical responses and the ledger.
+                       codebook: Codebook) -> CheckedResponses:
+    """Turn the ingested export rows into canonical responses and the ledgers.
+
+    A row is set aside whole only when it cannot be attributed to a cooperative of the
+    roster (code blank or unknown after matching by name) or has no usable time stamp
+    (it decides among duplicates and dates the submission); of a cooperative's usable
+    rows the latest is accepted, the others merged. An answer outside the scale in an
+    accepted row is set aside as that cell (counted as missing, one line in the cell
+    ledger); the cooperative's other answers are used. Every step is vectorized: the cost
+    is linear in rows whatever the share of duplicates.
 
     Parameters
     ----------
@@ -575,46 +835,76 @@ def validate_responses(raw: pd.DataFrame, roster: pd.DataFrame,
         From :func:`hailong.ingest.readers.read_responses`.
     roster
         The canonical roster (from :func:`validate_roster`).
-
-    Returns
-    -------
-    (responses, ledger)
-        One response per accepted cooperative; one ledger row per row of ``raw``.
     """
     df = raw.reset_index(drop=True)
-    rules = _response_rules(codebook, set(roster["coop_id"]))
-    problems = _problems(df, _schema(rules), rules)
-    by_row: dict[int, list[Problem]] = {}
-    for p in problems:
-        by_row.setdefault(p.index, []).append(p)
+    n = len(df)
+    headers = _Headers(df)
+    df.attrs = {}  # (pandas would copy them for every column taken; headers has them)
+    rules = _row_rules(set(roster["coop_id"]))
+    failed = {r.name: ~r.test(df[r.column]).to_numpy(bool) for r in rules}
+    bad_row = np.zeros(n, dtype=bool)
+    for mask in failed.values():
+        bad_row |= mask
+    problems = _row_problems(df, rules, failed, headers)
     times = pd.to_datetime(_mapped(df["submitted_at"], parse_timestamp)).astype("datetime64[us]")
-    keep = _choose_latest(df, times, df.index.difference(list(by_row)))
-    lookup = answer_lookup(codebook)
-    ledger = []
-    for index, row in df.iterrows():
-        if index in by_row:
-            ps = by_row[index]
-            ledger.append(_ledger_row(row, "set_aside", "; ".join(p.reason for p in ps),
-                                      "\n".join(str(p.error()) for p in ps),
-                                      "; ".join(dict.fromkeys(p.column for p in ps))))
-        elif keep[index] != index:
-            differ = answers_differ(row, df.loc[keep[index]], codebook, lookup)
-            ledger.append(_ledger_row(row, "merged",
-                                      *_merged_entry(df, index, keep[index], differ)))
-        else:
-            ledger.append(_ledger_row(row, "accepted"))
-    ledger_df = pd.DataFrame(ledger, columns=LEDGER_COLUMNS).astype(
+    keep = _choose_latest(df["coop_id"], times, ~bad_row)
+    accepted = keep == np.arange(n)
+    merged = ~bad_row & ~accepted
+    values, bad = _answer_values(df, codebook)
+    files = df[FILE_COLUMN].astype(str).to_numpy(object)
+    rows = df[ROW_COLUMN].to_numpy(dtype=np.int64)
+    coop = df["coop_id"].to_numpy(object)
+    status = np.where(bad_row, "set_aside", np.where(accepted, "accepted", "merged"))
+    reason = np.full(n, "", dtype=object)
+    message = np.full(n, "", dtype=object)
+    column = np.full(n, "", dtype=object)
+    for i, ps in problems.items():
+        reason[i] = "; ".join(p.reason for p in ps)
+        message[i] = "\n".join(str(p.error()) for p in ps)
+        column[i] = "; ".join(dict.fromkeys(p.column for p in ps))
+    m = np.flatnonzero(merged)
+    differ = _differences(df, codebook, values, bad, m, keep[m])
+    names = [it.id for it in codebook.scored_items] + [q.id for q in codebook.open_questions]
+    # one entry per (file, kept row, columns that differ); each row only formats its place
+    groups = pd.DataFrame({"file": files[m], "keep": keep[m]})
+    bits = []  # the pattern of differing columns as integers, 62 columns each
+    for start in range(0, differ.shape[1], 62):
+        chunk = differ[:, start:start + 62].astype(np.int64)
+        groups[f"p{start}"] = chunk @ (np.int64(1) << np.arange(chunk.shape[1], dtype=np.int64))
+        bits.append(f"p{start}")
+    with paused_gc():
+        for _, at in groups.groupby(["file", "keep", *bits], sort=False).indices.items():
+            file, j = groups["file"].iat[at[0]], groups["keep"].iat[at[0]]
+            cols = np.flatnonzero(differ[at[0]])
+            entry = _merged_entry(coop[j], files[j], int(rows[j]),
+                                  [headers(file, names[c]) for c in cols])
+            for i in m[at]:
+                reason[i], text, column[i] = entry
+                message[i] = f"{file}, row {rows[i]}: {text}"  # = InputError(file=, row=)
+    ledger = pd.DataFrame({"source_file": files, "source_row": rows, "coop_id": coop,
+                           "status": status, "reason": reason, "message": message,
+                           "column": column}, columns=LEDGER_COLUMNS).astype(
         {c: "str" for c in LEDGER_COLUMNS if c != "source_row"} | {"source_row": "int64"})
-    accepted = sorted(i for i, k in keep.items() if i == k)
-    counts = ledger_df["status"].value_counts()
-    assert sum(int(counts.get(s, 0)) for s in STATUSES) == len(df), "ledger lost a row"
-    return _responses_frame(df.loc[accepted], times[accepted], roster, codebook), ledger_df
+    assert int(bad_row.sum() + merged.sum() + accepted.sum()) == n, "ledger lost a row"
+    cells, notes = _cell_lines(df, codebook, bad, accepted, headers)
+    kept_values = values[accepted]
+    answers = {"read": int(kept_values.size), "set_aside": int(bad[accepted].sum())}
+    answers["used"] = int((~np.isnan(kept_values)).sum())
+    answers["no_opinion"] = answers["read"] - answers["used"] - answers["set_aside"]
+    assert answers["no_opinion"] == int((np.isnan(kept_values) & ~bad[accepted]).sum()), \
+        "answer accounting does not balance"
+    assert answers["set_aside"] == len(cells), "cell ledger lost an answer"
+    index = np.flatnonzero(accepted)
+    responses = _responses_frame(df.iloc[index], times.iloc[index], roster, codebook,
+                                 kept_values)
+    return CheckedResponses(responses=responses, ledger=ledger, cells=cells, notes=notes,
+                            answer_counts={k: answers[k] for k in ANSWER_KEYS})
 
 
 def _responses_frame(rows: pd.DataFrame, times: pd.Series, roster: pd.DataFrame,
-                     codebook: Codebook) -> pd.DataFrame:
-    """Canonical responses of the accepted rows; unit codes etc. come from the roster."""
-    lookup = answer_lookup(codebook)
+                     codebook: Codebook, values: np.ndarray) -> pd.DataFrame:
+    """Canonical responses of the accepted rows (``values``: their scores, rows x scored
+    items, NaN = missing); unit codes etc. come from the roster."""
     out = pd.DataFrame({"coop_id": rows["coop_id"], "submitted_at": times})
     units = ["district_code", "commune_code", "sector", "variant", "member"]
     out = out.join(roster.set_index("coop_id")[units], on="coop_id")
@@ -622,18 +912,18 @@ def _responses_frame(rows: pd.DataFrame, times: pd.Series, roster: pd.DataFrame,
     out["respondent_phone"] = rows["respondent_phone"]
     out["source_file"] = rows[FILE_COLUMN]
     out["source_row"] = rows[ROW_COLUMN].astype("int64")
-    for item in codebook.scored_items:
-        out[item.id] = _mapped(rows[item.id], lambda t: answer_value(t, lookup)).astype("float64")
-    for q in codebook.open_questions:
-        out[q.id] = rows[q.id].astype("str")
+    scores = pd.DataFrame(values, index=rows.index,
+                          columns=[it.id for it in codebook.scored_items], dtype="float64")
+    out = pd.concat([out, scores, rows[[q.id for q in codebook.open_questions]].astype("str")],
+                    axis=1)
     out = out.sort_values("coop_id", kind="stable").reset_index(drop=True)
     return out.astype({c: "str" for c in RESPONSE_FIRST_COLUMNS
                        if c not in ("submitted_at", "member", "source_row")})
 
 
 def _warnings(*frames: pd.DataFrame) -> list[str]:
-    """One warning per ignored column of each file, and per file converted from a legacy
-    encoding."""
+    """One warning per ignored column of each file, per file converted from a legacy
+    encoding, and per sheet with formulas whose result was not saved (read as blank)."""
     out = [f'{Path(file).name}: column "{col}" is not used (not a known column).'
            for f in frames for file, cols in f.attrs.get("extra_columns", {}).items()
            for col in cols]
@@ -645,6 +935,8 @@ def _warnings(*frames: pd.DataFrame) -> list[str]:
                            f"({read_as['converted_cells']} cells in "
                            f"{len(read_as['converted_rows'])} rows); the file itself is "
                            "unchanged.")
+            if read_as.get("uncached_formulas"):
+                out.append(formula_message(file, read_as["uncached_formulas"]))
     return out
 
 
@@ -692,9 +984,10 @@ def validate_round(roster_raw: pd.DataFrame, responses_raw: pd.DataFrame, codebo
     # Rows with a blank or unknown code get the code their name matches (hailong.ingest.matching).
     named = match_to_roster(responses_raw, roster,
                             {c: units.name(c) for c in units.codes("district")})
-    responses, ledger = validate_responses(named.frame, roster, codebook)
-    ledger = named.annotate(ledger)
-    return Validated(roster=roster, responses=responses, ledger=ledger,
+    checked = validate_responses(named.frame, roster, codebook)
+    return Validated(roster=roster, responses=checked.responses,
+                     ledger=named.annotate(checked.ledger),
                      warnings=_warnings(roster_raw, responses_raw),
                      rows_read=_rows_read(roster_raw, responses_raw),
-                     sources=sources(roster_raw, responses_raw))
+                     sources=sources(roster_raw, responses_raw), cells=checked.cells,
+                     notes=checked.notes, answers=checked.answer_counts)

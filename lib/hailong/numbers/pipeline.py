@@ -207,6 +207,7 @@ def _compute(ctx: RoundContext, key: str) -> Results:
               "organisation": ctx.config.organisation,
               "round_label": ctx.round.label,
               "rows": validated.summary(),
+              "set_aside": store.set_aside_counts(ctx.processed_dir),
               "inputs": store.inputs_summary(ctx.processed_dir),
               "data_date": _last_submission(validated)},
     )

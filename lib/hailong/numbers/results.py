@@ -35,24 +35,29 @@ LEVEL_COLUMNS = {"district": "district_code", "commune": "commune_code"}
 
 #: The tables of :class:`Results`, each saved as ``<name>.parquet``.
 TABLES = ("respondents", "scores", "distribution", "coverage", "units", "measures",
-          "weighted", "reliability", "cells", "themes", "quotes")
+          "weighted", "reliability", "cells", "nonresponse", "themes", "quotes")
 
 
 #: Columns ``scores`` has after the original nine (see :func:`compute_results`).
 SCORE_DETAIL = ["suppression", "se", "low", "high", "satisfied_se", "satisfied_low",
-                "satisfied_high", "rse", "satisfied_rse", "unreliable", "tier", "vs_city",
-                "diff", "diff_low", "diff_high", "rank", "rank_low", "rank_high"]
+                "satisfied_high", "rse", "satisfied_rse", "coops_satisfied",
+                "coops_satisfied_low", "coops_satisfied_high", "unreliable", "tier", "tier_low",
+                "tier_high", "vs_city", "diff", "diff_low", "diff_high", "p_adjusted",
+                "rank", "rank_low", "rank_high"]
 
 
-#: Columns of ``Results.weighted`` (the citywide post-stratified figures).
+#: Columns of ``Results.weighted`` (the citywide weighted figures: raked, trimmed).
 WEIGHTED_COLUMNS = ["unit", "kind", "measure", "dimension", "n", "n_eff", "mean", "index",
                     "se", "low", "high", "satisfied", "satisfied_se", "satisfied_low",
-                    "satisfied_high", "rse", "satisfied_rse", "unreliable", "tier",
+                    "satisfied_high", "rse", "satisfied_rse", "coops_satisfied",
+                    "coops_satisfied_low", "coops_satisfied_high", "unreliable", "tier",
                     "suppressed"]
 
 
 #: Columns of ``Results.reliability``.
-RELIABILITY_COLUMNS = ["unit", "measure", "items", "n", "alpha", "low", "high", "nan_policy"]
+#: ``alpha`` holds the coefficient named by ``coefficient``: ``"alpha"`` (Cronbach, three
+#: items or more) or ``"spearman_brown"`` (two items); ``n`` = respondents with every item.
+RELIABILITY_COLUMNS = ["unit", "measure", "items", "n", "alpha", "low", "high", "coefficient"]
 
 
 #: Columns of ``Results.cells`` (post-strata).
@@ -60,8 +65,19 @@ CELL_COLUMNS = ["unit", "group", "roster_n", "respondents", "cell", "rule", "cel
                 "cell_respondents", "weight"]
 
 
+#: Columns of ``Results.nonresponse``: respondents against the roster on each known
+#: attribute, for the units under :data:`NONRESPONSE_BELOW` coverage and the city.
+NONRESPONSE_COLUMNS = ["unit", "attribute", "category", "roster_n", "respondents",
+                       "roster_share", "respondent_share"]
+
+
+#: Coverage below which a unit gets a non-response table (``Results.nonresponse``).
+NONRESPONSE_BELOW = 0.8
+
+
 _EMPTY = {"weighted": WEIGHTED_COLUMNS, "reliability": RELIABILITY_COLUMNS,
-          "cells": CELL_COLUMNS, "themes": COUNT_COLUMNS, "quotes": QUOTE_COLUMNS}
+          "cells": CELL_COLUMNS, "nonresponse": NONRESPONSE_COLUMNS,
+          "themes": COUNT_COLUMNS, "quotes": QUOTE_COLUMNS}
 
 
 def empty_table(name: str) -> pd.DataFrame:
@@ -97,13 +113,16 @@ class Results:
         JSON-safe dict: the caller's ``meta`` plus codebook version, scale, ``min_n``,
         ``level`` and the statistical settings.
     weighted
-        The city's post-stratified figures per measure (:data:`WEIGHTED_COLUMNS`).
+        The city's weighted (raked) figures per measure (:data:`WEIGHTED_COLUMNS`).
     reliability
         Cronbach's alpha of each dimension with Feldt's interval
         (:data:`RELIABILITY_COLUMNS`).
     cells
         The post-strata: original cell, the cell it was collapsed into, its weight
-        (:data:`CELL_COLUMNS`).
+        (:data:`CELL_COLUMNS`); the collapsed cells are the first margin of the raking.
+    nonresponse
+        Respondents against the roster on every known attribute, for each published unit
+        under :data:`NONRESPONSE_BELOW` coverage and the city (:data:`NONRESPONSE_COLUMNS`).
     themes
         Respondents per theme of each open question, per unit and the city
         (:data:`hailong.numbers.themes.COUNT_COLUMNS`).
@@ -121,6 +140,7 @@ class Results:
     weighted: pd.DataFrame = field(default_factory=lambda: empty_table("weighted"))
     reliability: pd.DataFrame = field(default_factory=lambda: empty_table("reliability"))
     cells: pd.DataFrame = field(default_factory=lambda: empty_table("cells"))
+    nonresponse: pd.DataFrame = field(default_factory=lambda: empty_table("nonresponse"))
     themes: pd.DataFrame = field(default_factory=lambda: empty_table("themes"))
     quotes: pd.DataFrame = field(default_factory=lambda: empty_table("quotes"))
 
@@ -183,7 +203,8 @@ class Results:
                        scores=rows(self.scores), distribution=rows(self.distribution),
                        coverage=rows(self.coverage), units=rows(self.units),
                        weighted=rows(self.weighted), reliability=rows(self.reliability),
-                       cells=rows(self.cells), themes=rows(self.themes),
+                       cells=rows(self.cells), nonresponse=rows(self.nonresponse),
+                       themes=rows(self.themes),
                        quotes=rows(self.quotes), meta=dict(self.meta))
 
     def dimension_table(self, unit: str, lang: str = "vi") -> pd.DataFrame:
@@ -205,7 +226,7 @@ class Results:
                   weighted: bool = True) -> pd.DataFrame:
         """The measures of one ``kind`` of ``unit`` with everything that qualifies them.
 
-        For ``"city"`` (and ``weighted``) the figures are the post-stratified ones of
+        For ``"city"`` (and ``weighted``) the figures are the weighted (raked) ones of
         :attr:`weighted`; for a unit, those of :attr:`scores` (intervals, tier,
         ``vs_city``, rank range). Rows in codebook order.
 
@@ -227,8 +248,10 @@ class Results:
         t = s.merge(labels, on="measure").sort_values("order")
         cols = ["measure", "label", "n", "n_eff", "mean", "index", "se", "low", "high",
                 "satisfied", "satisfied_se", "satisfied_low", "satisfied_high", "rse",
-                "satisfied_rse", "unreliable", "tier", "vs_city", "diff", "diff_low",
-                "diff_high", "rank", "rank_low", "rank_high", "suppressed", "suppression"]
+                "satisfied_rse", "coops_satisfied", "coops_satisfied_low",
+                "coops_satisfied_high", "unreliable", "tier", "tier_low", "tier_high",
+                "vs_city", "diff", "diff_low", "diff_high", "p_adjusted", "rank", "rank_low",
+                "rank_high", "suppressed", "suppression"]
         return t[[c for c in cols if c in t.columns]].reset_index(drop=True)
 
     def _check_unit(self, code: str) -> str:

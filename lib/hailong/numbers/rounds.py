@@ -18,7 +18,14 @@ Comparability rules (quoted by the reports)
   (:meth:`hailong.reference.geography.Crosswalk.carry`): merged units take their respondents
   together; a split unit goes by its rule and the figure is marked ``approximate``.
 - ``change = index(round) - index(previous round lined up)``, withheld when either figure
-  is withheld (fewer than ``min_n`` respondents).
+  is withheld (fewer than ``min_n`` respondents). Its interval is paired: the cooperatives
+  that answered both rounds (same ``coop_id``, in the same unit after the crosswalk) make
+  the two figures correlated, ``Var(change) = Var(now) + Var(before) − 2 Cov``
+  (:func:`hailong.numbers.stats.paired_change_interval`), model-based like every interval
+  of the reports (``scoring.VARIANCE``: no finite population correction).
+- The city's figures are the weighted ones of the reports' headline (``Results.weighted``,
+  recomputed on the common questions) when the rounds come with their rosters; the units'
+  figures are unweighted, as in ``Results.scores``.
 """
 
 from __future__ import annotations
@@ -37,9 +44,10 @@ from hailong.core.text import nfc
 from hailong.core.views import html_view
 from hailong.core.yamlfile import read_yaml
 from hailong.numbers import disclosure
+from hailong.numbers import stats as st
 from hailong.numbers.scoring import INDEX, LEVEL_COLUMNS, Results, compute_results
 from hailong.reference.codebook import Codebook, Dimension, load_codebook
-from hailong.reference.config import Config, Round, load_config
+from hailong.reference.config import Config, Round, StatsSettings, load_config
 from hailong.reference.geography import CITY, Crosswalk, Units, load_crosswalk, load_units
 
 __all__ = ["RoundData", "load_round", "available_rounds", "check_round_has_data",
@@ -378,12 +386,22 @@ class RoundInput:
     same_geography
         ``True`` when the responses' unit codes are those of the target units (no
         crosswalk needed).
+    roster
+        The round's roster: with it (and :func:`line_up`'s ``stats``) the city's figures
+        are weighted as the round's headline (``Results.weighted``); without it they are
+        unweighted.
+    units, level
+        The round's own geography, for its weights when ``same_geography`` is False
+        (default: the target's).
     """
 
     year: int
     responses: pd.DataFrame
     codebook: Codebook
     same_geography: bool = True
+    roster: pd.DataFrame | None = None
+    units: Units | None = None
+    level: str | None = None
 
 
 @dataclass(frozen=True)
@@ -393,12 +411,14 @@ class Trend:
     Attributes
     ----------
     table
-        ``unit, round, kind, measure, n, mean, index, satisfied, suppressed,
-        approximate, sources, previous_round, change, change_low, change_high``, sorted by
-        unit (target units' order, city last), measure (codebook order) and round.
-        ``sources``: the earlier units a figure was built from (empty when the unit is
-        the same); ``change``: index points since ``previous_round``; ``change_low``,
-        ``change_high``: its interval (NaN when none is computed).
+        ``unit, round, kind, measure, n, mean, index, index_se, satisfied, suppressed,
+        approximate, sources, previous_round, change, change_low, change_high,
+        significant``, sorted by unit (target units' order, city last), measure (codebook
+        order) and round. The city's ``mean, index, index_se, satisfied`` are weighted
+        when the rounds came with rosters. ``sources``: the earlier units a figure was
+        built from (empty when the unit is the same); ``change``: index points since
+        ``previous_round``; ``change_low``, ``change_high``: its paired interval;
+        ``significant``: the interval excludes 0.
     rounds
         The rounds lined up, oldest first.
     items
@@ -474,42 +494,82 @@ def _placed(resp: pd.DataFrame, inp: RoundInput, unit_col: str, crosswalk: Cross
     return out.reset_index(drop=True), basis
 
 
-def _index_se(res: Results, placed: pd.DataFrame, unit_col: str,
-              codebook: Codebook) -> pd.DataFrame:
+def _values(res: Results, placed: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Every respondent's value per unit (and the city) and measure: ``unit, measure,
+    coop_id, value`` (scale units; no answer left out)."""
+    measures = [d.id for d in codebook.dimensions] + [INDEX, codebook.overall.id]
+    resp = res.respondents
+    long = resp.melt(id_vars=["unit", "coop_id"], value_vars=measures, var_name="measure")
+    items = [it.id for it in codebook.items]
+    long_items = placed.assign(unit=resp["unit"].to_numpy(),
+                               coop_id=resp["coop_id"].to_numpy()).melt(
+        id_vars=["unit", "coop_id"], value_vars=items, var_name="measure")
+    long = pd.concat([long, long_items], ignore_index=True).dropna(subset=["value"])
+    return pd.concat([long, long.assign(unit=CITY)], ignore_index=True)
+
+
+def _index_se(values: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """Standard error of the 0–100 index per unit (and city) and measure.
 
-    ``se(index) = se(mean) × 100 / (max - min)``, with ``se(mean)`` of the respondents'
-    values by :func:`hailong.numbers.stats.mean_se` (no finite population correction: the
-    conservative choice for units re-aggregated through a crosswalk).
+    ``se(index) = s / √n × 100 / (max - min)`` over the respondents' ``values``
+    (:func:`_values`), model-based as every interval of the reports
+    (``scoring.VARIANCE``: no finite population correction); where every value is alike
+    (``s = 0``) ``s`` is taken as ``1/√n``, as in ``Results.scores``, so that no interval
+    has zero width.
     """
-    from hailong.numbers.stats import mean_se
-
-    measures = [d.id for d in codebook.dimensions] + [INDEX, codebook.overall.id]
-    long = res.respondents.melt(id_vars="unit", value_vars=measures, var_name="measure")
-    items = [it.id for it in codebook.items]
-    long_items = placed.assign(unit=res.respondents["unit"].to_numpy()).melt(
-        id_vars="unit", value_vars=items, var_name="measure")
-    long = pd.concat([long, long_items], ignore_index=True).dropna(subset=["value"])
-    long = pd.concat([long, long.assign(unit=CITY)], ignore_index=True)
-    se = long.groupby(["unit", "measure"])["value"].agg(lambda v: mean_se(v)[1])
+    g = values.groupby(["unit", "measure"])["value"]
+    sd, n = g.std(ddof=1), g.size().astype("float64")
+    sd = sd.where(sd != 0, 1 / np.sqrt(n))
     scale = 100 / (codebook.scale.max - codebook.scale.min)
-    return (se * scale).rename("index_se").reset_index()
+    return (sd / np.sqrt(n) * scale).rename("index_se").reset_index()
 
 
-def _change_interval():
-    """``hailong.numbers.stats.change_interval`` if that module provides it, else ``None``."""
-    try:
-        from hailong.numbers import stats
-    except ImportError:  # pragma: no cover - the statistics module is part of hailong
+def _overlap(now: pd.DataFrame, before: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Covariance (index points²) of two rounds' figures per unit and measure, from the
+    cooperatives in both (:func:`hailong.numbers.stats.overlap_covariance`): ``unit,
+    measure, cov``. ``now``, ``before``: :func:`_values` of each round."""
+    key = ["unit", "measure"]
+    known = [v[v["coop_id"].notna() & (v["coop_id"].astype(str) != "")]
+             .drop_duplicates([*key, "coop_id"], keep=False) for v in (now, before)]
+    pairs = known[0].merge(known[1], on=[*key, "coop_id"], suffixes=("_1", "_2"))
+    pairs = pairs.assign(xy=pairs["value_1"] * pairs["value_2"])
+    g = pairs.groupby(key)
+    m = g.size().astype("float64")
+    sx, sy, sxy = g["value_1"].sum(), g["value_2"].sum(), g["xy"].sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s12 = (sxy - sx * sy / m) / (m - 1)
+    n1 = now.groupby(key).size().reindex(m.index)
+    n2 = before.groupby(key).size().reindex(m.index)
+    scale = 100 / (codebook.scale.max - codebook.scale.min)
+    cov = st.overlap_covariance(s12, m, n1, n2) * scale ** 2
+    return pd.DataFrame({"cov": cov}, index=m.index).reset_index()
+
+
+def _weighted_city(inp: RoundInput, resp: pd.DataFrame, codebook: Codebook, units: Units,
+                   level: str, min_n: int, stats: StatsSettings | None) -> pd.DataFrame | None:
+    """The round's weighted city figures on the common questions (``Results.weighted``
+    of the round's responses and roster, in the round's own geography): ``measure,
+    w_mean, w_index, w_se, w_satisfied``; ``None`` without a roster."""
+    if inp.roster is None:
         return None
-    return getattr(stats, "change_interval", None)
+    own_units, own_level = ((units, level) if inp.same_geography else
+                            (units if inp.units is None else inp.units,
+                             inp.level or level))
+    settings = dataclasses.replace(stats or StatsSettings(), secondary_suppression=False,
+                                   ranked=())
+    w = compute_results(resp, inp.roster, codebook, own_units, level=own_level, min_n=min_n,
+                        stats=settings).weighted
+    if not len(w):
+        return None
+    return w[["measure", "mean", "index", "se", "satisfied"]].rename(columns={
+        "mean": "w_mean", "index": "w_index", "se": "w_se", "satisfied": "w_satisfied"})
 
 
 def line_up(rounds: Sequence[RoundInput], codebook: Codebook, units: Units,
             level: str = "district", min_n: int = 5, mappings: dict | None = None,
             crosswalk: Crosswalk | None = None, from_level: str = "district",
-            rule: str = "assign", withheld: Mapping[int, Collection[str]] | None = None
-            ) -> Trend:
+            rule: str = "assign", withheld: Mapping[int, Collection[str]] | None = None,
+            stats: StatsSettings | None = None) -> Trend:
     """Figures of several rounds on the same items and units, with the change between them.
 
     Parameters
@@ -532,6 +592,17 @@ def line_up(rounds: Sequence[RoundInput], codebook: Codebook, units: Units,
         are withheld in the trend too. Each round's table is also protected on its own
         (:func:`hailong.numbers.disclosure.complements`, the city as its total), so no
         withheld figure can be worked out from the trend table.
+    stats
+        The weighting settings (``statistics:``) for the city's weighted figures of the
+        rounds given with their roster.
+
+    Notes
+    -----
+    The change's interval is paired (:func:`_changes`): ``Var(change) = se_now² +
+    se_before² − 2 Cov`` with ``Cov = s₁₂ n₁₂ / (n_now n_before)`` over the ``n₁₂``
+    cooperatives in both rounds and the same unit (Kish 1965 §12.4). For the weighted
+    city the covariance is scaled by both rounds' ``se_weighted / se_unweighted`` (the
+    weighting is taken to leave the correlation between rounds unchanged).
 
     Returns
     -------
@@ -554,19 +625,35 @@ def line_up(rounds: Sequence[RoundInput], codebook: Codebook, units: Units,
                                  if codebook.overall.id not in a])
     common = _common_codebook(codebook, set(keep))
     unit_col = LEVEL_COLUMNS[level]
-    frames = []
+    # the rounds' own rule for a cooperative's index, without the reports' other settings
+    plain = StatsSettings(secondary_suppression=False,
+                          min_index_share=(stats or StatsSettings()).min_index_share)
+    frames, values = [], []
     for inp in rounds:
         resp = _renamed(inp, mappings[inp.year], keep)
         placed, basis = _placed(resp, inp, unit_col, crosswalk, from_level, rule)
-        res = compute_results(placed, placed, common, units, level=level, min_n=min_n)
-        s, se = res.scores, _index_se(res, placed, unit_col, common)
+        res = compute_results(placed, placed, common, units, level=level, min_n=min_n,
+                              stats=plain)
+        s, vals = res.scores, _values(res, placed, common)
         if len(placed) != len(resp):  # pooled or dropped: the city is every respondent
             whole = resp.assign(**{unit_col: "__"})
-            city = compute_results(whole, whole, common, units, level=level, min_n=min_n)
+            city = compute_results(whole, whole, common, units, level=level, min_n=min_n,
+                                   stats=plain)
             s = pd.concat([s[s["unit"] != CITY], city.scores[city.scores["unit"] == CITY]])
-            city_se = _index_se(city, whole, unit_col, common)
-            se = pd.concat([se[se["unit"] != CITY], city_se[city_se["unit"] == CITY]])
-        s = s.merge(se, on=["unit", "measure"], how="left")
+            city_vals = _values(city, whole, common)
+            vals = pd.concat([vals[vals["unit"] != CITY], city_vals[city_vals["unit"] == CITY]])
+        values.append(vals)
+        s = s.merge(_index_se(vals, common), on=["unit", "measure"], how="left")
+        s["_root"] = 1.0
+        w = _weighted_city(inp, resp, common, units, level, min_n, stats)
+        if w is not None:  # the city as the headline: weighted
+            s = s.merge(w, on="measure", how="left")
+            is_city = (s["unit"] == CITY) & s["w_index"].notna()
+            with np.errstate(divide="ignore", invalid="ignore"):
+                s.loc[is_city, "_root"] = s["w_se"] / s["index_se"]
+            for col in ("mean", "index", "index_se", "satisfied"):
+                s.loc[is_city, col] = s.loc[is_city, f"w_{col.replace('index_', '')}"]
+            s = s.drop(columns=["w_mean", "w_index", "w_se", "w_satisfied"])
         s = _protected(s, list(res.units["unit"].astype(str)), min_n,
                        (withheld or {}).get(inp.year, ()))
         s = s.merge(basis, on="unit", how="left")
@@ -579,8 +666,12 @@ def line_up(rounds: Sequence[RoundInput], codebook: Codebook, units: Units,
     order = {m: k for k, m in enumerate(res.measures["measure"])}
     unit_order = {u: k for k, u in enumerate(res.units["unit"])}
     t = t.assign(_u=t["unit"].map(unit_order), _m=t["measure"].map(order))
+    cov = pd.concat([_overlap(values[k], values[k - 1], common).assign(round=r.year)
+                     for k, r in enumerate(rounds) if k > 0]
+                    or [pd.DataFrame(columns=["unit", "measure", "cov", "round"])])
+    t = t.merge(cov, on=["unit", "measure", "round"], how="left")
     t = t.sort_values(["_u", "_m", "round"]).drop(columns=["_u", "_m"]).reset_index(drop=True)
-    t = _changes(t)
+    t = _changes(t, 100 / (common.scale.max - common.scale.min))
     cols = ["unit", "round", "kind", "measure", "n", "mean", "index", "index_se",
             "satisfied", "suppressed", "approximate", "sources", "previous_round", "change",
             "change_low", "change_high", "significant"]
@@ -640,24 +731,31 @@ def _protected(scores: pd.DataFrame, codes: list[str], min_n: int,
     return t
 
 
-def _changes(t: pd.DataFrame) -> pd.DataFrame:
-    """``previous_round``, ``change`` (index points) and its interval per unit × measure."""
+def _changes(t: pd.DataFrame, step: float) -> pd.DataFrame:
+    """``previous_round``, ``change`` (index points) and its paired interval per unit ×
+    measure (:func:`hailong.numbers.stats.paired_change_interval`).
+
+    ``t`` carries ``cov`` (index points², from the cooperatives in both rounds, NaN for
+    none) and ``_root`` (``se_weighted / se_unweighted`` of a weighted city figure, else
+    1), which scales the covariance. ``step``: one answer step in index points, for the
+    floor ``step / √(n_now · n_before)`` of the change's se (no zero-width interval).
+    """
     g = t.groupby(["unit", "measure"], sort=False)
     t["previous_round"] = g["round"].shift(1).astype("Int64")
     prev_index = g["index"].shift(1)
     prev_sup = g["suppressed"].shift(1).eq(True)
     shown = ~t["suppressed"] & ~prev_sup
     t["change"] = (t["index"] - prev_index).where(shown)
-    t["change_low"] = t["change_high"] = np.nan
-    t["significant"] = False
-    interval = _change_interval()
-    if interval is not None:
-        _, low, high, sig = interval(t["index"], t["index_se"], prev_index,
-                                     g["index_se"].shift(1))
-        t["change_low"] = pd.Series(low, index=t.index).where(shown)
-        t["change_high"] = pd.Series(high, index=t.index).where(shown)
-        t["significant"] = pd.Series(sig, index=t.index) & shown
-    return t
+    cov = t["cov"].astype("float64").fillna(0.0) * t["_root"] * g["_root"].shift(1)
+    n_now, n_before = t["n"].astype("float64"), g["n"].shift(1).astype("float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        floor = step / np.sqrt(n_now * n_before)
+    _, low, high, sig, _ = st.paired_change_interval(
+        t["index"], t["index_se"], prev_index, g["index_se"].shift(1), cov, floor)
+    t["change_low"] = pd.Series(low, index=t.index).where(shown)
+    t["change_high"] = pd.Series(high, index=t.index).where(shown)
+    t["significant"] = pd.Series(sig, index=t.index) & shown
+    return t.drop(columns=["cov", "_root"])
 
 
 def trend(round_year: int | str | None = None, config_path: str | Path | None = None, *,
@@ -699,14 +797,19 @@ def trend(round_year: int | str | None = None, config_path: str | Path | None = 
     for y in years:
         data = load_round(y, config.path)
         same = (data.round.units == target.units and data.level == target.unit_level)
-        inputs.append(RoundInput(y, data.responses, data.codebook, same))
+        inputs.append(RoundInput(y, data.responses, data.codebook, same, roster=data.roster,
+                                 units=data.units, level=data.level))
         if same:  # what the round's own reports withhold stays withheld in the trend
             withheld[y] = withheld_units(data.results)
+    # a unit the target round withholds shows no trend at all: none of its rounds
+    for y in years:
+        withheld[y] = set(withheld.get(y, ())) | set(withheld.get(target.year, ()))
     spec = target.crosswalk
     cw = load_crosswalk(spec.file) if spec else None
     return line_up(inputs, codebook, units, target.unit_level, config.min_n,
                    crosswalk=cw, from_level=spec.from_level if spec else "district",
-                   rule=spec.rule if spec else "assign", withheld=withheld)
+                   rule=spec.rule if spec else "assign", withheld=withheld,
+                   stats=config.stats)
 
 
 def withheld_units(results: Results) -> set[str]:

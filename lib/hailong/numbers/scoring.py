@@ -27,31 +27,35 @@ Let ``x[r, i]`` be respondent ``r``'s answer to item ``i`` on the scale ``min..m
   the roster in the unit).
 
 With a :class:`~hailong.reference.config.StatsSettings` (the pipeline always passes one) every
-figure is also qualified (formulas in :mod:`hailong.numbers.stats`):
+figure is also qualified (formulas in :mod:`hailong.numbers.stats`), with one variance
+convention (:data:`VARIANCE`: model-based, no finite population correction):
 
-- Intervals per unit and measure, with the finite population correction, the unit's
-  roster count being the population: t interval of the mean (shown on the 0–100 scale),
+- Intervals per unit and measure: t interval of the mean (shown on the 0–100 scale),
   Wilson interval of the satisfied share (for a dimension or the index, where a
   respondent gives several answers, Wilson on the effective number of answers from the
   ratio estimator's variance, the respondent being the sampled unit). ``rse`` = standard
   error / estimate; ``unreliable`` when either figure's rse exceeds the threshold.
-- Citywide weighted figures (table ``weighted``): post-stratification on unit ×
-  ``weight_cells`` (cells collapsed by :func:`hailong.numbers.stats.poststratify`'s rule),
-  weighted means and shares with stratified linearized standard errors, Kish's
-  effective n. The unweighted city figures stay in ``scores``.
-- Tier of every published index; ``vs_city`` (above / similar / below) from the
-  interval of the unit's difference from the weighted city figure
-  (:func:`hailong.numbers.stats.compare_with_whole`); rank and rank range of each published
-  unit (:func:`hailong.numbers.stats.rank_ranges`) for the index, the dimensions and the overall
-  item.
+- Citywide weighted figures (table ``weighted``): raking (:func:`_calibrate`) to the
+  roster's cells unit × ``weight_cells`` (collapsed by
+  :func:`hailong.numbers.stats.poststratify`'s rule), Alliance membership and size class
+  (:data:`RAKE_BY`), weights trimmed at 3.5 × the median and re-raked; weighted means and
+  shares with standard errors linearized and stratified by the cells, Kish's design effect
+  and effective n. The unweighted city figures stay in ``scores``; the non-response table
+  (``nonresponse``) sets respondents against the roster where coverage is under 80%.
+- Tier of every published index and of its interval's ends; ``vs_city`` from the
+  difference of each unit from the rest of the city
+  (:func:`hailong.numbers.stats.compare_with_rest`), its p-value adjusted over the round's
+  table (:data:`ADJUST`); joint rank ranges (:func:`hailong.numbers.stats.rank_ranges`).
 - Secondary suppression (``secondary_suppression``): the units × measures table of
   respondent counts is protected with the city as its total row
   (:func:`hailong.numbers.stats.suppress_table`): first on the index, and a unit withheld there
   is withheld in every measure (its index is nearly the mean of its dimensions, so
   partial figures would let a reader rebuild it); then measure by measure. Withheld
-  rows have ``suppression`` ``"primary"`` (fewer than ``min_n``) or ``"secondary"``.
-- Cronbach's alpha per dimension (table ``reliability``) over all respondents, missing
-  answers pairwise, with Feldt's interval.
+  rows have ``suppression`` ``"primary"`` (fewer than ``min_n``), ``"group"`` (fewer than
+  ``group_n`` who all gave the same answer) or ``"secondary"``.
+- Reliability per dimension (table ``reliability``) over all respondents: Spearman–Brown
+  for two items, Cronbach's alpha (pairwise covariances) for more; intervals on the
+  respondents who answered every item.
 - Open answers (with a :class:`~hailong.numbers.themes.ThemeBook`): theme counts per unit
   (table ``themes``, withheld below ``min_n``) and redacted example quotes (``quotes``)
   from units whose figures are published.
@@ -70,6 +74,8 @@ from hailong.numbers.results import (  # noqa: F401 - the results' names, also f
     INDEX,
     INDEX_LABEL,
     LEVEL_COLUMNS,
+    NONRESPONSE_BELOW,
+    NONRESPONSE_COLUMNS,
     RELIABILITY_COLUMNS,
     RESPONDENT_FIELDS,
     SCORE_DETAIL,
@@ -157,11 +163,11 @@ def compute_results(
     unit_table = _units_table(units, level)
     codes = list(unit_table["unit"])
 
-    settings = stats if stats is not None else StatsSettings(secondary_suppression=False)
     resp = responses.reset_index(drop=True)
     resp_units = unit_codes(resp[unit_col])
     answers = _answers_long(resp, resp_units, codebook)
-    respondents = _respondents(resp, resp_units, answers, codebook)
+    settings = stats if stats is not None else StatsSettings(secondary_suppression=False)
+    respondents = _respondents(resp, resp_units, answers, codebook, settings.min_index_share)
     # the long tables several stages read, made once
     values = _values_long(resp, respondents, codebook)
     pooled = _pooled(answers)
@@ -170,15 +176,19 @@ def compute_results(
     outside = int((~resp_units.isin([c for c in codes if c != CITY])).sum())
     scores = _intervals(scores, values, pooled, coverage, codebook, settings)
     if settings.secondary_suppression:
-        scores = _secondary(scores, codes, min_n)
+        spans = _spans(pooled, scores)
+        scores = _secondary(_same_answer(scores, spans, settings.group_n), codes, min_n,
+                            spans, settings.group_n)
     distribution = _distribution(pooled, scores, measures, codes, codebook, min_n)
     distribution.loc[distribution.merge(scores[["unit", "measure", "suppressed"]],
                                         on=["unit", "measure"], how="left")["suppressed"]
                      .fillna(False).to_numpy(dtype=bool), ["count", "share"]] = np.nan
     strata = _poststrata(resp, resp_units, roster, unit_col, settings)
-    weighted = _weighted(resp, respondents, answers, strata, scores, measures, codebook,
-                         settings)
-    scores = _qualify(scores, weighted, coverage, codes, settings)
+    raking = _calibrate(resp, roster, strata, settings)
+    weighted = _weighted(resp, respondents, answers, strata, raking, scores, measures,
+                         codebook, settings)
+    rest = _rest(resp, respondents, strata, raking, measures, codebook)
+    scores = _qualify(scores, rest, settings)
     reliability = _reliability(resp, codebook, settings)
     themes_t, quotes = _open_answers(resp, resp_units, roster, codebook, themes, scores,
                                      codes, min_n, settings)
@@ -192,7 +202,7 @@ def compute_results(
         "satisfied_values": sorted(codebook.scale.satisfied),
         "scale_labels": [{"value": v, **lb} for v, lb in codebook.scale.labels.items()],
         "respondents_outside_units": outside,
-        **_stats_meta(settings, strata, weighted, themes, codebook),
+        **_stats_meta(settings, strata, raking, weighted, themes, codebook),
     }
     return Results(
         respondents=respondents,
@@ -205,6 +215,7 @@ def compute_results(
         weighted=weighted,
         reliability=reliability,
         cells=_cells_table(strata),
+        nonresponse=_nonresponse(resp, resp_units, roster, unit_col, coverage, scores),
         themes=themes_t,
         quotes=quotes,
     )
@@ -311,8 +322,9 @@ def _int_or_none(value) -> int | None:
 
 
 def _respondents(resp: pd.DataFrame, resp_units: pd.Series, answers: pd.DataFrame,
-                 codebook: Codebook) -> pd.DataFrame:
-    """Respondent table: dimension scores (mean of answered items), INDEX, OVERALL."""
+                 codebook: Codebook, min_share: float) -> pd.DataFrame:
+    """Respondent table: dimension scores (mean of answered items), INDEX (of a cooperative
+    that rated at least ``min_share`` of the areas it was asked), OVERALL."""
     dim_ids = [d.id for d in codebook.dimensions]
     in_dims = answers[answers["dimension"].notna()]
     dims = (in_dims.groupby(["row", "dimension"])["value"].mean().unstack("dimension")
@@ -320,7 +332,14 @@ def _respondents(resp: pd.DataFrame, resp_units: pd.Series, answers: pd.DataFram
     out = resp[list(RESPONDENT_FIELDS)].copy()
     out.insert(1, "unit", resp_units.to_numpy())
     out[dim_ids] = dims.to_numpy()
-    out[INDEX] = dims.mean(axis=1).to_numpy()
+    # a cooperative's own index needs answers in at least min_share of the areas it
+    # was asked about (its variant's); with fewer it says too little about it
+    asked = pd.DataFrame({d.id: resp["variant"].astype(str).isin(
+        {v for it in d.items for v in it.variants}).to_numpy() if "variant" in resp.columns
+        else np.ones(len(resp), dtype=bool) for d in codebook.dimensions})
+    rated = dims.notna().to_numpy().sum(axis=1)
+    enough = rated >= np.ceil(min_share * np.maximum(asked.to_numpy().sum(axis=1), 1) - 1e-9)
+    out[INDEX] = np.where(enough & (rated > 0), dims.mean(axis=1).to_numpy(), np.nan)
     out[codebook.overall.id] = pd.to_numeric(resp[codebook.overall.id]).astype("float64")
     out.columns.name = None
     return out
@@ -427,27 +446,30 @@ def _intervals(scores: pd.DataFrame, values: pd.DataFrame, pooled: pd.DataFrame,
                settings: StatsSettings) -> pd.DataFrame:
     """Add standard errors, intervals, RSE and the unreliable flag to ``scores``.
 
-    The unit's roster count is its population (FPC); the city's is the whole roster.
+    Model-based variance (no finite population correction, :data:`VARIANCE`): the
+    figures describe how a unit's authorities support cooperatives, of which the roster
+    is one draw, so no interval shrinks to nothing when every cooperative answered.
     ``values``: :func:`_values_long`; ``pooled``: :func:`_pooled`.
     """
     conf = settings.confidence
     z = st.z_value(conf)
     span = codebook.scale.max - codebook.scale.min
     key = ["unit", "measure"]
-    roster_n = coverage.set_index("unit")["roster_n"]
-    # means: t interval with FPC (1 - n/N)
+    # means: t interval
     g = _by_unit_and_city(values, ["measure"], "value", ["std"]).rename(columns={"std": "sd"})
     t = scores.merge(g.reset_index(), on=key, how="left")
     n = t["n"].to_numpy(dtype="float64")
-    big_n = np.maximum(t["unit"].map(roster_n).to_numpy(dtype="float64"), n)
-    f = st._fpc_variance(n, big_n, "mean")
     with np.errstate(divide="ignore", invalid="ignore"):
-        se_mean = np.where(f == 0, 0.0, t["sd"].to_numpy() / np.sqrt(n) * np.sqrt(f))
+        # all answers alike (s = 0): s is taken as if one answer were a step away,
+        # 1/√n, so that no interval has zero width
+        sd = t["sd"].to_numpy()
+        sd = np.where(sd == 0, 1 / np.sqrt(n), sd)
+        se_mean = sd / np.sqrt(n)
     se_mean = np.where(n > 0, se_mean, np.nan)
     low, high = st.t_bounds(t["mean"], se_mean, n - 1, conf)
     t["se"] = se_mean / span * 100
     t["low"], t["high"] = _to_index(low, codebook), _to_index(high, codebook)
-    # satisfied: Wilson (FPC (N-n)/(N-1)) for one answer per respondent; for pooled
+    # satisfied: Wilson for one answer per respondent; for pooled
     # answers Wilson on the effective n from the ratio estimator's variance
     per = _per_respondent_satisfied(pooled, codebook)
     parts = []
@@ -463,10 +485,8 @@ def _intervals(scores: pd.DataFrame, values: pd.DataFrame, pooled: pd.DataFrame,
                 how="left")
     m = t["m"].to_numpy(dtype="float64")
     p = (t["S"] / t["A"]).to_numpy(dtype="float64")
-    big_m = np.maximum(t["unit"].map(roster_n).to_numpy(dtype="float64"), np.nan_to_num(m))
     single = t["kind"].isin(["item", "overall"]).to_numpy()
-    f_prop = st._fpc_variance(np.nan_to_num(m), big_m, "proportion")
-    f_mean = st._fpc_variance(np.nan_to_num(m), big_m, "mean")
+    f_prop = f_mean = np.ones(len(t))
     with np.errstate(divide="ignore", invalid="ignore"):
         abar = (t["A"] / t["m"]).to_numpy(dtype="float64")
         v_ratio = np.where(f_mean == 0, 0.0,
@@ -475,6 +495,11 @@ def _intervals(scores: pd.DataFrame, values: pd.DataFrame, pooled: pd.DataFrame,
         se_single = np.sqrt(p * (1 - p) / m * f_prop)
     w_low, w_high = st._wilson(p, m, z * z * f_prop)
     r_low, r_high = st.wilson_from_se(p, np.sqrt(v_ratio), conf)
+    # every answer in one class (variance 0): Wilson on the respondents, as if each
+    # gave one answer, rather than an interval of zero width
+    alike = (v_ratio == 0) & (m > 0)
+    a_low, a_high = st._wilson(p, np.where(alike, m, np.nan), z * z)
+    r_low, r_high = np.where(alike, a_low, r_low), np.where(alike, a_high, r_high)
     t["satisfied_se"] = np.where(single, se_single, np.sqrt(v_ratio))
     t["satisfied_low"] = np.where(single, w_low, r_low)
     t["satisfied_high"] = np.where(single, w_high, r_high)
@@ -482,13 +507,35 @@ def _intervals(scores: pd.DataFrame, values: pd.DataFrame, pooled: pd.DataFrame,
     t["satisfied_rse"] = st.relative_se(t["satisfied_se"], t["satisfied"])
     t["unreliable"] = (st.unreliable(t["se"], t["index"], settings.rse_threshold)
                        | st.unreliable(t["satisfied_se"], t["satisfied"], settings.rse_threshold))
+    t = _coops_satisfied(t, values, codebook, conf)
     t["suppression"] = np.where(t["suppressed"], st.PRIMARY, "")
     t = t.drop(columns=["sd", "m", "S", "A", "ss"])
     return _blank_withheld(t)
 
 
+def _coops_satisfied(t: pd.DataFrame, values: pd.DataFrame, codebook: Codebook,
+                     conf: float) -> pd.DataFrame:
+    """The share of *cooperatives* satisfied (their own index at least the scale's lowest
+    satisfied answer, e.g. 4 "Hài lòng"), with its Wilson interval, on the INDEX rows:
+    the headline "% HTX hài lòng" (the share of answers stays in ``satisfied``)."""
+    idx = values[values["measure"] == INDEX]
+    ok = (idx["value"] >= min(codebook.scale.satisfied)).astype("float64")
+    share = (_by_unit_and_city(idx.assign(value=ok), ["measure"], "value", ["sum", "count"])
+             .droplevel("measure"))
+    k = t["unit"].map(share["sum"]).where(t["measure"] == INDEX)
+    n = t["unit"].map(share["count"]).where(t["measure"] == INDEX)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = (k / n).to_numpy(dtype="float64")
+    low, high = st._wilson(p, n.to_numpy(dtype="float64"), np.full(len(t), st.z_value(conf) ** 2))
+    t["coops_satisfied"] = p
+    t["coops_satisfied_low"] = np.where(np.isnan(p), np.nan, low)
+    t["coops_satisfied_high"] = np.where(np.isnan(p), np.nan, high)
+    return t
+
+
 _QUALIFIERS = ["se", "low", "high", "satisfied_se", "satisfied_low", "satisfied_high", "rse",
-               "satisfied_rse"]
+               "satisfied_rse", "coops_satisfied", "coops_satisfied_low",
+               "coops_satisfied_high"]
 
 
 def _blank_withheld(t: pd.DataFrame) -> pd.DataFrame:
@@ -501,13 +548,42 @@ def _blank_withheld(t: pd.DataFrame) -> pd.DataFrame:
     return t
 
 
-def _secondary(scores: pd.DataFrame, codes: list[str], min_n: int) -> pd.DataFrame:
-    """Withhold complementary units so that no withheld figure follows from the city's
-    (:func:`hailong.numbers.disclosure.complements`)."""
+def _spans(pooled: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """Unit × measure: ``n`` (respondents, from ``scores``) and the lowest and highest
+    answer behind the figure (``lo``, ``hi``; ``pooled`` = :func:`_pooled`)."""
+    span = _by_unit_and_city(pooled, ["measure"], "value", ["min", "max"])
+    span = span.rename(columns={"min": "lo", "max": "hi"})
+    return scores[["unit", "measure", "n"]].join(span, on=["unit", "measure"])
+
+
+def _same_answer(scores: pd.DataFrame, spans: pd.DataFrame, group_n: int) -> pd.DataFrame:
+    """Withhold the figures of small groups whose members all gave the same answer
+    (:func:`hailong.numbers.disclosure.same_answer`)."""
     t = scores.copy()
-    newly = disclosure.complements(t, codes, min_n)
-    t.loc[newly, "suppressed"] = True
-    t.loc[newly, "suppression"] = st.SECONDARY
+    alike = disclosure.same_answer(spans, group_n).to_numpy() & ~t["suppressed"].astype(bool)
+    t.loc[alike, "suppressed"] = True
+    t.loc[alike, "suppression"] = disclosure.GROUP
+    return _blank_withheld(t)
+
+
+def _secondary(scores: pd.DataFrame, codes: list[str], min_n: int, spans: pd.DataFrame,
+               group_n: int) -> pd.DataFrame:
+    """Withhold complementary units so that no withheld figure follows from the city's
+    (:func:`hailong.numbers.disclosure.complements`), nor the withheld units' answers
+    pooled together (:func:`hailong.numbers.disclosure.protect_rest`), nor a question
+    from its dimension (:func:`hailong.numbers.disclosure.protect_parts`); until none
+    adds anything."""
+    t = scores.copy()
+    while True:
+        newly = disclosure.complements(t, codes, min_n)
+        t.loc[newly, "suppressed"] = True
+        t.loc[newly, "suppression"] = st.SECONDARY
+        rest = (disclosure.protect_rest(t, spans, codes, min_n, group_n)
+                | disclosure.protect_parts(t, spans, min_n, group_n))
+        if not rest.any():
+            break
+        t.loc[rest, "suppressed"] = True
+        t.loc[rest, "suppression"] = st.SECONDARY
     return _blank_withheld(t)
 
 
@@ -536,20 +612,140 @@ def _cells_table(strata: st.PostStrata | None) -> pd.DataFrame:
                                    "rule": "str"})
 
 
-def _weighted(resp: pd.DataFrame, respondents: pd.DataFrame, answers: pd.DataFrame,
-              strata: st.PostStrata | None, scores: pd.DataFrame, measures: pd.DataFrame,
-              codebook: Codebook, settings: StatsSettings) -> pd.DataFrame:
-    """The city's post-stratified figures for every measure (:data:`WEIGHTED_COLUMNS`)."""
+#: Roster attributes the city's weights are raked to beside the cells, when the roster has
+#: them: Alliance membership (members answered far more often than non-members) and size
+#: class.
+RAKE_BY = ("member", "size_class")
+
+#: Roster attributes of the non-response table (``Results.nonresponse``).
+NONRESPONSE_BY = ("variant", "member", "sector", "size_class")
+
+
+def _labels(values: pd.Series) -> pd.Series:
+    """Categories as text (``True`` -> ``"True"``; missing -> ``""``)."""
+    v = values.astype("object")
+    return v.where(v.notna(), "").astype("str").str.strip()
+
+
+def _attribute(resp: pd.DataFrame, roster: pd.DataFrame, col: str) -> pd.Series:
+    """Each respondent's roster attribute ``col`` as text: the responses' own column where
+    it has a value, else the roster's row of the cooperative (``coop_id``)."""
+    own = (resp[col].astype("object") if col in resp.columns
+           else pd.Series(None, index=resp.index, dtype="object"))
+    if "coop_id" in roster.columns and "coop_id" in resp.columns:
+        lookup = roster.drop_duplicates("coop_id").set_index("coop_id")[col]
+        own = own.where(own.notna(), resp["coop_id"].map(lookup).astype("object"))
+    return _labels(own)
+
+
+def _calibrate(resp: pd.DataFrame, roster: pd.DataFrame, strata: st.PostStrata | None,
+               settings: StatsSettings) -> tuple[st.Calibration, dict] | None:
+    """The respondents' raked and trimmed weights (:func:`hailong.numbers.stats.calibrate`)
+    and what they were raked to (``{"margins": [...], "dropped": [...]}``).
+
+    Margins, from the roster: the collapsed cells of ``strata`` (so sparse cells stay
+    pooled), then each attribute of :data:`RAKE_BY` the roster has (a respondent's value
+    from :func:`_attribute`). An attribute's categories with fewer than ``min_cell``
+    respondents are merged into its category with the most respondents; an attribute left
+    with one category adds nothing and is dropped, and so is the last attribute when the
+    raking cannot meet every margin. Trimming: ``w ≤ max(3.5 × median, largest N_c / n_c)``
+    (:func:`hailong.numbers.stats.calibrate`), re-raked.
+    """
     if strata is None:
+        return None
+    first = strata.cells.drop_duplicates("cell").set_index("cell")["cell_population"]
+    sample = pd.DataFrame({"cell": strata.cell.astype("str").to_numpy()}, index=resp.index)
+    margins = {"cell": first.rename(index=str).astype("float64")}
+    used = [{"name": "cell", "by": settings.weight_cells,
+             "categories": sorted(margins["cell"].index), "merged": {}}]
+    dropped = []
+    for col in RAKE_BY:
+        if col not in roster.columns:
+            continue
+        pop = _labels(roster[col])
+        if not (pop != "").any():
+            dropped.append({"name": col, "reason": "empty in the roster"})
+            continue
+        own = _attribute(resp, roster, col)
+        n = own.value_counts().reindex(sorted(set(pop) | set(own)), fill_value=0)
+        big = n[n >= settings.min_cell]
+        if len(big) < 2:
+            dropped.append({"name": col, "reason": f"fewer than two categories with "
+                                                   f"{settings.min_cell} respondents"})
+            continue
+        into = big.sort_values(ascending=False, kind="stable").index[0]
+        merged = {k: into for k in n.index if k not in big.index}
+        sample[col] = own.replace(merged).to_numpy()
+        margins[col] = pop.replace(merged).value_counts().astype("float64")
+        used.append({"name": col, "categories": sorted(big.index), "merged": merged})
+    while True:
+        try:
+            # the cap never goes below a cell's own weight N_c / n_c: trimming must not
+            # undo the cells (the collapsing rule already bounds those)
+            c = st.calibrate(sample[list(margins)], margins,
+                             min_cap=float(strata.weights.max()))
+            break
+        except ParameterError as err:
+            if len(margins) == 1:
+                raise
+            last = used.pop()
+            del margins[last["name"]]
+            dropped.append({"name": last["name"], "reason": err.message})
+    return c, {"margins": used, "dropped": dropped}
+
+
+def _nonresponse(resp: pd.DataFrame, resp_units: pd.Series, roster: pd.DataFrame,
+                 unit_col: str, coverage: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """Respondents against the roster on each attribute of :data:`NONRESPONSE_BY`
+    (:data:`NONRESPONSE_COLUMNS`), for every unit under :data:`NONRESPONSE_BELOW` coverage
+    whose index is published, and the city. A unit whose index is withheld is left out:
+    its counts by attribute would describe small groups."""
+    attrs = [a for a in NONRESPONSE_BY if a in roster.columns]
+    if not attrs or not len(roster):
+        return empty_table("nonresponse")
+    idx = scores[scores["measure"] == INDEX]
+    published = set(idx.loc[~idx["suppressed"].astype(bool), "unit"])
+    low = coverage[(coverage["share"] < NONRESPONSE_BELOW) & (coverage["unit"] != CITY)]
+    units = [u for u in low["unit"] if u in published] + [CITY]
+    r_units = unit_codes(roster[unit_col]).to_numpy()
+    parts = []
+    for a in attrs:
+        def count(units_of, labels) -> pd.Series:
+            f = pd.DataFrame({"unit": units_of, "category": labels.to_numpy()})
+            return _with_city(f).groupby(["unit", "category"]).size()
+
+        t = pd.DataFrame({"roster_n": count(r_units, _labels(roster[a])),
+                          "respondents": count(resp_units.to_numpy(),
+                                               _attribute(resp, roster, a))})
+        t = t.fillna(0).astype("int64").reset_index()
+        t = t[t["unit"].isin(units)]
+        for col, share in (("roster_n", "roster_share"), ("respondents", "respondent_share")):
+            total = t.groupby("unit")[col].transform("sum")
+            t[share] = t[col] / total.where(total > 0)
+        parts.append(t.assign(attribute=a))
+    t = pd.concat(parts, ignore_index=True)
+    t["_u"] = t["unit"].map({u: k for k, u in enumerate(units)})
+    t["_a"] = t["attribute"].map({a: k for k, a in enumerate(attrs)})
+    t = t.sort_values(["_u", "_a", "category"]).reset_index(drop=True)
+    return t[NONRESPONSE_COLUMNS].astype({"unit": "str", "attribute": "str",
+                                          "category": "str", "roster_n": "int64",
+                                          "respondents": "int64"})
+
+
+def _weighted(resp: pd.DataFrame, respondents: pd.DataFrame, answers: pd.DataFrame,
+              strata: st.PostStrata | None, raking: tuple[st.Calibration, dict] | None,
+              scores: pd.DataFrame, measures: pd.DataFrame, codebook: Codebook,
+              settings: StatsSettings) -> pd.DataFrame:
+    """The city's weighted figures for every measure (:data:`WEIGHTED_COLUMNS`): raked
+    weights (:func:`_calibrate`), variance stratified by the collapsed cells."""
+    if strata is None or raking is None:
         return empty_table("weighted")
     conf = settings.confidence
     span = codebook.scale.max - codebook.scale.min
-    w = strata.weights.to_numpy()
+    w = raking[0].weights.to_numpy()
     h = pd.factorize(strata.cell.to_numpy())[0]  # codes: one grouping for every estimate
-    sizes = strata.stratum_sizes.to_numpy()
-    item_ids = [it.id for it in codebook.items]
-    values = respondents.drop(columns=["coop_id", "unit", "sector", "variant", "member"])
-    values[item_ids] = resp[item_ids].apply(pd.to_numeric).astype("float64").to_numpy()
+    sizes = None  # model-based variance, as every figure (VARIANCE)
+    values = _respondent_values(resp, respondents, codebook)
     per = _satisfied_by_row(answers, codebook, len(w))
     none = (np.zeros(len(w)), np.zeros(len(w)))
     city = scores[scores["unit"] == CITY].set_index("measure")
@@ -568,6 +764,14 @@ def _weighted(resp: pd.DataFrame, respondents: pd.DataFrame, answers: pd.DataFra
             "high": _to_index(est.high, codebook).item(),
             "satisfied": sat.estimate, "satisfied_se": sat.se,
             "satisfied_low": sat.low, "satisfied_high": sat.high, "suppressed": hidden})
+        if m.measure == INDEX:  # the share of cooperatives satisfied, weighted
+            own = values[INDEX].to_numpy()
+            ok = ~np.isnan(own)
+            coops = st.weighted_proportion(
+                np.where(ok, own >= min(codebook.scale.satisfied), False).astype("float64"),
+                w, ok.astype("float64"), h, sizes, conf)
+            rows[-1].update(coops_satisfied=coops.estimate, coops_satisfied_low=coops.low,
+                            coops_satisfied_high=coops.high)
     t = pd.DataFrame(rows)
     t["dimension"] = t["dimension"].where(t["dimension"].notna(), None)
     t["rse"] = st.relative_se(t["se"], t["index"])
@@ -604,38 +808,84 @@ def _satisfied_by_row(answers: pd.DataFrame, codebook: Codebook,
     return out
 
 
-#: Kinds whose measures own a seed of the rank simulation: the k-th of them (in the order
-#: of ``scores``) draws with ``rank_seed + k`` whether or not its kind is ranked
-#: (``statistics.ranked``), so ranking fewer kinds leaves the other ranges as they are.
-SEEDED_KINDS = ("index", "dimension", "overall")
+#: The variance of every published interval, comparison, tier and rank: model-based
+#: (superpopulation), without the finite population correction — a census of 7
+#: cooperatives is still a noisy measure of how their authorities support them.
+VARIANCE = "model"
+
+#: How the verdicts "higher / lower than the rest of the city" are adjusted for being
+#: many (:func:`hailong.numbers.stats.adjust_p`), per kind of measure, over the round's
+#: whole table (so a figure reads the same in every report, and every report's verdicts
+#: are a part of a controlled family): Holm for the index, the dimensions and the overall
+#: question (a verdict word is given); Benjamini–Hochberg for the questions, which get a
+#: verdict only where it holds after adjustment.
+ADJUST = {"index": "holm", "dimension": "holm", "overall": "holm", "item": "bh"}
 
 
-def _qualify(scores: pd.DataFrame, weighted: pd.DataFrame, coverage: pd.DataFrame,
-             codes: list[str], settings: StatsSettings) -> pd.DataFrame:
-    """Tier, comparison with the (weighted) city and rank range of every published row."""
+def _respondent_values(resp: pd.DataFrame, respondents: pd.DataFrame,
+                       codebook: Codebook) -> pd.DataFrame:
+    """Every measure's value per respondent (items from ``resp``; dimensions, INDEX from
+    ``respondents``), one column per measure."""
+    item_ids = [it.id for it in codebook.items]
+    values = respondents.drop(columns=["coop_id", "unit", "sector", "variant", "member"])
+    values[item_ids] = resp[item_ids].apply(pd.to_numeric).astype("float64").to_numpy()
+    return values
+
+
+def _rest(resp: pd.DataFrame, respondents: pd.DataFrame, strata: st.PostStrata | None,
+          raking: tuple[st.Calibration, dict] | None, measures: pd.DataFrame,
+          codebook: Codebook) -> pd.DataFrame:
+    """The rest of the city beside each unit, weighted as the city's figures are:
+    ``unit, measure, rest_index, rest_se`` (:func:`hailong.numbers.stats.rest_means`)."""
+    cols = ["unit", "measure", "rest_index", "rest_se"]
+    if strata is None or raking is None:
+        return pd.DataFrame(columns=cols)
+    span = codebook.scale.max - codebook.scale.min
+    values = _respondent_values(resp, respondents, codebook)
+    w = raking[0].weights.to_numpy()
+    h = pd.factorize(strata.cell.to_numpy())[0]
+    units = respondents["unit"].astype(str).to_numpy()
+    parts = []
+    for m in measures["measure"]:
+        r = st.rest_means(values[m].to_numpy(), w, h, units)
+        parts.append(pd.DataFrame({"unit": r.index, "measure": m,
+                                   "rest_index": _to_index(r["estimate"], codebook),
+                                   "rest_se": r["se"].to_numpy() / span * 100}))
+    return pd.concat(parts, ignore_index=True)[cols]
+
+
+def _qualify(scores: pd.DataFrame, rest: pd.DataFrame, settings: StatsSettings) -> pd.DataFrame:
+    """Tier (and the tiers of the interval's ends), comparison with the rest of the city
+    (adjusted, :data:`ADJUST`) and joint rank range of every published row."""
     t = scores.copy()
     t["tier"] = st.tier_of(t["index"], settings.tiers)
-    roster_n = coverage.set_index("unit")["roster_n"]
-    city_n = float(roster_n.get(CITY, np.nan))
-    city = (weighted.set_index("measure")[["index", "se"]] if len(weighted)
-            else t[t["unit"] == CITY].set_index("measure")[["index", "se"]])
-    ref = t["measure"].map(city["index"]), t["measure"].map(city["se"])
-    share = t["unit"].map(roster_n) / city_n if city_n else np.nan
-    diff, low, high, flag = st.compare_with_whole(t["index"], t["se"], ref[0], ref[1], share,
-                                                  settings.confidence)
+    low_t, high_t = st.tier_span(t["low"], t["high"], settings.tiers)
+    t["tier_low"] = np.where(t["index"].isna(), None, low_t)
+    t["tier_high"] = np.where(t["index"].isna(), None, high_t)
+    r = t[["unit", "measure"]].merge(rest, on=["unit", "measure"], how="left")
+    diff, low, high, p = st.compare_with_rest(t["index"], t["se"], r["rest_index"],
+                                              r["rest_se"], settings.confidence)
     is_unit = (t["unit"] != CITY).to_numpy()
+    p = np.where(is_unit & ~t["suppressed"].astype(bool).to_numpy(), p, np.nan)
+    adjusted = np.full(len(t), np.nan)
+    flag = np.full(len(t), "", dtype=object)
+    level = 1 - settings.confidence
+    for method in dict.fromkeys(ADJUST.values()):
+        kinds = [k for k, v in ADJUST.items() if v == method]
+        sel = t["kind"].isin(kinds).to_numpy()
+        adjusted[sel] = st.adjust_p(p[sel], method)
+        neutral = st.SIMILAR if method == "holm" else ""
+        flag[sel] = st.verdicts(diff[sel], adjusted[sel], level, neutral)
     t["vs_city"] = np.where(is_unit, flag, "")
     t["diff"] = np.where(is_unit, diff, np.nan)
     t["diff_low"] = np.where(is_unit, low, np.nan)
     t["diff_high"] = np.where(is_unit, high, np.nan)
+    t["p_adjusted"] = adjusted
     for col in ("rank", "rank_low", "rank_high"):
         t[col] = pd.array([pd.NA] * len(t), dtype="Int64")
-    seeded = t.loc[t["kind"].isin(SEEDED_KINDS), "measure"].unique()
-    seed = {m: settings.rank_seed + k for k, m in enumerate(seeded)}
     ranked = t[is_unit & t["kind"].isin(settings.ranked).to_numpy()]
-    for measure, rows in ranked.groupby("measure", sort=False):
-        rr = st.rank_ranges(rows["index"], rows["se"], settings.rank_draws, seed[measure],
-                            settings.confidence)
+    for _measure, rows in ranked.groupby("measure", sort=False):
+        rr = st.rank_ranges(rows["index"], rows["se"], settings.confidence)
         t.loc[rows.index, ["rank", "rank_low", "rank_high"]] = rr.to_numpy()
     t["unreliable"] = t["unreliable"].astype(bool)
     base = ["unit", "kind", "measure", "dimension", "n", "mean", "index", "satisfied",
@@ -645,14 +895,21 @@ def _qualify(scores: pd.DataFrame, weighted: pd.DataFrame, coverage: pd.DataFram
 
 def _reliability(resp: pd.DataFrame, codebook: Codebook,
                  settings: StatsSettings) -> pd.DataFrame:
-    """Cronbach's alpha (pairwise) with Feldt's interval for each dimension, citywide."""
+    """Reliability of each dimension, citywide: Spearman–Brown for two items, Cronbach's
+    alpha (pairwise covariances) for more, with Feldt's interval on the respondents who
+    answered every item (``n``)."""
     rows = []
     for d in codebook.dimensions:
         ids = [i.id for i in d.items if i.id in resp.columns]
         items = resp[ids].apply(pd.to_numeric, errors="coerce")
-        alpha, (low, high) = st.cronbach_alpha(items, "pairwise", settings.confidence)
-        rows.append((CITY, d.id, len(ids), int(items.notna().any(axis=1).sum()), alpha, low,
-                     high, "pairwise"))
+        complete = int(items.notna().all(axis=1).sum())
+        if len(ids) == 2:
+            value, (low, high), _n = st.spearman_brown(items, settings.confidence)
+            how = "spearman_brown"
+        else:
+            value, (low, high) = st.cronbach_alpha(items, "pairwise", settings.confidence)
+            how = "alpha"
+        rows.append((CITY, d.id, len(ids), complete, value, low, high, how))
     return pd.DataFrame(rows, columns=RELIABILITY_COLUMNS).astype(
         {"items": "int64", "n": "int64", "alpha": "float64", "low": "float64",
          "high": "float64"})
@@ -686,7 +943,8 @@ def _open_answers(resp: pd.DataFrame, resp_units: pd.Series, roster: pd.DataFram
 
 
 def _stats_meta(settings: StatsSettings, strata: st.PostStrata | None,
-                weighted: pd.DataFrame, book: ThemeBook | None, codebook: Codebook) -> dict:
+                raking: tuple[st.Calibration, dict] | None, weighted: pd.DataFrame,
+                book: ThemeBook | None, codebook: Codebook) -> dict:
     """The statistical settings and the weighting summary kept in ``Results.meta``."""
     info = {
         "confidence": settings.confidence,
@@ -694,22 +952,36 @@ def _stats_meta(settings: StatsSettings, strata: st.PostStrata | None,
         "tiers": [{"id": t.id, "lower": t.lower, "vi": t.vi, "en": t.en}
                   for t in settings.tiers],
         "secondary_suppression": settings.secondary_suppression,
-        "rank_draws": settings.rank_draws,
-        "rank_seed": settings.rank_seed,
+        "group_n": settings.group_n,
+        "variance": VARIANCE,
+        "adjust": dict(ADJUST),
         "ranked": list(settings.ranked),
         "open_questions": [{"id": q.id, "number": q.number, "vi": q.vi, "en": q.en}
                            for q in codebook.open_questions],
+        # names of the roster's groups, for the tables that show them (vi / en)
+        "groups": {**{k: dict(v) for k, v in codebook.variants.items()},
+                   **{k: {"vi": v.get("vi", k), "en": v.get("en", v.get("vi", k))}
+                      for k, v in codebook.sectors.items()}},
     }
-    if strata is not None:
-        w = strata.weights
+    if strata is not None and raking is not None:
+        c, how = raking
+        w = c.weights
         row = weighted.set_index("measure").loc[INDEX] if len(weighted) else None
         info["weighting"] = {
+            "method": "raking",
             "cells_by": settings.weight_cells, "min_cell": settings.min_cell,
             "cells": int(strata.cells["cell"].nunique()),
             "collapsed": int((strata.cells["rule"] != "own").sum()),
-            "respondents": int(len(w)), "n_eff": st.kish_effective_n(w),
-            "design_effect": float(len(w) / st.kish_effective_n(w)),
+            "margins": how["margins"], "dropped": how["dropped"],
+            "trimming": {"rule": f"w <= max({st.TRIM_FACTOR:g} x median weight, largest "
+                                 "cell weight N_c/n_c), re-raked",
+                         "factor": st.TRIM_FACTOR, "cap": c.cap, "trimmed": c.trimmed},
+            "margin_gap": c.gap,
+            "respondents": int(len(w)), "n_eff": c.n_eff,
+            "design_effect": c.design_effect,
             "weight_min": float(w.min()), "weight_max": float(w.max()),
+            "cell_weight_min": float(strata.weights.min()),
+            "cell_weight_max": float(strata.weights.max()),
             "index_n_eff": None if row is None else float(row["n_eff"]),
         }
     if book is not None:

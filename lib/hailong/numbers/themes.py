@@ -31,7 +31,7 @@ import pandas as pd
 
 from hailong.core import safetext
 from hailong.core.errors import ConfigError
-from hailong.core.text import nfc
+from hailong.core.text import EMAIL, PHONE, nfc
 from hailong.core.yamlfile import read_yaml
 from hailong.ingest.readers import normalize_text
 from hailong.numbers.stats import PRIMARY, SECONDARY, suppress_table
@@ -44,12 +44,6 @@ QUOTE_COLUMNS = ["unit", "question", "theme", "rank", "text", "respondents"]
 
 _WORD = re.compile(r"[^\W_]+(?:/[^\W_]+)?")
 _PUNCT = re.compile(r"[\W_]+")
-#: Vietnamese phone numbers: 0 or +84 / 84, then 9–10 digits, spaces, dots or dashes
-#: allowed between digits ("0900 844 843", "0900.844.843", "+84 900 844 843",
-#: "0225 3841 234").
-PHONE = re.compile(r"(?<![\w+])(?:\(?\+84\)?[\s.\-]?|84[\s.\-]?|0)(?:\d[\s.\-]?){8,9}\d(?!\d)")
-#: E-mail addresses.
-EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 _DIGIT = re.compile(r"\d")
 #: How many distinct texts the caches of a dictionary (their themes) and of a
 #: :class:`Redactor` (their redacted form) keep.

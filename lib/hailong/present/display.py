@@ -2,8 +2,9 @@
 
 :class:`Table` wraps figures with the number of respondents behind each; in JupyterLab it
 shows as an HTML table in the reports' formats (``76,1``; ``—`` for a figure withheld
-because fewer than ``min_n`` cooperatives answered), with what the numbers are in its
-caption. ``Table.frame`` is the plain DataFrame for further work.
+because fewer than ``meta["min_n"]`` cooperatives answered), with what the numbers are in
+its caption and what "—" means (:func:`hailong.present.fmt.withheld_note`) under it.
+``Table.frame`` is the plain DataFrame for further work.
 
 :func:`results_html` and :func:`trend_html` give the HTML summary of a
 :class:`~hailong.numbers.scoring.Results` and a :class:`~hailong.numbers.rounds.Trend`.
@@ -11,7 +12,9 @@ caption. ``Table.frame`` is the plain DataFrame for further work.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import pandas as pd
 
@@ -24,6 +27,9 @@ from hailong.reference.geography import CITY
 KINDS = ("index", "mean", "change", "n", "share")
 #: The column of changes in :func:`trend_table`, in each report language.
 _CHANGE_COLUMNS = tuple(fmt.t("col_change_rounds", lang) for lang in fmt.LANGS)
+#: The disclosure settings of a :class:`Table` given none: the configuration's default
+#: threshold (``min_n: 5`` in ``data/hailong.yaml``).
+DEFAULT_META: Mapping = MappingProxyType({"min_n": 5})
 
 
 @dataclass
@@ -35,15 +41,16 @@ class Table:
     values
         The figures (rows × columns).
     n
-        Respondents behind each figure (same shape); a figure with ``n < min_n`` is shown
-        as ``—`` (``None``: nothing is withheld).
+        Respondents behind each figure (same shape); a figure with
+        ``n < meta["min_n"]`` is shown as ``—`` (``None``: nothing is withheld).
     kind
         ``"index"``, ``"mean"``, ``"change"``, ``"n"`` or ``"share"``: how values are
         formatted and what the caption says.
     title
         The caption's first line.
-    min_n
-        The disclosure threshold.
+    meta
+        ``Results.meta`` (or any mapping with ``min_n``): the disclosure threshold and
+        settings the note on "—" names (default :data:`DEFAULT_META`).
     show_n
         Also show ``n`` in small type under each figure.
     note
@@ -61,7 +68,7 @@ class Table:
     n: pd.DataFrame | None = None
     kind: str = "index"
     title: str = ""
-    min_n: int = 5
+    meta: Mapping | None = None
     show_n: bool = True
     note: str = ""
     lang: str = "vi"
@@ -69,15 +76,22 @@ class Table:
     signed: tuple[str, ...] = _CHANGE_COLUMNS
 
     @property
+    def settings(self) -> Mapping:
+        """The disclosure settings in force: :attr:`meta`, or :data:`DEFAULT_META`."""
+        return self.meta if self.meta is not None else DEFAULT_META
+
+    @property
     def withheld(self) -> pd.DataFrame:
-        """``True`` where the figure rests on fewer than ``min_n`` respondents (or none)."""
+        """``True`` where the figure rests on fewer than ``settings["min_n"]`` respondents
+        (or none)."""
+        threshold = int(self.settings["min_n"])
         out = pd.DataFrame(False, index=self.values.index, columns=self.values.columns)
         if self.n is None:
             return out
         for c in self.values.columns:  # a column without counts (e.g. a change) is kept
             if c in self.n.columns:
                 n = pd.to_numeric(self.n[c], errors="coerce").fillna(0).to_numpy()
-                out[c] = n < self.min_n
+                out[c] = n < threshold
         return out
 
     @property
@@ -132,7 +146,7 @@ class Table:
                         f"{html.escape(str(label))}</th>{''.join(cells)}</tr>")
         notes = [self.note] if self.note else []
         if bool(w.to_numpy().any()):
-            notes.append(fmt.t("suppressed_note", self.lang, min_n=self.min_n))
+            notes.append(fmt.withheld_note(self.settings, self.lang))
         foot = "".join(f"<p style='font-size:0.85em;color:#555;margin:2px 0'>"
                        f"{html.escape(x)}</p>" for x in notes)
         return nfc(f"<table style='border-collapse:collapse'><caption style='text-align:left;"
@@ -163,7 +177,7 @@ class Table:
         ax.set_title(title or self.caption(), loc="left", fontsize=11)
         hidden = [str(i) for i in self.values.index if i not in shown.index]
         if hidden:
-            fig.text(0.01, 0.01, fmt.t("suppressed_note", self.lang, min_n=self.min_n)
+            fig.text(0.01, 0.01, fmt.withheld_note(self.settings, self.lang)
                      + ": " + ", ".join(hidden), fontsize=8, color="#555")
         fig.tight_layout(rect=(0, 0.04 if hidden else 0, 1, 1))
         return fig
@@ -184,7 +198,7 @@ def results_html(results, lang: str = "vi") -> str:
                   n=pd.DataFrame({"index": s["n"].reindex(order).to_numpy()},
                                  index=[fmt.unit_name(results, c, lang, "short")
                                         for c in order]),
-                  kind="index", min_n=int(results.meta.get("min_n", 5)), lang=lang,
+                  kind="index", meta=results.meta, lang=lang,
                   title=f"{results.meta.get('round', '')}")
     return table._repr_html_()
 
@@ -212,7 +226,7 @@ def trend_table(trend, unit: str = CITY, measures=None, lang: str = "vi") -> Tab
     n.columns = [str(c) for c in n.columns]
     values[fmt.t("col_change_rounds", lang)] = last["change"].to_numpy()
     note = fmt.t("crosswalk_note", lang) if bool(t["approximate"].any()) else ""
-    return Table(values, n=n, kind="index", min_n=trend.min_n,
+    return Table(values, n=n, kind="index", meta={"min_n": trend.min_n},
                  lang=lang, title=str(unit), note=note)
 
 

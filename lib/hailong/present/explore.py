@@ -4,8 +4,9 @@ Work on the respondent frame of :func:`hailong.numbers.rounds.load_round` (``dat
 one row per cooperative that answered, its unit, sector, member status, a score per
 dimension, ``INDEX``, ``OVERALL`` and every item). Every function returns a
 :class:`hailong.present.display.Table`: figures with the respondents behind each, shown in
-JupyterLab with Vietnamese number formats and ``—`` where fewer than ``min_n``
-cooperatives answered (``.frame`` gives the plain DataFrame).
+JupyterLab with Vietnamese number formats and ``—`` where fewer cooperatives answered
+than the threshold ``min_n`` of the ``meta`` given (``data.results.meta``; default
+:data:`hailong.present.display.DEFAULT_META`); ``.frame`` gives the plain DataFrame.
 
 A unit's figure here is the mean of its respondents' values on the 0–100 index,
 ``(mean - min) / (max - min) × 100`` — the same figure as the reports
@@ -17,19 +18,20 @@ Examples
 >>> from hailong.present import explore                                  # doctest: +SKIP
 >>> data = rounds.load_round(2022)
 >>> r = data.respondents
->>> explore.crosstab(r, rows="unit_name", columns="member", measure="INDEX")
+>>> explore.crosstab(r, rows="unit_name", columns="member", measure="INDEX",
+...                  meta=data.results.meta)
 >>> explore.crosstab(explore.select(r, unit="311"), rows="sector_name", measure="D08")
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
 from hailong.core.errors import ParameterError
 from hailong.numbers.scoring import to_index
-from hailong.present.display import Table
+from hailong.present.display import DEFAULT_META, Table
 
 #: Readable column names of the respondent frame (for captions and headers).
 GROUP_LABELS = {"unit": "Đơn vị", "unit_name": "Đơn vị", "district_code": "Quận, huyện",
@@ -75,7 +77,7 @@ def _labels(series: pd.Series) -> pd.Series:
 
 
 def crosstab(frame: pd.DataFrame, rows: str, columns: str | None = None,
-             measure: str = "INDEX", stat: str = "index", min_n: int = 5,
+             measure: str = "INDEX", stat: str = "index", meta: Mapping | None = None,
              scale: tuple[float, float] = (1, 5), total: bool = True) -> Table:
     """A measure by one or two groupings (unit, sector, member status, ...).
 
@@ -89,8 +91,10 @@ def crosstab(frame: pd.DataFrame, rows: str, columns: str | None = None,
         A dimension id (``"D08"``), an item id (``"D08_1"``), ``"INDEX"`` or ``"OVERALL"``.
     stat
         ``"index"`` (0–100, default), ``"mean"`` (on the answer scale) or ``"n"``.
-    min_n
-        Figures resting on fewer respondents are shown as ``—``.
+    meta
+        ``Results.meta`` of the round (``data.results.meta``): figures resting on fewer
+        respondents than its ``min_n`` are shown as ``—`` (default
+        :data:`~hailong.present.display.DEFAULT_META`).
     scale
         The answer scale's ends (min, max) for the index.
     total
@@ -139,13 +143,19 @@ def crosstab(frame: pd.DataFrame, rows: str, columns: str | None = None,
     for t in (values, n):
         t.index.name = GROUP_LABELS.get(rows, rows)
         t.columns.name = GROUP_LABELS.get(columns, columns) if columns else None
-    return Table(values=values, n=n, kind=stat, min_n=min_n,
+    return Table(values=values, n=n, kind=stat, meta=_primary(meta),
                  title=f"{measure} theo {GROUP_LABELS.get(rows, rows).lower()}"
                        + (f" và {GROUP_LABELS.get(columns, columns).lower()}" if columns else ""))
 
 
+def _primary(meta: Mapping | None) -> Mapping:
+    """The rule a table of this module applies: fewer respondents than ``min_n`` only
+    (what its note on "—" says)."""
+    return {"min_n": int((meta if meta is not None else DEFAULT_META)["min_n"])}
+
+
 def compare(frames: dict[int, pd.DataFrame], rows: str, measure: str = "INDEX",
-            min_n: int = 5, scale: tuple[float, float] = (1, 5)) -> Table:
+            meta: Mapping | None = None, scale: tuple[float, float] = (1, 5)) -> Table:
     """A measure by a grouping in several rounds side by side, with the last change.
 
     Parameters
@@ -156,6 +166,8 @@ def compare(frames: dict[int, pd.DataFrame], rows: str, measure: str = "INDEX",
         codebook versions are matched through the mapping.
     rows
         The grouping (e.g. ``"sector_name"``).
+    meta
+        ``Results.meta`` carrying the threshold ``min_n`` (as :func:`crosstab`).
 
     Returns
     -------
@@ -164,15 +176,16 @@ def compare(frames: dict[int, pd.DataFrame], rows: str, measure: str = "INDEX",
         last round minus the one before, shown only when both are published.
     """
     years = sorted(frames)
-    parts = {y: crosstab(frames[y], rows, measure=measure, stat="index", min_n=min_n,
+    parts = {y: crosstab(frames[y], rows, measure=measure, stat="index", meta=meta,
                          scale=scale) for y in years}
     values = pd.concat({str(y): p.values[measure] for y, p in parts.items()}, axis=1)
     n = pd.concat({str(y): p.n[measure] for y, p in parts.items()}, axis=1).fillna(0)
-    shown = (n >= min_n)
+    rule = _primary(meta)
+    shown = (n >= rule["min_n"])
     if len(years) >= 2:
         a, b = str(years[-2]), str(years[-1])
         values["Thay đổi"] = (values[b] - values[a]).where(shown[a] & shown[b])
-    return Table(values=values, n=n, kind="index", min_n=min_n,
+    return Table(values=values, n=n, kind="index", meta=rule,
                  title=f"{measure} theo {GROUP_LABELS.get(rows, rows).lower()}",
                  note="Thay đổi: điểm chỉ số so với vòng trước.")
 

@@ -2,7 +2,7 @@
 
 Vietnamese by default (``1.234,5``, ``78,5%``, ``16/05/2023``); English with
 ``lang="en"`` (``1,234.5``, ``78.5%``, ``16 May 2023``). A value that is missing or
-withheld (fewer than ``min_n`` respondents) is shown as :data:`SUPPRESSED`, an em dash
+withheld (:mod:`hailong.numbers.disclosure`) is shown as :data:`SUPPRESSED`, an em dash
 "—", never as 0. All text returned is Unicode NFC.
 """
 
@@ -23,6 +23,7 @@ from hailong.numbers.scoring import INDEX
 # rounded(x, decimals): x as the reports print it, half away from zero (71.25 -> 71.3).
 # It lives in hailong.numbers.stats, whose tiers compare values as printed.
 from hailong.numbers.stats import rounded
+from hailong.reference.config import StatsSettings
 from hailong.reference.geography import CITY
 
 #: What the report shows instead of a missing or withheld figure (U+2014 EM DASH).
@@ -319,15 +320,25 @@ def interval(low: float | None, high: float | None, decimals: int = 1,
     return f"{number(low, decimals, lang)}–{number(high, decimals, lang)}"
 
 
-def tier_label(tier_id: object, meta: Mapping, lang: str = "vi") -> str:
-    """The name of a tier id from ``Results.meta["tiers"]`` ("kha" -> "Khá"); "—" if none."""
+def tier_label(tier_id: object, meta: Mapping, lang: str = "vi", low: object = None,
+               high: object = None) -> str:
+    """The name of a tier id from ``Results.meta["tiers"]`` ("kha" -> "Khá"); "—" if none.
+
+    With the tiers of the interval's ends (``tier_low``, ``tier_high`` of
+    ``Results.scores``), a tier whose interval crosses a cut is borderline: "Khá – có
+    thể Trung bình" (both others: "Khá – có thể Trung bình hoặc Tốt").
+    """
     check_lang(lang)
     if is_missing(tier_id) or not tier_id:
         return SUPPRESSED
-    for tier in meta.get("tiers", []):
-        if tier["id"] == tier_id:
-            return nfc(str(tier[lang]))
-    return str(tier_id)
+    names = {tr["id"]: nfc(str(tr[lang])) for tr in meta.get("tiers", [])}
+    name = names.get(tier_id, str(tier_id))
+    others = [names.get(x, str(x)) for x in dict.fromkeys((low, high))
+              if not is_missing(x) and x and x != tier_id]
+    if not others:
+        return name
+    return t("tier_borderline", lang, tier=name,
+             other=f" {t('word_or', lang)} ".join(others))
 
 
 def versus_label(flag: object, lang: str = "vi") -> str:
@@ -377,7 +388,8 @@ def dimension_frame(unit_dims: pd.DataFrame, city_dims: pd.DataFrame | None = No
     ci_col = t("col_interval", lang, level=level(confidence, lang))
     for _, r in unit_dims.iterrows():
         line = {t("col_dimension", lang): nfc(str(r["label"])),
-                t("col_n", lang): count(r["n"], lang),
+                t("col_n", lang): (SUPPRESSED if bool(r.get("suppressed", False))
+                                   else count(r["n"], lang)),
                 t("col_index", lang): _cell(r, "index", "number", lang)}
         if has_ci:
             line[ci_col] = (SUPPRESSED if bool(r.get("suppressed", False))
@@ -440,7 +452,9 @@ def district_frame(scores: pd.DataFrame, coverage: pd.DataFrame, names: Mapping[
         row[t("col_satisfied", lang)] = _cell(sc, "satisfied", "percent", lang)
         if detail:
             row[t("col_tier", lang)] = (SUPPRESSED if hidden
-                                        else tier_label(sc.get("tier"), meta, lang))
+                                        else tier_label(sc.get("tier"), meta, lang,
+                                                        sc.get("tier_low"),
+                                                        sc.get("tier_high")))
             row[t("col_rank", lang)] = (SUPPRESSED if hidden or code == CITY else rank_range(
                 sc.get("rank"), sc.get("rank_low"), sc.get("rank_high"), lang))
             if code == CITY:
@@ -449,52 +463,71 @@ def district_frame(scores: pd.DataFrame, coverage: pd.DataFrame, names: Mapping[
     return pd.DataFrame(rows)
 
 
-def table_notes(frame: pd.DataFrame, lang: str = "vi", min_n: int | None = None,
-                secondary: bool = False, rse_threshold: float | None = None) -> str | None:
-    """The footnotes a table of formatted figures needs: the "—" note when a cell is
-    withheld (naming secondary suppression when it is applied), the "*" note when an
-    estimate is flagged unreliable."""
+def withheld_note(meta: Mapping | None, lang: str = "vi") -> str:
+    """What "—" means, from ``Results.meta``: the one text every table and chart shows.
+
+    It names the rules in force (:mod:`hailong.numbers.disclosure`): fewer than ``min_n``
+    respondents; with secondary suppression, also small groups whose members all gave
+    the same answer (``group_n``) and complements. ``min_n`` and ``group_n`` are read
+    from ``meta``; callers show the note only where a "—" is shown.
+
+    Raises
+    ------
+    ParameterError
+        If ``meta`` does not carry ``min_n``.
+    """
+    m = meta or {}
+    if m.get("min_n") is None:
+        raise ParameterError("The note on withheld figures needs the threshold min_n.",
+                             found=sorted(m), expected="Results.meta (it carries min_n)",
+                             hint="Pass meta=res.meta.")
+    n = m["min_n"]
+    if m.get("secondary_suppression"):
+        group_n = m.get("group_n", StatsSettings.group_n)
+        return t("suppressed_note_secondary", lang, min_n=n, group_n=group_n)
+    return t("suppressed_note", lang, min_n=n)
+
+
+def table_notes(frame: pd.DataFrame, lang: str = "vi",
+                meta: Mapping | None = None) -> str | None:
+    """The footnotes a table of formatted figures needs: the "—" note
+    (:func:`withheld_note`) when a cell is withheld and ``meta`` (``Results.meta``) is
+    given, the "*" note when an estimate is flagged unreliable (``meta["rse_threshold"]``)."""
     cells = frame.iloc[:, 1:].astype(str)
     notes = []
-    if min_n is not None and bool((cells == SUPPRESSED).to_numpy().any()):
-        key = "suppressed_note_secondary" if secondary else "suppressed_note"
-        notes.append(t(key, lang, min_n=min_n))
+    if meta is not None and bool((cells == SUPPRESSED).to_numpy().any()):
+        notes.append(withheld_note(meta, lang))
+    rse_threshold = meta.get("rse_threshold") if meta is not None else None
     if rse_threshold is not None and bool(cells.apply(
             lambda col: col.str.endswith(UNRELIABLE)).to_numpy().any()):
         notes.append(t("unreliable_note", lang, rse=percent(rse_threshold, 0, lang)))
     return ". ".join(notes) + "." if notes else None
 
 
-def _table_html(frame: pd.DataFrame, lang: str, min_n: int | None,
-                meta: Mapping | None = None, nowrap: Sequence[str] = ()) -> str:
+def _table_html(frame: pd.DataFrame, lang: str, meta: Mapping | None = None,
+                nowrap: Sequence[str] = ()) -> str:
     """All columns but the first right-aligned; the "—" (and "*") notes when needed."""
-    if meta is None:
-        withheld = bool((frame.iloc[:, 1:] == SUPPRESSED).to_numpy().any())
-        note = t("suppressed_note", lang, min_n=min_n) if withheld and min_n is not None else None
-    else:
-        note = table_notes(frame, lang, min_n, bool(meta.get("secondary_suppression")),
-                           meta.get("rse_threshold"))
-    return html_table(frame, numeric=list(frame.columns[1:]), note=note, nowrap=nowrap)
+    return html_table(frame, numeric=list(frame.columns[1:]), note=table_notes(frame, lang, meta),
+                      nowrap=nowrap)
 
 
 def dimension_table_html(unit_dims: pd.DataFrame, city_dims: pd.DataFrame | None = None,
-                         lang: str = "vi", min_n: int | None = None,
-                         meta: Mapping | None = None) -> str:
-    """:func:`dimension_frame` as an HTML table, with a note on "—" cells (and, given
-    ``Results.meta``, the interval's level and the notes on secondary suppression and
-    "*")."""
+                         lang: str = "vi", meta: Mapping | None = None) -> str:
+    """:func:`dimension_frame` as an HTML table; given ``Results.meta``, with the
+    interval's level and the notes on "—" (:func:`withheld_note`) and "*"."""
     conf = meta.get("confidence") if meta is not None else None
-    return _table_html(dimension_frame(unit_dims, city_dims, lang, conf), lang, min_n, meta)
+    return _table_html(dimension_frame(unit_dims, city_dims, lang, conf), lang, meta)
 
 
 def district_table_html(scores: pd.DataFrame, coverage: pd.DataFrame,
                         names: Mapping[str, str], lang: str = "vi",
-                        min_n: int | None = None, weighted: pd.DataFrame | None = None,
+                        weighted: pd.DataFrame | None = None,
                         meta: Mapping | None = None) -> str:
-    """:func:`district_frame` as an HTML table, with a note on "—" cells."""
+    """:func:`district_frame` as an HTML table; given ``Results.meta``, with a note on
+    "—" cells (:func:`withheld_note`)."""
     frame = district_frame(scores, coverage, names, lang, weighted=weighted, meta=meta)
     keep = [frame.columns[0]] + [c for c in frame.columns if c == t("col_tier", lang)]
-    return _table_html(frame, lang, min_n, meta, nowrap=keep)
+    return _table_html(frame, lang, meta, nowrap=keep)
 
 
 # ---------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import datetime as dt
 import functools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +26,7 @@ import nbformat
 
 from hailong.core.files import atomic_write
 from hailong.core.version import __version__
-from hailong.present.fmt import SUPPRESSED, ascii_name, check_lang, number, t
+from hailong.present.fmt import SUPPRESSED, ascii_name, check_lang, number, t, withheld_note
 from hailong.present.fmt import date as fmt_date
 from hailong.publish.base import ReportWriter
 from hailong.publish.paths import INTERNAL_DIR
@@ -44,7 +44,7 @@ _IMAGE_TYPES = {"image/png", "image/jpeg", "image/svg+xml"}
 #: Fixed phrases of the index page and of a report page's frame (title block, contents,
 #: footer): message keys ``index_<name>`` and ``page_<name>`` of the catalogue.
 _INDEX_KEYS = ("code", "unit", "updated", "data_date", "built_at", "none", "headline",
-               "downloads", "workbook", "secondary")
+               "downloads", "workbook")
 _PAGE_KEYS = ("unit", "period", "data_date", "toc", "page", "made_by", "chart")
 
 
@@ -400,8 +400,8 @@ def _headline(value: float | None, lang: str) -> str:
 def write_index(out_dir: Path, entries: list[IndexEntry], round_label: str, org_name: str,
                 lang: str = "vi", *, data_date: dt.date | None = None,
                 built_at: dt.datetime | None = None, filename: str = "index.html",
-                min_n: int | None = None, workbook: str | None = None,
-                secondary: bool = False, downloads: Sequence[tuple[str, str]] = ()) -> Path:
+                meta: Mapping | None = None, workbook: str | None = None,
+                downloads: Sequence[tuple[str, str]] = ()) -> Path:
     """Write the index page of a round's reports.
 
     Parameters
@@ -423,17 +423,14 @@ def write_index(out_dir: Path, entries: list[IndexEntry], round_label: str, org_
         default: now).
     filename
         Name of the page inside ``out_dir``.
-    min_n
-        Explains "—" under the table ("fewer than ``min_n`` answered") when a headline
-        is withheld.
+    meta
+        ``Results.meta``: when a headline is withheld, the note under the table explains
+        "—" (:func:`hailong.present.fmt.withheld_note`).
     workbook
         Link (relative to ``out_dir``) to the Excel workbook of the round's tables.
     downloads
         More download links, ``(text, href)`` (relative to ``out_dir``), after the
         workbook's: the round writers' links (:mod:`hailong.publish.writers`).
-    secondary
-        Some headlines are withheld only to protect others (secondary suppression): the
-        note under the table says so too.
 
     Returns
     -------
@@ -462,9 +459,7 @@ def write_index(out_dir: Path, entries: list[IndexEntry], round_label: str, org_
         data_date=fmt_date(data_date, lang) if data_date else None,
         built_at=format_datetime(built_at or dt.datetime.now(), lang),
         show_headline=show_headline, show_pdf=any(r["pdf_href"] for r in rows),
-        note=(" ".join([t("suppressed_note", lang, min_n=min_n) + "."]
-                       + ([text["secondary"]] if secondary else []))
-              if withheld and min_n else None),
+        note=withheld_note(meta, lang) + "." if withheld and meta is not None else None,
         downloads=[{"text": label, "href": href} for label, href in
                    ([(text["workbook"], workbook)] if workbook else []) + list(downloads)
                    if is_public(href)],

@@ -103,10 +103,12 @@ def _optional(results: Results, lang: str) -> list[tuple[str, str, str]]:
             if col in results.scores.columns]
 
 
-def _word(kind: str, raw: object, results: Results, lang: str) -> str:
-    """A tier or comparison id as the reports write it ("kha" -> "Khá")."""
+def _word(kind: str, raw: object, results: Results, lang: str, row: dict) -> str:
+    """A tier or comparison id as the reports write it ("kha" -> "Khá", borderline
+    "Khá – có thể Trung bình")."""
     if kind == "tier":
-        return fmt.tier_label(raw, results.meta, lang)
+        return fmt.tier_label(raw, results.meta, lang, row.get("tier_low"),
+                              row.get("tier_high"))
     return fmt.versus_label(raw, lang)
 
 
@@ -180,11 +182,11 @@ def _tables(results: Results, lang: str) -> list[Sheet]:
                                    & (index["unit"] != CITY), "unit"].astype(str))
 
     def value(unit: str, measure: str, column: str) -> float:
-        """A published figure; of a withheld unit, no count of answers either (its roster
-        size, respondents and coverage are all it shows)."""
+        """A published figure; of a withheld unit or row, no count of answers either (a
+        withheld unit's roster size, respondents and coverage are all it shows)."""
         row = by.get((unit, measure))
-        if row is None or fmt.is_missing(row[column]) or (column == "n"
-                                                          and unit in withheld_units):
+        if row is None or fmt.is_missing(row[column]) or (column == "n" and (
+                unit in withheld_units or bool(row.get("suppressed", False)))):
             return math.nan
         return float(row[column])
 
@@ -207,7 +209,7 @@ def _tables(results: Results, lang: str) -> list[Sheet]:
             elif kind == "flag":
                 out[head] = _tx("yes", lang) if bool(raw) else ""
             else:
-                out[head] = _word(kind, raw, results, lang)
+                out[head] = _word(kind, raw, results, lang, row)
         return out
 
     # -- summary: one row per unit
@@ -329,16 +331,9 @@ def printed_frame(frame: pd.DataFrame, kinds: Mapping[str, str]) -> pd.DataFrame
     return out
 
 
-def has_secondary(results: Results) -> bool:
-    """Whether some figures are withheld only to protect others (secondary suppression)."""
-    s = results.scores
-    return "suppression" in s.columns and bool((s["suppression"] == "secondary").any())
-
-
 def suppression_note(results: Results, lang: str = "vi") -> str:
-    """What "—" means: fewer than ``min_n`` answered (and secondary suppression, if any)."""
-    note = fmt.t("suppressed_note", lang, min_n=results.meta.get("min_n", "")) + "."
-    return f"{note} {_tx('secondary', lang)}" if has_secondary(results) else note
+    """What "—" means (:func:`hailong.present.fmt.withheld_note` of ``Results.meta``)."""
+    return fmt.withheld_note(results.meta, lang) + "."
 
 
 def _about_rows(results: Results, sheets: list[Sheet], lang: str) -> list[tuple]:

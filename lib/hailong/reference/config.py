@@ -92,6 +92,9 @@ class Config:
     stats: StatsSettings = field(default_factory=lambda: StatsSettings())
     #: The keyword dictionary of open-answer themes (``themes:``), or ``None``.
     themes: Path | None = None
+    #: Largest share of survey rows, or of answers, a build may set aside and still
+    #: publish (``max_set_aside:``; 0.02 = 2%); above it ``hailong build`` stops.
+    max_set_aside: float = 0.02
 
     @property
     def data_dir(self) -> Path:
@@ -99,8 +102,12 @@ class Config:
 
     @property
     def processed_dir(self) -> Path:
-        """Where derived data goes (git-ignored)."""
-        return self.data_dir / "processed"
+        """Where derived data goes (git-ignored), one folder per configuration file:
+        ``processed/`` beside the project's ``hailong.yaml``, ``processed/config-<name>/``
+        beside any other (``trial.yaml`` -> ``processed/config-trial/``), so that a trial
+        configuration never overwrites the main one's ledger or data-quality report."""
+        base = self.data_dir / "processed"
+        return base if self.path.name == DEFAULT_CONFIG.name else base / f"config-{self.path.stem}"
 
     def round(self, year: int | str | None = None) -> Round:
         """The round of ``year`` (default: the current round).
@@ -170,8 +177,145 @@ def _target(value, path: Path, what: str) -> float:
     return share
 
 
+#: Keys the configuration file may have at the top, and in each round.
+TOP_KEYS = ("organisation", "current_round", "min_n", "max_set_aside", "themes",
+            "statistics", "rounds")
+ROUND_KEYS = ("label", "codebook", "units", "unit_level", "geography_date", "roster",
+              "responses", "opened", "deadline", "target", "previous_round", "crosswalk")
+#: Years a round can be about.
+YEARS = (2000, 2100)
+
+
+class _Problems:
+    """The configuration's problems, collected so that one message lists them all."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.errors: list[ConfigError] = []
+
+    def add(self, message: str, *, found: object = None, expected: str | None = None,
+            hint: str | None = None) -> None:
+        self.errors.append(ConfigError(message, file=self.path, found=found,
+                                       expected=expected, hint=hint))
+
+    def check(self, fn, *args, default=None, **kw):
+        """``fn(*args, **kw)``, or ``default`` when it raises a :class:`ConfigError`
+        (kept for the message)."""
+        try:
+            return fn(*args, **kw)
+        except ConfigError as err:
+            self.errors.append(err)
+            return default
+
+    def raise_any(self) -> None:
+        """Raise the one problem, or one :class:`ConfigError` listing them all."""
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            lines = [str(ConfigError(e.message, found=e.found, expected=e.expected,
+                                     hint=e.hint)) for e in self.errors]
+            err = ConfigError(f"The configuration has {len(lines)} problems:\n"
+                              + "\n".join(f"  - {line}" for line in lines), file=self.path,
+                              hint="Correct each of them; nothing was read or built.")
+            err.problems = list(self.errors)
+            raise err
+
+
+def _unknown(raw: dict, allowed: tuple[str, ...], where: str, problems: _Problems) -> None:
+    for key in raw:
+        if str(key) not in allowed:
+            problems.add(f"{where}{key} is not a setting of the configuration.", found=key,
+                         expected="one of " + ", ".join(allowed),
+                         hint="Check its spelling (a misspelt key would be ignored).")
+
+
+def _path(r: dict, key: str, base: Path, where: str, problems: _Problems) -> Path | None:
+    """A required path of a round (relative to the configuration's folder)."""
+    value = r.get(key)
+    if value is None:
+        problems.add(f"{where} lacks the key {key!r}.",
+                     expected="a file path, relative to the configuration's folder")
+        return None
+    if not isinstance(value, str) or not value.strip():
+        problems.add(f"{where}.{key} is not a file path.", found=value,
+                     expected="a file path, relative to the configuration's folder")
+        return None
+    return (base / value).resolve()
+
+
+def _responses(r: dict, base: Path, where: str, problems: _Problems) -> tuple[Path, ...]:
+    value = r.get("responses")
+    if value is None:
+        problems.add(f"{where} lacks the key 'responses'.",
+                     expected="the survey export(s): a file path or a list of them")
+        return ()
+    value = [value] if isinstance(value, str) else value
+    if not isinstance(value, list) or not value \
+            or not all(isinstance(p, str) and p.strip() for p in value):
+        problems.add(f"{where}.responses is not a list of file paths.", found=r["responses"],
+                     expected="a file path or a list of them, e.g. [sample/2022/responses.csv]")
+        return ()
+    return tuple((base / p).resolve() for p in value)
+
+
+def _year(key: object, problems: _Problems, what: str) -> int | None:
+    """A round's year (a key of ``rounds`` or ``current_round``)."""
+    low, high = YEARS
+    year = key if isinstance(key, int) and not isinstance(key, bool) else None
+    if year is None and isinstance(key, str) and key.strip().isdigit():
+        year = int(key)
+    if year is None or not low <= year <= high:
+        problems.add(f"{what} is not a year.", found=key,
+                     expected=f"a year from {low} to {high}, e.g. 2022")
+        return None
+    return year
+
+
+def _round(year: int, r: object, base: Path, path: Path, problems: _Problems) -> Round | None:
+    """One round of ``rounds:``, every problem of it added to ``problems``."""
+    where = f"rounds.{year}"
+    if not isinstance(r, dict):
+        problems.add(f"{where} is not a mapping of settings.", found=r,
+                     expected="codebook, units, roster, responses, ... (see data/hailong.yaml)")
+        return None
+    before = len(problems.errors)
+    _unknown(r, ROUND_KEYS, f"{where}.", problems)
+    label = r.get("label") or {"vi": f"Năm {year}", "en": str(year)}
+    if not isinstance(label, dict):
+        problems.add(f"{where}.label is not a mapping of languages.", found=label,
+                     expected='{vi: "Năm 2022", en: "2022"}')
+    codebook, units, roster = (_path(r, k, base, where, problems)
+                               for k in ("codebook", "units", "roster"))
+    responses = _responses(r, base, where, problems)
+    dates = {k: problems.check(_date, r.get(k), path, f"{where}.{k}")
+             for k in ("geography_date", "opened", "deadline")}
+    if dates["opened"] and dates["deadline"] and dates["opened"] > dates["deadline"]:
+        problems.add(f"{where}.deadline is before {where}.opened.",
+                     found=dates["deadline"].isoformat(),
+                     expected=f"a date on or after {dates['opened'].isoformat()}")
+    target = problems.check(_target, r.get("target", 1.0), path, f"{where}.target")
+    previous = problems.check(_previous, r.get("previous_round"), path, where)
+    if previous is not None and previous >= year:
+        problems.add(f"{where}.previous_round is not an earlier round.", found=previous,
+                     expected=f"a configured round before {year}")
+    crosswalk = problems.check(_crosswalk, r.get("crosswalk"), base, path, where)
+    level = None
+    if units is not None:
+        level = problems.check(_unit_level, r, base, path, where)
+    if len(problems.errors) > before:
+        return None
+    return Round(year=year, label=label, codebook=codebook, units=units, unit_level=level,
+                 geography_date=dates["geography_date"], roster=roster, responses=responses,
+                 opened=dates["opened"], deadline=dates["deadline"], target=target,
+                 previous_round=previous, crosswalk=crosswalk)
+
+
 def load_config(path: str | Path | None = None) -> Config:
-    """Read the project configuration.
+    """Read the project configuration and check it as a whole, before any data is read.
+
+    Every setting is checked (types, ranges, reference files that must exist, rounds
+    that must agree with each other); every problem names the file, the key, the value
+    found and what is allowed, and all of them are reported at once.
 
     Parameters
     ----------
@@ -181,55 +325,117 @@ def load_config(path: str | Path | None = None) -> Config:
     Raises
     ------
     ConfigError
-        If the file is missing or a required key is absent.
+        If the file is missing or anything in it is wrong (one error listing every
+        problem when there are several).
     """
     path = Path(path or os.environ.get("HAILONG_CONFIG") or DEFAULT_CONFIG).resolve()
     raw = read_yaml(path, "configuration file",
                     hint="Run from the project folder, or set HAILONG_CONFIG.")
     base = path.parent
+    problems = _Problems(path)
+    _unknown(raw, TOP_KEYS, "", problems)
+    organisation = raw.get("organisation") or {"vi": "", "en": ""}
+    if not isinstance(organisation, dict):
+        problems.add("organisation is not a mapping of languages.", found=organisation,
+                     expected='{vi: "Liên minh ...", en: "... Alliance"}')
+        organisation = {"vi": "", "en": ""}
     rounds: dict[int, Round] = {}
-    for year, r in (raw.get("rounds") or {}).items():
-        where = f"rounds.{year}"
-        try:
-            responses = r["responses"]
-            if isinstance(responses, str):
-                responses = [responses]
-            rounds[int(year)] = Round(
-                year=int(year),
-                label=r.get("label") or {"vi": f"Năm {year}", "en": str(year)},
-                codebook=(base / r["codebook"]).resolve(),
-                units=(base / r["units"]).resolve(),
-                unit_level=_unit_level(r, base, path, where),
-                geography_date=_date(r.get("geography_date"), path, f"{where}.geography_date"),
-                roster=(base / r["roster"]).resolve(),
-                responses=tuple((base / p).resolve() for p in responses),
-                opened=_date(r.get("opened"), path, f"{where}.opened"),
-                deadline=_date(r.get("deadline"), path, f"{where}.deadline"),
-                target=_target(r.get("target", 1.0), path, f"{where}.target"),
-                previous_round=_previous(r.get("previous_round"), path, where),
-                crosswalk=_crosswalk(r.get("crosswalk"), base, path, where),
-            )
-        except KeyError as exc:
-            raise ConfigError(f"{where} lacks the key {exc.args[0]!r}.", file=path) from None
-    if not rounds:
-        raise ConfigError("The configuration lists no survey round.", file=path)
-    current = int(raw.get("current_round") or max(rounds))
-    cfg = Config(
-        path=path,
-        organisation=raw.get("organisation") or {"vi": "", "en": ""},
-        current_round=current,
-        min_n=_min_n(raw.get("min_n", 5), path),
-        rounds=rounds,
-        stats=stats_settings(raw.get("statistics"), path),
-        themes=(base / raw["themes"]).resolve() if raw.get("themes") else None,
-    )
-    cfg.round(current)  # the current round must exist
+    given = raw.get("rounds")
+    if not isinstance(given, dict) or not given:
+        problems.add("The configuration lists no survey round.", found=given,
+                     expected="rounds: a mapping of years to their files (see data/hailong.yaml)")
+        given = {}
+    for key, r in given.items():
+        year = _year(key, problems, f"rounds.{key}")
+        rnd = _round(year, r, base, path, problems) if year is not None else None
+        if rnd is not None:
+            rounds[year] = rnd
+    current = None
+    if raw.get("current_round") is not None:
+        current = _year(raw["current_round"], problems, "current_round")
+        if current is not None and given and current not in rounds \
+                and current not in {_year_quiet(k) for k in given}:
+            problems.add("current_round names a round that is not configured.", found=current,
+                         expected="one of " + ", ".join(str(y) for y in sorted(rounds)))
+    elif rounds:
+        current = max(rounds)
     for rnd in rounds.values():
-        if rnd.previous_round is not None and rnd.previous_round not in rounds:
-            raise ConfigError(f"rounds.{rnd.year}.previous_round names a round that is not "
-                              "configured.", file=path, found=rnd.previous_round,
-                              expected="one of " + ", ".join(str(y) for y in sorted(rounds)))
-    return cfg
+        if rnd.previous_round is not None and rnd.previous_round not in rounds \
+                and rnd.previous_round not in {_year_quiet(k) for k in given}:
+            problems.add(f"rounds.{rnd.year}.previous_round names a round that is not "
+                         "configured.", found=rnd.previous_round,
+                         expected="one of " + ", ".join(str(y) for y in sorted(rounds)))
+    min_n = problems.check(_min_n, raw.get("min_n", 5), path)
+    max_set_aside = problems.check(_max_set_aside, raw.get("max_set_aside", 0.02), path)
+    stats = problems.check(stats_settings, raw.get("statistics"), path)
+    themes = problems.check(_themes, raw.get("themes"), base, path)
+    problems.raise_any()
+    return Config(path=path, organisation=organisation, current_round=current, min_n=min_n,
+                  rounds=rounds, stats=stats, themes=themes, max_set_aside=max_set_aside)
+
+
+def _year_quiet(key: object) -> int | None:
+    """``key`` as a year, or ``None`` (its problem is reported elsewhere)."""
+    try:
+        return int(key)
+    except (TypeError, ValueError):
+        return None
+
+
+def _themes(value: object, base: Path, path: Path) -> Path | None:
+    """``themes:``: the theme dictionary, which must exist when it is named."""
+    if not value:
+        return None
+    if not isinstance(value, str):
+        raise ConfigError("themes is not a file path.", file=path, found=value,
+                          expected="a YAML file, e.g. reference/themes.yaml")
+    themes = (base / value).resolve()
+    if not themes.is_file():
+        raise ConfigError("themes names a file that does not exist.", file=path, found=value,
+                          expected="an existing YAML file, relative to the configuration's "
+                                   "folder, e.g. reference/themes.yaml")
+    return themes
+
+
+#: The range ``max_set_aside`` may take (a share: 0.02 = 2%).
+MAX_SET_ASIDE_RANGE = (0.0, 1.0)
+
+
+def _max_set_aside(value: object, path: Path) -> float:
+    """The configured ``max_set_aside``, checked: a share from 0 to 1."""
+    low, high = MAX_SET_ASIDE_RANGE
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not ok or not low <= float(value) <= high:
+        raise ConfigError("The setting max_set_aside is not allowed.", file=path, found=value,
+                          expected=f"a share from {low:g} to {high:g} (0.02 = 2%)",
+                          hint="It is the largest share of survey rows, or of answers, that "
+                               "a build may set aside and still publish.")
+    return float(value)
+
+
+def check_reference_files(config: Config, year: int | str | None = None) -> Round:
+    """The round, once every reference file it needs exists (codebook, unit table,
+    crosswalk): checked before any data is read, all missing files in one message.
+
+    Raises
+    ------
+    ConfigError
+        Naming the key and the missing file(s).
+    ParameterError
+        If the round is not configured.
+    """
+    rnd = config.round(year)
+    problems = _Problems(config.path)
+    where = f"rounds.{rnd.year}"
+    files = [("codebook", rnd.codebook), ("units", rnd.units)]
+    if rnd.crosswalk is not None:
+        files.append(("crosswalk.file", rnd.crosswalk.file))
+    for key, file in files:
+        if not file.is_file():
+            problems.add(f"{where}.{key} names a file that does not exist.", found=str(file),
+                         expected="an existing file, relative to the configuration's folder")
+    problems.raise_any()
+    return rnd
 
 
 #: The range ``min_n`` may take: below 3 a published figure could rest on one or two
@@ -352,12 +558,18 @@ class StatsSettings:
     secondary_suppression
         Also withhold complementary cells so a withheld one cannot be recovered by
         subtraction from totals.
-    rank_draws, rank_seed
-        Simulation draws and seed of the rank ranges.
+    group_n
+        A group of fewer respondents than this whose members all gave the same answer is
+        withheld too (each one's answer would be known); so is such a group left over by
+        subtraction (:mod:`hailong.numbers.disclosure`).
+    min_index_share
+        A cooperative's own satisfaction index needs ratings in at least this share of
+        the areas its questionnaire variant asks about (else it has none, and counts
+        neither in the index nor in the share of satisfied cooperatives).
     ranked
         Measure kinds whose units are ranked with rank ranges (of ``index``,
-        ``dimension``, ``overall``): the reports show the index's; each more kind costs
-        one more simulation (~1 s per kind for 3,300 communes).
+        ``dimension``, ``overall``): the reports show the index's (joint ranges,
+        :func:`hailong.numbers.stats.rank_ranges`).
     quotes_per_theme
         How many example answers the reports quote per theme of the open questions.
     """
@@ -368,8 +580,8 @@ class StatsSettings:
     weight_cells: str = "variant"
     min_cell: int = 5
     secondary_suppression: bool = True
-    rank_draws: int = 10000
-    rank_seed: int = 2022
+    group_n: int = 10
+    min_index_share: float = 0.5
     ranked: tuple[str, ...] = ("index",)
     quotes_per_theme: int = 2
 
@@ -384,6 +596,18 @@ def _secondary(value: object, path: Path | None) -> bool:
                           hint="Without it a withheld figure can be worked out from the "
                                "city's and the other units' figures; leave it true.")
     return True
+
+
+def _share(key: str, value: object, path: Path | None) -> float:
+    """A share 0..1 (both included) of ``statistics:``."""
+    try:
+        share = float(value) if not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        share = None
+    if share is None or not 0 <= share <= 1:
+        raise ConfigError(f"statistics.{key} is out of range.", file=path, found=value,
+                          expected="a number from 0 to 1")
+    return share
 
 
 def stats_settings(raw: dict | None, path: Path | None = None) -> StatsSettings:
@@ -442,8 +666,9 @@ def stats_settings(raw: dict | None, path: Path | None = None) -> StatsSettings:
         weight_cells=str(raw.get("weight_cells", d.weight_cells)),
         min_cell=number("min_cell", d.min_cell, int, 1),
         secondary_suppression=_secondary(raw.get("secondary_suppression", True), path),
-        rank_draws=number("rank_draws", d.rank_draws, int, 100),
-        rank_seed=number("rank_seed", d.rank_seed, int, 0),
+        group_n=number("group_n", d.group_n, int, 2),
+        min_index_share=_share("min_index_share", raw.get("min_index_share", d.min_index_share),
+                               path),
         ranked=tuple(k for k in RANKABLE if k in set(map(str, ranked))),
         quotes_per_theme=number("quotes_per_theme", d.quotes_per_theme, int, 0),
     )

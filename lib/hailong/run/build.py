@@ -45,10 +45,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import hailong.run.plan as planning
-from hailong.core.errors import BuildError, ReportFailure
+from hailong.core.errors import BuildError, ParameterError, ReportFailure
 from hailong.publish.paths import round_dir
-from hailong.reference.config import Config, Round, load_config
+from hailong.reference.config import Config, Round, check_reference_files, load_config
 from hailong.run.jobs import JobResult, first_line, job_failure, place_files, run_job, warm_worker
+from hailong.run.losses import check as check_losses
 from hailong.run.plan import KIND_NOTEBOOK, PROGRESS, ReportJob, output_name, plan
 
 if TYPE_CHECKING:  # pragma: no cover - imported when needed (they pull in pandas)
@@ -92,6 +93,9 @@ class BuildSummary:
     steps
         Seconds of each step of the build (``check``, ``plan``, ``prepare``, ``jobs``,
         ``index``, ...).
+    losses
+        What the round's processed data set aside (rows, answers, shares, the
+        threshold; ``over``: above it, published because asked to), or ``None``.
     """
 
     built: list[ReportJob] = field(default_factory=list)
@@ -106,6 +110,8 @@ class BuildSummary:
     jobs: list[JobResult] = field(default_factory=list)
     executor: str = ""
     steps: dict[str, float] = field(default_factory=dict)
+    #: What the round's processed data set aside (:func:`hailong.run.losses.set_aside`).
+    losses: dict | None = None
 
 
 def index_entries(jobs: Iterable[ReportJob], results: object = None) -> list[IndexEntry]:
@@ -143,15 +149,6 @@ def _headline(results: object, unit: str) -> float | None:
     if hasattr(results, "estimates"):  # as the report prints it (the city: weighted)
         rows = results.estimates(unit, "index")
     return float(rows["index"].iloc[0])
-
-
-def _secondary(results: object) -> bool:
-    """Whether some index is withheld only to protect others (secondary suppression)."""
-    scores = getattr(results, "scores", None)
-    if scores is None or not hasattr(scores, "columns") or "suppression" not in scores:
-        return False
-    index = scores[scores["measure"] == "INDEX"]
-    return bool((index["suppression"] == "secondary").any())
 
 
 def _with_info(jobs: list[ReportJob], config: Config, rnd: Round, lang: str,
@@ -200,10 +197,13 @@ def _failure_message(failures: list[ReportFailure], total: int) -> str:
 
 
 def quick_key(config: Config, rnd: Round, units: list | None, out_dir: Path, lang: str,
-              notebooks: str | Path | None, pdf: bool, off: tuple[str, ...] = ()) -> str | None:
+              notebooks: str | Path | None, pdf: bool, off: tuple[str, ...] = (),
+              accept_losses: bool = False) -> str | None:
     """A key of everything a build's outcome depends on that can be read without
     loading data: the arguments, the configuration, every input file of the round, the
     notebooks, the library's code and templates, the rendering packages and the browser.
+    A build that published in spite of its losses (``accept_losses``) never stands for
+    one that did not ask to: that one checks the losses again.
 
     When it equals the key recorded by the last complete build and every file that build
     wrote is untouched, the build has nothing to do. ``None`` if it cannot be made (a
@@ -225,7 +225,8 @@ def quick_key(config: Config, rnd: Round, units: list | None, out_dir: Path, lan
 
         browser = [os.environ.get(ENV_VAR), str(find_chromium())]
     return json_digest("build", KEY_VERSION, rnd.year, sorted(str(u).strip() for u in units or ()),
-                  lang, bool(pdf), list(off), str(folder), str(out_dir), inputs,
+                  lang, bool(pdf), list(off), bool(accept_losses), str(folder), str(out_dir),
+                  inputs,
                   files_digest(folder / n for n in sorted(set(KIND_NOTEBOOK.values()))),
                   code_fingerprint(), package_versions(), browser)
 
@@ -255,8 +256,43 @@ def _report_keys(jobs: list[ReportJob], prepared: object, config: Config, rnd: R
     return keys
 
 
+#: What the folder of the processed data is, for :func:`_out_ready`'s message.
+_PROCESSED = ("folder of the processed data",
+              "It is the folder 'processed' beside the configuration file (docs/design.md).")
+#: Why a build is refused the processed data's lock.
+_SAME_CONFIG = ("Another build with the same configuration is preparing or using its "
+                "processed data; wait for it to finish.")
+
+
+def _out_ready(out_dir: Path, what: str = "output folder",
+               hint: str = "Choose another folder with --out.") -> Path:
+    """``out_dir``, created if needed, once it is certain the build can write there
+    (checked before any data is read).
+
+    Raises
+    ------
+    ParameterError
+        If ``--out`` names a file, or a folder that cannot be created or written to.
+    """
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        if not os.access(out_dir, os.W_OK | os.X_OK):
+            raise PermissionError(13, "Permission denied")
+    except OSError as exc:
+        blocker = next((p for p in (out_dir, *out_dir.parents) if p.exists()), None)
+        why = ("a file is in the way" if blocker is not None and not blocker.is_dir()
+               else exc.strerror or type(exc).__name__)
+        raise ParameterError(f"The {what} cannot be used ({why}).", file=out_dir,
+                             found=str(blocker) if blocker is not None else None,
+                             expected="a folder that exists or can be created, and can be "
+                                      "written to",
+                             hint=hint) from None
+    return out_dir
+
+
 @contextlib.contextmanager
-def _locked(out_dir: Path) -> Iterator[None]:
+def _locked(out_dir: Path, hint: str = "Wait for it to finish, or build into another "
+                                       "folder (--out).") -> Iterator[None]:
     """Only one build writes into ``out_dir`` at a time (a lock on the folder itself).
 
     Raises
@@ -274,9 +310,7 @@ def _locked(out_dir: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise BuildError(f"Another build is writing to {out_dir}.",
-                             hint="Wait for it to finish, or build into another folder "
-                                  "(--out).") from None
+            raise BuildError(f"Another build is writing to {out_dir}.", hint=hint) from None
         yield
     finally:
         os.close(fd)  # releases the lock
@@ -350,7 +384,7 @@ def build(round_year: int | str | None = None, units: Iterable[str | int] | None
           notebooks: str | Path | None = None, pdf: bool = False,
           workbook: bool = True, *, workers: int | None = None, force: bool = False,
           executor: str | Executor = "local", scheduler: str | None = None,
-          open_data: bool = True) -> BuildSummary:
+          open_data: bool = True, accept_losses: bool = False) -> BuildSummary:
     """Build the reports of a round that are not up to date, and the index page.
 
     Parameters
@@ -391,6 +425,9 @@ def build(round_year: int | str | None = None, units: Iterable[str | int] | None
         :class:`~hailong.run.executors.Executor`.
     scheduler
         The Dask scheduler's address, ``tcp://HOST:PORT``.
+    accept_losses
+        Publish even when more than ``max_set_aside`` of the survey rows or answers were
+        set aside (``--publish-anyway``; :mod:`hailong.run.losses`).
 
     Returns
     -------
@@ -399,7 +436,11 @@ def build(round_year: int | str | None = None, units: Iterable[str | int] | None
     Raises
     ------
     ParameterError, ConfigError
-        Before anything runs, if a parameter or the configuration is wrong.
+        Before anything runs, if a parameter, the output folder or the configuration is
+        wrong.
+    LossesTooHigh
+        Before any report is built, if more than ``max_set_aside`` of the rows or
+        answers were set aside and ``accept_losses`` is false (exit status 3).
     BuildError
         After the index is written, if any report failed (``failures`` lists them; the
         error's ``summary`` is the :class:`BuildSummary`), or if another build is
@@ -415,16 +456,16 @@ def build(round_year: int | str | None = None, units: Iterable[str | int] | None
 
     units = list(units) if units else None
     config = load_config(config_path)
-    rnd = config.round(round_year)
+    rnd = check_reference_files(config, round_year)
     out_dir = round_dir(out, rnd.year)
     quick = None
     if prepare is None:  # what is up to date is known only from the round's own results
         from hailong.run.buildstate import BuildState
 
         quick = quick_key(config, rnd, units, out_dir, lang, notebooks, pdf,
-                          _switched_off(workbook, open_data))
+                          _switched_off(workbook, open_data), accept_losses)
         hit = BuildState.load(out_dir).fast_hit(quick) if quick and not force else None
-        if hit is not None:
+        if hit is not None:  # its losses were checked (or accepted) by the build recorded
             mark = lap("check", start)
             book = hit.get("workbook")
             return BuildSummary(out_dir=out_dir, index=out_dir / hit.get("index", "index.html"),
@@ -435,24 +476,31 @@ def build(round_year: int | str | None = None, units: Iterable[str | int] | None
     ex, own = _executor(executor, workers, scheduler)
     try:
         jobs = plan(config, round_year, units, out, lang, notebooks)  # a wrong unit stops here
-        if own and getattr(ex, "kind", "") == "local" and jobs:
-            # workers warm up while this process prepares and checks what is stale
-            from collections import Counter
+        if prepare is None:  # a round without data stops here too, having written nothing
+            from hailong.numbers.rounds import check_round_has_data
 
-            from hailong.core.files import code_fingerprint
+            check_round_has_data(config, rnd.year)
+        # the output folder and the processed data are locked before anything is written
+        with _locked(_out_ready(out_dir)), \
+                _locked(_out_ready(config.processed_dir, *_PROCESSED), hint=_SAME_CONFIG):
+            if own and getattr(ex, "kind", "") == "local" and jobs:
+                # workers warm up while this process prepares and checks what is stale
+                from collections import Counter
 
-            common = Counter(j.notebook for j in jobs).most_common(1)[0][0]  # most reports'
-            ex.prestart(functools.partial(warm_worker, common, pdf=bool(pdf),
-                                          code=code_fingerprint()), len(jobs))
-        mark = lap("plan", mark)
-        prepared = (prepare or _load_results)(round_year=rnd.year, config_path=config.path)
-        jobs = _with_info(jobs, config, rnd, lang, prepared)
-        mark = lap("prepare", mark)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        with _locked(out_dir):
+                from hailong.core.files import code_fingerprint
+
+                common = Counter(j.notebook for j in jobs).most_common(1)[0][0]
+                ex.prestart(functools.partial(warm_worker, common, pdf=bool(pdf),
+                                              code=code_fingerprint()), len(jobs))
+            mark = lap("plan", mark)
+            prepared = (prepare or _load_results)(round_year=rnd.year, config_path=config.path)
+            losses = check_losses(config, rnd, accept=accept_losses, lang=lang)
+            jobs = _with_info(jobs, config, rnd, lang, prepared)
+            mark = lap("prepare", mark)
             summary = _build_locked(jobs, prepared, config, rnd, out, out_dir, units, lang,
                                     notebooks, pdf, _switched_off(workbook, open_data),
                                     progress, force, ex, quick, steps, mark)
+            summary.losses = losses
     finally:
         if own:
             ex.close()
@@ -620,8 +668,7 @@ def _build_locked(jobs, prepared, config, rnd, out, out_dir, units, lang, notebo
                             rnd.label.get(lang) or str(rnd.year),
                             config.organisation.get(lang, ""), lang,
                             data_date=_data_date(prepared), filename=index_name,
-                            min_n=(getattr(prepared, "meta", None) or {}).get("min_n"),
-                            downloads=downloads, secondary=_secondary(prepared))
+                            meta=getattr(prepared, "meta", None), downloads=downloads)
         if index_key is not None:
             state.record(index_name, index_key, [index])
     mark = lap("index", mark)

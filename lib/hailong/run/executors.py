@@ -15,6 +15,14 @@ Each worker (each thread of a worker) keeps what is slow to start for the jobs t
 after (:func:`worker_state`): one :class:`hailong.run.kernel.WarmKernel` and at most one
 browser (:class:`hailong.publish.pdf.PdfRenderer`). They are closed when the worker ends (or,
 in this process, when the executor closes).
+
+No process outlives the build, whatever ends it (:mod:`hailong.core.lifetime`): a local
+worker asks for ``SIGTERM`` when its parent (the fork server, which ends with the build)
+ends, watches the build process besides, and on ``SIGTERM`` or when the build is gone
+kills every process below it (kernel, browser driver, browser) and ends; it ignores
+``SIGINT`` (a Ctrl-C reaches the whole terminal's process group: the build decides). An
+executor left by an exception (Ctrl-C, ``SIGTERM``) ends its workers instead of waiting
+for them. Kernels get the parent-death signal too (:mod:`hailong.run.kernel`).
 """
 
 from __future__ import annotations
@@ -22,7 +30,9 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import socket
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, wait
@@ -37,6 +47,16 @@ WORKER_MODULES = ("hailong.run.kernel", "hailong.publish.export", "hailong.publi
                   "jupyter_client.manager", "playwright.sync_api")
 #: The executors ``hailong build --executor`` knows.
 KINDS = ("local", "dask")
+#: Reports a worker's kernel runs before it is replaced by a new one (0: never), and the
+#: resident memory (MB) above which it is replaced after its report (0: no ceiling) —
+#: a guard, as Dask's and Gunicorn's workers have, against whatever a report might
+#: still leave behind (a kernel holds ~300 MB once warm; a new one costs ~1.5 s).
+KERNEL_MAX_REPORTS = 500
+KERNEL_MAX_MB = 1024.0
+#: Environment variables that change them on a machine (inherited by local workers; a
+#: Dask worker reads its own).
+ENV_MAX_REPORTS = "HAILONG_KERNEL_MAX_REPORTS"
+ENV_MAX_MB = "HAILONG_KERNEL_MAX_MB"
 
 
 def default_workers() -> int:
@@ -48,6 +68,61 @@ def default_workers() -> int:
 
 
 # ------------------------------------------------------------------ worker side
+@dataclass(frozen=True)
+class RecyclePolicy:
+    """When a worker's warm kernel is replaced by a new one (checked after each report).
+
+    Attributes
+    ----------
+    reports
+        Reports a kernel runs at most (0: no limit).
+    memory_mb
+        Resident memory (MB) above which the kernel is replaced (0: no ceiling).
+    """
+
+    reports: int = KERNEL_MAX_REPORTS
+    memory_mb: float = KERNEL_MAX_MB
+
+    @classmethod
+    def from_env(cls, environ: dict | None = None) -> RecyclePolicy:
+        """The policy with :data:`ENV_MAX_REPORTS` and :data:`ENV_MAX_MB` applied.
+
+        Raises
+        ------
+        ParameterError
+            If either is not a number of at least 0.
+        """
+        from hailong.core.errors import ParameterError
+
+        environ = os.environ if environ is None else environ
+        values: dict[str, float] = {}
+        for name, key, kind, default in ((ENV_MAX_REPORTS, "reports", int, cls.reports),
+                                          (ENV_MAX_MB, "memory_mb", float, cls.memory_mb)):
+            raw = environ.get(name, "").strip()
+            try:
+                value = kind(raw) if raw else default
+            except ValueError:
+                value = -1
+            if value < 0:
+                raise ParameterError(f"The environment variable {name} is not allowed.",
+                                     found=raw, expected="a whole number of reports, at least "
+                                     "0 (0: no limit)" if kind is int else "megabytes, at "
+                                     "least 0 (0: no ceiling)")
+            values[key] = value
+        return cls(**values)
+
+    def due(self, kernel) -> str | None:
+        """Why ``kernel`` (a :class:`~hailong.run.kernel.WarmKernel`) is to be replaced
+        now, or ``None``."""
+        if self.reports and kernel.reports >= self.reports:
+            return f"{kernel.reports} reports run"
+        if self.memory_mb:
+            rss = kernel.memory_mb()
+            if rss is not None and rss > self.memory_mb:
+                return f"{rss:.0f} MB resident, above {self.memory_mb:g} MB"
+        return None
+
+
 @dataclass
 class WorkerState:
     """What one worker thread keeps between jobs.
@@ -73,6 +148,30 @@ class WorkerState:
     pdf_unavailable: str | None = None
     jobs: int = 0
     extra: dict = field(default_factory=dict)
+    recycle: RecyclePolicy | None = None
+    recycled: int = 0
+
+    def recycle_kernel(self) -> str | None:
+        """Shut the kernel down if :class:`RecyclePolicy` says so (the next report
+        starts a new one); why, or ``None``. The policy is read from the environment
+        at the first call."""
+        if self.kernel is None:
+            return None
+        if self.recycle is None:
+            from hailong.core.errors import ParameterError
+
+            try:
+                self.recycle = RecyclePolicy.from_env()
+            except ParameterError as err:  # a local build has refused it already
+                log.warning("%s: the defaults are used", err)
+                self.recycle = RecyclePolicy()
+        why = self.recycle.due(self.kernel)
+        if why is not None:
+            log.info("replacing the warm kernel of %s: %s", worker_name(), why)
+            kernel, self.kernel = self.kernel, None
+            kernel.shutdown()
+            self.recycled += 1
+        return why
 
     def warm_kernel(self, code: str | None = None):
         """The worker's :class:`~hailong.run.kernel.WarmKernel`, new if ``code`` changed."""
@@ -112,6 +211,13 @@ class WorkerState:
         if self.renderer is not None:
             self.renderer.close()
             self.renderer = None
+
+    def kill(self) -> None:
+        """Kill the kernel at once (its process group) and forget it and the browser;
+        for a worker that must end now, from any thread (nothing waits for an answer)."""
+        kernel, self.kernel, self.renderer = self.kernel, None, None
+        if kernel is not None and hasattr(kernel, "kill"):
+            kernel.kill()
 
     def close(self) -> None:
         """Stop the kernel and the browser; safe to call twice."""
@@ -160,6 +266,50 @@ def _register_exit() -> None:
     atexit.register(close_worker_states)
     # A pool's worker process ends without running atexit handlers, but with these.
     util.Finalize(None, close_worker_states, exitpriority=10)
+
+
+def kill_worker_states() -> None:
+    """Kill every kernel of this process at once (:meth:`WorkerState.kill`)."""
+    with _ALL_LOCK:
+        states = list(_ALL)
+        _ALL.clear()
+    for state in states:
+        try:
+            state.kill()
+        except Exception as err:  # already gone
+            log.debug("killing a kernel: %s", err)
+
+
+def _end_worker(code: int = 1) -> None:
+    """End this worker now: its kernels and every process below it (browser driver,
+    browser) killed first."""
+    from hailong.core.lifetime import kill_descendants
+
+    try:
+        kill_worker_states()
+    finally:
+        kill_descendants()
+        os._exit(code)
+
+
+def _terminated(signum, frame) -> None:  # SIGTERM in a worker
+    _end_worker(128 + signum)
+
+
+def init_worker(build: str | None = None) -> None:
+    """Initializer of a local worker process: it dies with the build.
+
+    The parent-death signal (``SIGTERM`` when the fork server ends, which it does when
+    the build ends), a ``SIGTERM`` handler that kills what the worker started and ends
+    it, a watch on the build process ``build`` (a :func:`hailong.core.lifetime.process_mark`)
+    as fallback, and ``SIGINT`` ignored (the build decides what a Ctrl-C ends).
+    """
+    from hailong.core.lifetime import die_with_parent, watch_parent
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _terminated)
+    die_with_parent(signal.SIGTERM)
+    watch_parent(_end_worker, build)
 
 
 def _forget_after_fork() -> None:  # a forked child must not use its parent's kernels
@@ -225,12 +375,14 @@ class LocalExecutor(Executor):
 
     def __init__(self, workers: int | None = None, start_method: str | None = None,
                  preload: Iterable[str] = ()):
+        RecyclePolicy.from_env()  # a wrong setting stops the build before it starts
         self.preload = tuple(preload)
         self.workers = max(1, int(workers or default_workers()))
         self.start_method = start_method or ("forkserver" if "forkserver" in
                                              multiprocessing.get_all_start_methods()
                                              else "spawn")
         self._pool = None
+        self._interrupted = False
 
     def _context(self):
         ctx = multiprocessing.get_context(self.start_method)
@@ -262,7 +414,11 @@ class LocalExecutor(Executor):
     def _make_pool(self):
         from concurrent.futures import ProcessPoolExecutor
 
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context())
+        from hailong.core.lifetime import process_mark
+
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context(),
+                                   initializer=init_worker,
+                                   initargs=(process_mark(os.getpid()),))
 
     def map_unordered(self, fn: Callable, items: Iterable) -> Iterator[tuple[int, object]]:
         items = list(items)
@@ -283,17 +439,35 @@ class LocalExecutor(Executor):
                 for fut in done:
                     err = fut.exception()
                     yield futures[fut], err if err is not None else fut.result()
-        except BaseException:  # Ctrl-C or the caller stopped: drop what has not started
+        except BaseException as err:  # Ctrl-C or the caller stopped: drop what has not started
             for fut in pending:
                 fut.cancel()
+            if not isinstance(err, GeneratorExit):
+                self._interrupted = True
             raise
 
     def close(self) -> None:
+        """Release the workers: wait for them after a normal end; after an interruption
+        (Ctrl-C, ``SIGTERM``) end them at once (each kills its kernel and browser)."""
+        ending = sys.exc_info()[1]  # closed while an exception goes up (a finally clause)
+        if ending is not None and not isinstance(ending, Exception):
+            self._interrupted = True  # KeyboardInterrupt, SystemExit
         if self._pool is not None:
             pool, self._pool = self._pool, None
+            if self._interrupted:
+                self.terminate(pool)
             pool.shutdown(wait=True, cancel_futures=True)
         if self.workers == 1:
             close_worker_states()
+
+    @staticmethod
+    def terminate(pool) -> None:
+        """Send ``SIGTERM`` to every worker process of ``pool`` (see :func:`init_worker`)."""
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            try:
+                process.terminate()
+            except Exception:  # already gone
+                pass
 
 
 def _log_failed_warm_up(future) -> None:

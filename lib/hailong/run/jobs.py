@@ -230,6 +230,7 @@ def run_job(job: ReportJob, pdf: bool = False, stage: bool = False,
                             (("executed", executed), ("html", html), ("pdf", pdf_path))
                             if path.is_file()}
     state.jobs += 1
+    state.recycle_kernel()  # a kernel that ran its share or grew too big: a new one next
     result.failure = failure
     result.seconds = time.perf_counter() - start
     result.finished = time.time()

@@ -352,12 +352,75 @@ def mistake_files() -> None:
     write_csv("injection.csv", [EXPORT_HEADER, *nasty])
 
 
+def issue14_files() -> None:
+    """Issue 14: one wrong answer, 0 written for "no opinion", a very long comment, a
+    folder given as the export, KoboToolbox exports, a formula without a saved result."""
+    r1, r2, r3, r4 = BASE
+    one = [export_row(r1), export_row(r2, D02_1="năm"), export_row(r3), export_row(r4)]
+    write_csv("one-bad-cell.csv", [EXPORT_HEADER, *one])
+    zeros = {"D04_1": "0", "D04_2": "0", "D04_3": "0"}
+    write_csv("zero-no-opinion.csv", [EXPORT_HEADER, *(export_row(r, **zeros) for r in BASE)])
+    sentence = "Thiếu vốn lưu động, khó tiếp cận đất đai. "
+    long = (sentence * (LONG_COMMENT // len(sentence) + 1))[:LONG_COMMENT]
+    write_csv("long-comment.csv", [EXPORT_HEADER, export_row(r1, DIFFICULTIES=long),
+                                   *base_rows()[1:]])
+    folder = HERE / "export-folder"
+    folder.mkdir(exist_ok=True)
+    write_csv("export-folder/responses.csv", [EXPORT_HEADER, *base_rows()])
+    kobo_files()
+    formula = workbook([("Sheet1", [EXPORT_HEADER, *base_rows()])])
+    formula["Sheet1"]["H2"] = "=2*2"  # 1.2 of HP-0001: openpyxl saves no result
+    save(formula, "formula-no-value.xlsx")
+
+
+#: Characters of the long comment (more than the 131,072 Python's csv accepts by default).
+LONG_COMMENT = 200_000
+#: Answers as a KoboToolbox form names its choices (XML names).
+KOBO_CHOICES = {"Rất không hài lòng": "rat_khong_hai_long", "Không hài lòng": "khong_hai_long",
+                "Bình thường": "binh_thuong", "Hài lòng": "hai_long",
+                "Rất hài lòng": "rat_hai_long", "": ""}
+#: UTC times of the four submissions (BASE's times in Vietnam time, UTC+7).
+KOBO_UTC = ["2023-03-15T02:12:00", "2023-03-16T03:05:00", "2023-03-17T04:30:00",
+            "2023-03-18T07:45:00"]
+
+
+def kobo_files() -> None:
+    """KoboToolbox exports of the same four submissions: CSV with XML names (group paths,
+    choice names, ';'-separated as Kobo writes it) and XLSX with labels (group labels)."""
+    meta_head = ["start", "end"]
+    meta_tail = ["_id", "_uuid", "_submission_time", "_validation_status", "_notes",
+                 "_status", "_submitted_by", "__version__", "_tags", "_index"]
+    dims = {i["id"]: d for d in CODEBOOK["dimensions"] for i in d["items"]}
+    xml = (meta_head + ["thong_tin/ma_htx", "thong_tin/ten_htx", "thong_tin/nguoi_tra_loi"]
+           + [f"grp_{dims[iid]['id'].lower()}/{iid}" for iid, _, _, _ in ITEMS]
+           + ["danh_gia_chung/OVERALL", "y_kien/DIFFICULTIES", "y_kien/RECOMMENDATIONS"]
+           + meta_tail)
+    labels = (meta_head + ["Thông tin HTX/Mã HTX", "Thông tin HTX/Tên HTX",
+                           "Thông tin HTX/Họ và tên người trả lời"]
+              + [f"{dims[iid]['vi']}/{n}. {vi}" for iid, n, vi, _ in ITEMS]
+              + [f"Đánh giá chung/{OVERALL['number']}. {OVERALL['vi']}"]
+              + [f"Ý kiến/{q['number']}. {q['vi']}" for q in OPEN] + meta_tail)
+    xml_rows, label_rows = [xml], [labels]
+    for k, (r, utc) in enumerate(zip(BASE, KOBO_UTC)):
+        row = export_row(r)
+        answers = row[6:6 + len(ITEMS) + 1]
+        head = [utc.replace("T", " ")[:-3], utc.replace("T", " ")[:-3]]
+        tail = [str(1000 + k), f"8f2c1e7a-0000-4000-8000-00000000000{k}", utc, "", "",
+                "submitted_via_web", "", "vQ2023", "", str(k + 1)]
+        who = [r["id"], r["name"], r["who"]]
+        xml_rows.append(head + who + [KOBO_CHOICES[a] for a in answers] + row[-2:] + tail)
+        label_rows.append(head + who + answers + row[-2:] + tail)
+    write_csv("kobo-xml-names.csv", xml_rows, ";")
+    save(workbook([("Khảo sát HTX", label_rows)]), "kobo-labels.xlsx")
+
+
 def main() -> None:
     roster_files()
     encoding_files()
     layout_files()
     header_and_answer_files()
     mistake_files()
+    issue14_files()
 
 
 if __name__ == "__main__":

@@ -27,14 +27,17 @@ from hailong.ingest.readers.columns import (
     ROW_COLUMN,
     Expected,
     HeaderMatcher,
+    ascii_name,
     combine,
     map_columns,
 )
-from hailong.ingest.readers.decoding import DELIMITERS, ReadAs
+from hailong.ingest.readers.decoding import DELIMITERS, MAX_FIELD_CHARS, ReadAs, formula_message
 from hailong.ingest.readers.responses import (
+    KOBO_META,
     RESPONSE_REQUIRED_FIELDS,
     classify,
     export_expected,
+    is_kobo,
     item_aliases,
     read_responses,
     response_fields,
@@ -52,9 +55,10 @@ from hailong.ingest.readers.text import normalize_text
 
 __all__ = [
     "ATTRS_BY_FILE", "DEFAULT_ROSTER_SPEC", "DELIMITERS", "FILE_COLUMN", "HEADER_SEARCH_ROWS",
-    "RESPONSE_REQUIRED_FIELDS", "ROW_COLUMN",
+    "KOBO_META", "MAX_FIELD_CHARS", "RESPONSE_REQUIRED_FIELDS", "ROW_COLUMN",
     "Expected", "HeaderMatcher", "ReadAs", "RosterSpec",
-    "classify", "combine", "export_expected", "item_aliases", "load_roster_spec",
+    "ascii_name", "classify", "combine", "export_expected", "formula_message", "is_kobo",
+    "item_aliases", "load_roster_spec",
     "map_columns", "normalize_text", "read_responses", "read_roster", "read_table",
     "response_fields", "response_required", "roster_expected",
 ]

@@ -32,7 +32,11 @@ class HeaderMatcher:
     ``"Câu 1.1:"``) and the text after the number equals an alias, or the number is a
     question's number and text follows (or the number has a dot: ``"1.1"``); it begins
     with one of ``prefixes`` followed by text (the longest wins). Headers are compared
-    through :func:`normalize_text`.
+    through :func:`normalize_text`. Failing all that, a header written as a form's XML
+    name matches: without its group path (KoboToolbox / ODK ``"grp_lanh_dao/D01_1"``:
+    the longest part after a ``/`` that matches), and an ASCII name matches the alias it
+    spells without accents (``"ma_htx"`` = "Mã HTX") when no other column's alias spells
+    the same.
     """
 
     def __init__(self, fields: dict[str, Sequence[str]],
@@ -45,6 +49,10 @@ class HeaderMatcher:
         self.starts = [(normalize_text(p), name) for name, ps in (prefixes or {}).items()
                        for p in ps]
         self.numbers = {str(n): name for name, n in (numbers or {}).items()}
+        slugs: dict[str, set[str]] = {}
+        for key, name in self.exact.items():
+            slugs.setdefault(ascii_name(key), set()).add(name)
+        self.slugs = {k: next(iter(v)) for k, v in slugs.items() if len(v) == 1 and k}
         self._cache: dict[str, str | None] = {}
 
     def match(self, header: str) -> str | None:
@@ -67,7 +75,31 @@ class HeaderMatcher:
             if number in self.numbers and (rest or "." in number):
                 return self.numbers[number]
         hits = [(len(p), name) for p, name in self.starts if h.startswith(p) and h[len(p):].strip()]
-        return max(hits)[1] if hits else None
+        if hits:
+            return max(hits)[1]
+        return self._xml_name(h)
+
+    def _xml_name(self, h: str) -> str | None:
+        """A form's XML name: without its group path, or spelt in ASCII."""
+        if h.isascii() and (name := self.slugs.get(ascii_name(h))):
+            return name
+        for i, ch in enumerate(h):
+            if ch == "/" and h[i + 1:].strip():
+                tail = h[i + 1:].strip()
+                found = self.exact.get(tail) or self._match(tail)
+                if found:
+                    return found
+        return None
+
+
+def ascii_name(text: str) -> str:
+    """``"Mã HTX"`` -> ``"ma htx"``, ``"ma_htx"`` -> ``"ma htx"``: letters without accents
+    (đ -> d), lower case, runs of anything else one space."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).casefold()
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain).split())
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,14 @@ likely to have, Excel workbooks, and text typed in the legacy TCVN3 / VNI encodi
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
-import io
+import gc
 import itertools
+import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +40,14 @@ _LEGACY_HINT = ("Convert the text to Unicode first: copy it, and in UniKey's con
                 "destination \"Unicode\"; paste it back and save the file as \"CSV UTF-8\" "
                 "or .xlsx (keep the original file as it is).")
 _UNIKEY_SOURCE = {"TCVN3": "TCVN3 (ABC)", "VNI": "VNI Windows"}
+#: The longest cell a CSV file may have, in characters (a long comment is fine; beyond
+#: this the file is refused with a message naming the line). Python's csv module stops
+#: at 131,072 by default.
+MAX_FIELD_CHARS = 10_000_000
+#: How much of a CSV file's beginning decides its separator (characters).
+SAMPLE_CHARS = 4_000_000
+#: How many formula cells without a saved result a message names.
+MAX_FORMULAS_LISTED = 10
 
 
 @dataclass
@@ -61,6 +71,12 @@ class ReadAs:
         The legacy encoding the text was converted from (``"TCVN3"`` / ``"VNI"``), or ``""``.
     converted_cells, converted_rows
         How many cells were converted, and the rows that held them.
+    uncached_formulas
+        Cells (``"D5"``) of the sheet read that hold a formula whose result the workbook
+        does not store (saved by a program that does not calculate): read as blank.
+    source
+        The survey tool the export is recognised as coming from (``"KoboToolbox"``), or
+        ``""``.
     """
 
     format: str
@@ -71,10 +87,13 @@ class ReadAs:
     converted_from: str = ""
     converted_cells: int = 0
     converted_rows: list[int] = field(default_factory=list)
+    uncached_formulas: list[str] = field(default_factory=list)
+    source: str = ""
 
     def describe(self) -> str:
         """``"CSV, UTF-16, tab-separated, headers on row 4"`` and the like."""
-        parts = [self.format]
+        parts = [f"{self.source} export" if self.source else "", self.format]
+        parts = [p for p in parts if p]
         if self.encoding:
             parts.append(self.encoding)
         if self.delimiter:
@@ -87,7 +106,22 @@ class ReadAs:
         if self.converted_from:
             text += (f"; text converted from {legacy.NAMES[self.converted_from]} to Unicode "
                      f"({self.converted_cells} cells in {len(self.converted_rows)} rows)")
+        if self.uncached_formulas:
+            text += (f"; {len(self.uncached_formulas)} formula cell(s) without a saved "
+                     "result read as blank")
         return text
+
+
+def formula_message(file: str | Path, cells: list[str]) -> str:
+    """The message about formula cells whose result the workbook does not store."""
+    shown = ", ".join(cells[:MAX_FORMULAS_LISTED]) + (
+        f" and {len(cells) - MAX_FORMULAS_LISTED} more" if len(cells) > MAX_FORMULAS_LISTED
+        else "")
+    return str(InputError(
+        f"{len(cells)} cell(s) hold a formula whose result was not saved in the workbook "
+        f"({shown}); they are read as blank.", file=file,
+        hint="Open the file in Excel (or LibreOffice), let it calculate, and save it "
+             "again; or replace the formulas by their values in a copy."))
 
 
 def _cell_text(value: object) -> str:
@@ -125,12 +159,27 @@ def _parse_csv(text: str, path: Path) -> tuple[list[list[str]], str]:
         raise _not_text(path, "a binary file", "Export the data again as CSV or .xlsx.")
 
     def records(delimiter: str, limit: int | None = None) -> list[list[str]]:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        # the separator is chosen on the file's beginning: no copy of a large file for it
+        sample = text if limit is None else text[:SAMPLE_CHARS]
+        reader = csv.reader(_lines(sample), delimiter=delimiter)
+        before = csv.field_size_limit(MAX_FIELD_CHARS)
+        same = {}.setdefault  # one string object per distinct cell: repeats cost a pointer
         try:
-            return [list(r) for r in itertools.islice(reader, limit)]
+            with paused_gc():
+                return [list(map(same, r, r)) for r in itertools.islice(reader, limit)]
         except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise InputError(
+                    f"A cell ending near line {reader.line_num} is longer than "
+                    f"{MAX_FIELD_CHARS:,} characters, more than any answer can be.",
+                    file=path,
+                    hint="Look at that line in a text editor: a quote (\") that is opened "
+                         "and never closed makes the rest of the file one cell. Correct it "
+                         "in a copy of the file, or export the data again.") from None
             raise InputError(f"The file cannot be read as CSV ({exc}).", file=path,
                              hint=_CSV_HINT) from None
+        finally:
+            csv.field_size_limit(before)
 
     def score(delimiter: str) -> float:
         widths = [len(r) for r in records(delimiter, 100) if r]
@@ -141,6 +190,29 @@ def _parse_csv(text: str, path: Path) -> tuple[list[list[str]], str]:
 
     best = max(DELIMITERS, key=lambda d: (score(d), -DELIMITERS.index(d)))
     return records(best), best
+
+
+#: A line as ``open(newline="")`` gives it: ended by "\r\n", "\r" or "\n", kept.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` for :func:`csv.reader`, one at a time (``io.StringIO`` would
+    hold a copy of the whole text at 4 bytes a character)."""
+    return (m.group() for m in _LINE.finditer(text))
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while millions of lists are made (it would walk them
+    all again and again: time growing faster than the rows); nothing made is cyclic."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _vietnamese_words(rows: list[list[str]]) -> int:
@@ -224,6 +296,7 @@ def _read_text(path: Path) -> tuple[list[list[str]], ReadAs]:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             return _read_8bit(data, path)
+        del data  # the text alone while it is parsed
         rows, delim = _parse_csv(text, path)
         return rows, ReadAs("CSV", "UTF-8", delim)
     try:
@@ -231,13 +304,15 @@ def _read_text(path: Path) -> tuple[list[list[str]], ReadAs]:
     except UnicodeDecodeError:
         raise InputError(f"The file starts like {name} text but is not.", file=path,
                          hint=_CSV_HINT) from None
+    del data
     rows, delim = _parse_csv(text, path)
     return rows, ReadAs("CSV", name, delim)
 
 
-def _read_xlsx(path: Path) -> list[tuple[str, list[list[str]]]]:
-    """Every worksheet as rows of text from row 1; a merged cell's value is repeated down
-    the first column of the merged block (a header spanning two rows names its column)."""
+def _read_xlsx(path: Path) -> list[tuple[str, list[list[str]], list[str]]]:
+    """Every worksheet as ``(name, rows of text from row 1, formula cells without a saved
+    result)``; a merged cell's value is repeated down the first column of the merged block
+    (a header spanning two rows names its column)."""
     import warnings
 
     import openpyxl
@@ -259,8 +334,43 @@ def _read_xlsx(path: Path) -> list[tuple[str, list[list[str]]]]:
                 top = rows[block.min_row - 1][block.min_col - 1]
                 for r in range(block.min_row, block.max_row):
                     rows[r][block.min_col - 1] = top
-            sheets.append((ws.title, rows))
+            sheets.append((ws.title, rows, []))
+        if _has_formulas(path):
+            _uncached_formulas(path, sheets)
         return sheets
+    finally:
+        wb.close()
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the workbook holds a formula (a quick look at its XML)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            return any(b"<f" in z.read(n) for n in z.namelist()
+                       if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return False
+
+
+def _uncached_formulas(path: Path, sheets: list[tuple[str, list[list[str]], list[str]]]
+                       ) -> None:
+    """Note, per sheet, the formula cells whose value was read as blank (the workbook
+    stores no result for them): a second reading with formulas kept."""
+    import warnings
+
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(path, data_only=False)
+    try:
+        for ws, (_, rows, refs) in zip(wb.worksheets, sheets):
+            for row in ws.iter_rows():
+                for cell in row:
+                    if cell.data_type == "f" and not rows[cell.row - 1][cell.column - 1]:
+                        refs.append(cell.coordinate)
     finally:
         wb.close()
 
@@ -274,7 +384,7 @@ def _fix_legacy(rows: list[list[str]], read_as: ReadAs, path: Path) -> list[list
     """
     if read_as.converted_from:
         return rows
-    cells = {c for r in rows for c in r if c and not c.isascii()}
+    cells = {c for c in set().union(*rows) if c and not c.isascii()}
     if not cells:
         return rows
     det = legacy.detect(cells)

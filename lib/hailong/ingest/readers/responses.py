@@ -4,6 +4,7 @@ with canonical column names, and telling an export from the roster."""
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +20,18 @@ from hailong.reference.codebook import Codebook, Item
 
 #: Export columns that must be present besides the scored items.
 RESPONSE_REQUIRED_FIELDS = ("submitted_at", "coop_id")
+#: Columns a KoboToolbox (or ODK) export adds about each submission; none is a question.
+#: An export with ``_submission_time`` and ``_uuid`` or ``_id`` is read as one.
+KOBO_META = frozenset({
+    "_id", "_uuid", "_submission_time", "_index", "_status", "_validation_status",
+    "_submitted_by", "__version__", "_version_", "_notes", "_tags", "_attachments",
+    "_geolocation", "_xform_id_string", "_parent_index", "_parent_table_name",
+    "_submission__id", "_submission__uuid", "_submission__submission_time",
+    "meta/instanceid", "meta/instancename", "meta/rootuuid", "meta/deprecatedid",
+    "formhub/uuid", "start", "end", "today", "deviceid", "username", "phonenumber",
+    "simserial", "subscriberid", "audit", "audit_url"})
+#: A time without offset, as KoboToolbox writes ``_submission_time`` (in UTC).
+_ISO_NAIVE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?")
 
 
 def item_aliases(item: Item) -> tuple[str, ...]:
@@ -73,10 +86,40 @@ def _looks_like_roster(table: pd.DataFrame) -> bool:
     return set(expect.required) <= expect.names(list(table.columns))
 
 
+def is_kobo(headers: Sequence[str]) -> bool:
+    """Whether the headers are those of a KoboToolbox export (its submission metadata)."""
+    names = {str(h).strip().casefold() for h in headers}
+    return "_submission_time" in names and bool(names & {"_uuid", "_id"})
+
+
+def _kobo_table(table: pd.DataFrame, expect: Expected) -> pd.DataFrame:
+    """A KoboToolbox export as a Google Forms one: ``_submission_time`` (UTC, ISO) is the
+    time stamp, given its offset so that it is read in Vietnam time, unless a question of
+    the form is one; the submission metadata (:data:`KOBO_META`) is dropped. Group paths
+    of the XML names (``"grp/D01_1"``) are left to :class:`HeaderMatcher`."""
+    headers = {h: str(h).strip().casefold() for h in table.columns if h not in ("_row",)}
+    stamp = next((h for h, k in headers.items() if k == "_submission_time"), None)
+    has_time = any(expect.matcher.match(h) == "submitted_at" for h in headers if h != stamp)
+    out = table.copy()
+    if stamp is not None and not has_time:
+        out["submitted_at"] = out[stamp].map(
+            lambda t: f"{t}+00:00" if _ISO_NAIVE.fullmatch(t) else t).astype("str")
+    drop = [h for h, k in headers.items() if k in KOBO_META or k.startswith("_")
+            and expect.matcher.match(h) is None]
+    out = out.drop(columns=drop)
+    out.attrs = dict(table.attrs)
+    out.attrs["read_as"] = {**(table.attrs.get("read_as") or {}), "source": "KoboToolbox"}
+    return out
+
+
 def _read_export(path: Path, codebook: Codebook, sheet: str | None = None) -> pd.DataFrame:
     fields = response_fields(codebook)
     expect = export_expected(codebook)
     table = read_table(path, sheet=sheet, expect=expect)
+    kobo = is_kobo(list(table.columns))
+    if kobo:
+        stamp = next(h for h in table.columns if h.strip().casefold() == "_submission_time")
+        table = _kobo_table(table, expect)
     try:
         df, extra = map_columns(table, fields, path=path, required=expect.required,
                                 matcher=expect.matcher)
@@ -85,7 +128,11 @@ def _read_export(path: Path, codebook: Codebook, sheet: str | None = None) -> pd
             err.hint = ("This looks like the cooperative roster, not a survey export: check "
                         "which file is given as the export. " + (err.hint or ""))
         raise
-    return _canonical(df, list(fields), path, extra)
+    out = _canonical(df, list(fields), path, extra)
+    headers = out.attrs["headers"][str(path)]
+    if kobo and headers.get("submitted_at") == "submitted_at":
+        headers["submitted_at"] = stamp  # messages name the column as the file does
+    return out
 
 
 def read_responses(paths: str | Path | Sequence[str | Path], codebook: Codebook, *,
@@ -94,7 +141,9 @@ def read_responses(paths: str | Path | Sequence[str | Path], codebook: Codebook,
 
     A header names a question as :class:`HeaderMatcher` says: its id, its number and
     text, the bare text (or an ``aliases:`` entry of the codebook), the number followed
-    by other text, or a Google Forms grid header ``"Title [text]"``. Every scored item
+    by other text, or a Google Forms grid header ``"Title [text]"``; a KoboToolbox
+    export's XML names or labels, with or without their group path (``_submission_time``
+    is its time stamp; its submission metadata is dropped). Every scored item
     must have a column; open questions and export fields other than ``submitted_at`` and
     ``coop_id`` may be absent (then ``""``). Title rows above the headers and other
     sheets of a workbook are skipped (see :func:`read_table`).

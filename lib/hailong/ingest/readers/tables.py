@@ -4,14 +4,25 @@ the sheet and the Excel row number of every row.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import asdict
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from hailong.core.errors import InputError
 from hailong.ingest.readers.columns import ROW_COLUMN, Expected
-from hailong.ingest.readers.decoding import _CSV_HINT, ReadAs, _fix_legacy, _read_text, _read_xlsx
+from hailong.ingest.readers.decoding import (
+    _CSV_HINT,
+    ReadAs,
+    _fix_legacy,
+    _read_text,
+    _read_xlsx,
+    paused_gc,
+)
 from hailong.ingest.readers.text import normalize_text
 
 #: How many rows from the top are searched for the row of column headers.
@@ -73,7 +84,17 @@ def read_table(path: str | Path, *, sheet: str | None = None,
 
 
 def _check_file(path: Path) -> None:
-    """Refuse a file that is missing, of a kind that cannot be read, or empty."""
+    """Refuse a file that is missing, a folder, of a kind that cannot be read, or empty."""
+    if path.is_dir():
+        inside = sorted(p.name for p in path.iterdir()
+                        if p.is_file() and p.suffix.lower() in _TEXT_SUFFIXES + _XLSX_SUFFIXES)
+        shown = ", ".join(inside[:5]) + (f" and {len(inside) - 5} more" if len(inside) > 5
+                                         else "")
+        raise InputError("This is a folder, not a file.", file=path,
+                         expected="a file: .csv, .xlsx or .txt",
+                         hint=(f"Name the file inside it ({shown})." if inside else
+                               "Name the file itself (the folder holds no .csv or .xlsx "
+                               "file).") + " See data/hailong.yaml.")
     if not path.is_file():
         raise InputError("The file does not exist.", file=path,
                          hint="Check the file name and folder (see data/hailong.yaml).")
@@ -93,7 +114,8 @@ def _decoded_sheets(path: Path, suffix: str
     rows, ReadAs)`` with its legacy text converted, and the error of each sheet whose
     legacy text could not be (only an error if that sheet is the one read)."""
     if suffix in _XLSX_SUFFIXES:
-        sheets = [(name, rows, ReadAs("Excel", sheet=name)) for name, rows in _read_xlsx(path)]
+        sheets = [(name, rows, ReadAs("Excel", sheet=name, uncached_formulas=refs))
+                  for name, rows, refs in _read_xlsx(path)]
     else:
         rows, read_as = _read_text(path)
         if suffix == ".txt" and read_as.encoding != "UTF-16" and read_as.delimiter != "\t":
@@ -169,17 +191,31 @@ def _choose_sheet(sheets: list[tuple[str, list[list[str]]]], path: Path, sheet: 
 
 
 def _to_frame(rows: list[list[str]], path: Path, header: int = 0) -> pd.DataFrame:
-    """Header + data rows -> frame of stripped text with the Excel row number ``_row``."""
+    """Header + data rows -> frame of stripped text with the Excel row number ``_row``.
+
+    Built column by column in Arrow (stripping and the blank tests vectorized), so that
+    the cost follows the number of cells and no second copy of the rows is made.
+    """
     width = max((len(r) for r in rows), default=0)
-    grid = [[c.strip() for c in r] + [""] * (width - len(r)) for r in rows]
-    if len(grid) <= header or not any(grid[header]):
+    head = ([c.strip() for c in rows[header]] + [""] * width)[:width] \
+        if len(rows) > header else []
+    if not any(head):
         raise InputError("The file is empty or its first row has no column headers.",
                          file=path, hint="The first row must hold the column headers.")
-    head, body = grid[header], grid[header + 1:]
-    keep = [j for j in range(width) if head[j] or any(r[j] for r in body)]
+    body = rows[header + 1:]
+    with paused_gc():
+        columns = [pc.utf8_trim_whitespace(pa.array(col, type=pa.large_string()))
+                   for col in itertools.zip_longest(*body, fillvalue="")] if body else []
+    columns += [pa.array([""] * len(body), type=pa.large_string())] * (width - len(columns))
+    filled = [np.asarray(pc.not_equal(c, "")) for c in columns]
+    used = np.zeros(len(body), dtype=bool)
+    for f in filled:
+        used |= f
+    keep = [j for j in range(width) if head[j] or filled[j][used].any()]
     names = [head[j] or f"(column {_excel_letter(j)})" for j in keep]
-    data = [([r[j] for j in keep], header + i + 2) for i, r in enumerate(body) if any(r)]
-    frame = pd.DataFrame([cells for cells, _ in data], columns=pd.Index(names, dtype=object),
-                         dtype="str")
-    frame[ROW_COLUMN] = pd.Series([row for _, row in data], dtype="int64")
+    mask = pa.array(used)
+    frame = pd.DataFrame({k: pd.Series(columns[j].filter(mask), dtype="str")
+                          for k, j in enumerate(keep)})
+    frame.columns = pd.Index(names, dtype=object)
+    frame[ROW_COLUMN] = pd.Series(np.flatnonzero(used) + header + 2, dtype="int64")
     return frame

@@ -13,18 +13,25 @@ reach through it):
   rounding as printed (the helpers every other module uses);
 - :mod:`~hailong.numbers.stats.weighting`: post-stratification, Kish's effective size,
   weighted means and shares;
+- :mod:`~hailong.numbers.stats.calibration`: raking to population margins, trimming,
+  Kish's design effect;
 - :mod:`~hailong.numbers.stats.reliability`: Cronbach's alpha and Feldt's interval;
 - :mod:`~hailong.numbers.stats.suppression`: primary and secondary suppression of tables;
 - :mod:`~hailong.numbers.stats.reading`: relative standard errors, tiers, comparisons with
   the whole and between rounds;
-- :mod:`~hailong.numbers.stats.ranks`: ranks and rank ranges.
+- :mod:`~hailong.numbers.stats.multiplicity`: p-values adjusted by Holm or
+  Benjamini–Hochberg;
+- :mod:`~hailong.numbers.stats.ranks`: ranks and joint rank ranges.
 
 Conventions
 -----------
-- ``confidence`` is the two-sided level (0.95 = 95%); ``population`` / ``stratum_sizes``
-  are the sizes ``N`` the sample came from (the roster). The survey is close to a census,
-  so the finite population correction (FPC) matters: when every listed cooperative has
-  answered there is no sampling error left and an interval shrinks to its estimate.
+- ``confidence`` is the two-sided level (0.95 = 95%). ``population`` /
+  ``stratum_sizes`` (the roster sizes ``N``) give the finite population correction,
+  which describes the roster itself (when every listed cooperative has answered there is
+  nothing left to estimate about *those* cooperatives). The survey's statements are about
+  how well a unit's authorities support cooperatives — a process the roster is one draw
+  of — so :mod:`hailong.numbers.scoring` uses model-based (superpopulation) variance,
+  without the FPC, for every published interval, comparison, tier and rank.
 - Proportions are shares 0–1; intervals are ``(low, high)``; missing input gives NaN,
   never an exception (a unit without respondents is a normal case).
 
@@ -38,6 +45,16 @@ T. Lumley, *Complex Surveys* (2010) — linearization of a ratio, domains.
 
 from __future__ import annotations
 
+from hailong.numbers.stats.calibration import (
+    TRIM_FACTOR,
+    Calibration,
+    calibrate,
+    design_effect,
+    margin_gap,
+    rake,
+    trim,
+    trim_cap,
+)
 from hailong.numbers.stats.intervals import _fpc_variance as _fpc_variance
 from hailong.numbers.stats.intervals import _wilson as _wilson
 from hailong.numbers.stats.intervals import (
@@ -50,19 +67,24 @@ from hailong.numbers.stats.intervals import (
     wilson_interval,
     z_value,
 )
-from hailong.numbers.stats.ranks import RANK_BLOCK, rank_ranges
+from hailong.numbers.stats.multiplicity import METHODS, adjust_p, two_sided_p
+from hailong.numbers.stats.ranks import RANK_BLOCK, joint_z, rank_ranges
 from hailong.numbers.stats.ranks import _min_ranks as _min_ranks
 from hailong.numbers.stats.reading import (
     ABOVE,
     BELOW,
     SIMILAR,
     change_interval,
-    compare_with_whole,
+    compare_with_rest,
+    overlap_covariance,
+    paired_change_interval,
     relative_se,
     tier_of,
+    tier_span,
     unreliable,
+    verdicts,
 )
-from hailong.numbers.stats.reliability import cronbach_alpha, feldt_interval
+from hailong.numbers.stats.reliability import cronbach_alpha, feldt_interval, spearman_brown
 from hailong.numbers.stats.suppression import (
     PRIMARY,
     SECONDARY,
@@ -77,17 +99,23 @@ from hailong.numbers.stats.weighting import (
     PostStrata,
     kish_effective_n,
     poststratify,
+    rest_means,
     weighted_mean,
     weighted_proportion,
     weighted_ratio,
 )
 
 __all__ = [
-    "ABOVE", "BELOW", "COLLAPSE_RULES", "PRIMARY", "RANK_BLOCK", "SECONDARY", "SIMILAR",
-    "Estimate", "PostStrata", "Suppression",
-    "change_interval", "compare_with_whole", "cronbach_alpha", "feldt_interval",
-    "kish_effective_n", "mean_interval", "mean_se", "poststratify", "rank_ranges",
-    "ratio_se", "relative_se", "rounded", "suppress_table", "t_bounds", "tier_of",
-    "unreliable", "weighted_mean", "weighted_proportion", "weighted_ratio",
+    "ABOVE", "BELOW", "COLLAPSE_RULES", "METHODS", "PRIMARY", "RANK_BLOCK", "SECONDARY",
+    "SIMILAR", "TRIM_FACTOR", "Calibration", "Estimate", "PostStrata", "Suppression",
+    "adjust_p", "calibrate", "change_interval", "compare_with_rest",
+    "cronbach_alpha", "design_effect", "feldt_interval", "joint_z", "kish_effective_n",
+    "margin_gap",
+    "mean_interval", "mean_se", "overlap_covariance", "paired_change_interval",
+    "poststratify", "rake", "rank_ranges", "ratio_se", "relative_se", "rest_means",
+    "rounded", "spearman_brown",
+    "suppress_table", "t_bounds", "tier_of", "tier_span", "trim", "trim_cap", "two_sided_p",
+    "unreliable",
+    "verdicts", "weighted_mean", "weighted_proportion", "weighted_ratio",
     "wilson_from_se", "wilson_interval", "z_value",
 ]

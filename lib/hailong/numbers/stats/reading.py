@@ -6,7 +6,7 @@ import numpy as np
 
 from hailong.numbers.stats.intervals import rounded, z_value
 
-#: Flags of :func:`compare_with_whole` (and of ``Results.scores["vs_city"]``).
+#: Flags of :func:`verdicts` (and of ``Results.scores["vs_city"]``).
 ABOVE, SIMILAR, BELOW = "above", "similar", "below"
 
 
@@ -54,51 +54,63 @@ def tier_of(values, tiers, decimals: int | None = 1) -> list:
     return ids[first].tolist()
 
 
-def compare_with_whole(estimate, se, whole, whole_se, share, confidence: float = 0.95):
-    """Difference of a part from the whole it belongs to, its interval and a flag.
+def compare_with_rest(estimate, se, rest, rest_se, confidence: float = 0.95):
+    """Difference of a unit from the rest of the city, its interval and p-value.
 
     Parameters
     ----------
     estimate, se
-        The part's figure (e.g. a district's index) and its standard error.
-    whole, whole_se
-        The whole's figure (the city) and its standard error.
-    share
-        The part's weight in the whole (0–1): the district's share of the city's
-        figure.
+        The unit's figure (e.g. a district's index) and its standard error.
+    rest, rest_se
+        The same figure for every other unit of the city taken together, and its
+        standard error.
 
     Returns
     -------
-    (diff, low, high, flag)
-        Arrays; ``flag`` is ``"above"`` when the interval lies above 0, ``"below"`` when
-        below, ``"similar"`` otherwise, ``""`` when missing.
+    (diff, low, high, p)
+        Arrays: ``diff = estimate - rest``, its interval at ``confidence`` and the
+        two-sided p-value of "no difference" (normal approximation).
 
     Notes
     -----
-    The part is inside the whole, so the two are correlated:
-    ``Cov(part, whole) ≈ share × Var(part)`` and
-    ``Var(diff) = Var(part) + Var(whole) - 2 share Var(part)`` (normal approximation;
-    it treats the part's contribution to the whole as ``share × part``).
+    The unit and the rest share no respondent, so ``Var(diff) = se² + rest_se²``: the
+    comparison is not diluted by the unit's own weight in the city, as a comparison
+    with the whole that contains it would be.
     """
+    from hailong.numbers.stats.multiplicity import two_sided_p
+
     z = z_value(confidence)
-    est, se, w, wse, s = (np.asarray(a, dtype="float64")
-                          for a in (estimate, se, whole, whole_se, share))
-    diff = est - w
-    var = np.clip(se ** 2 + wse ** 2 - 2 * s * se ** 2, 0.0, None)
-    half = z * np.sqrt(var)
-    low, high = diff - half, diff + half
-    flag = np.where(np.isnan(low) | np.isnan(high), "",
-                    np.where(low > 0, ABOVE, np.where(high < 0, BELOW, SIMILAR)))
-    return diff, low, high, flag
+    est, s, r, rs = (np.asarray(a, dtype="float64") for a in (estimate, se, rest, rest_se))
+    diff = est - r
+    sd = np.sqrt(s ** 2 + rs ** 2)
+    low, high = diff - z * sd, diff + z * sd
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(sd > 0, two_sided_p(diff / sd), np.nan)
+    return diff, low, high, p
+
+
+def verdicts(diff, p_adjusted, level: float = 0.05, neutral: str = SIMILAR) -> np.ndarray:
+    """``"above"`` / ``"below"`` where the adjusted p-value is under ``level``, else
+    ``neutral`` (``"similar"``, or ``""`` for figures that get no verdict word unless
+    significant); ``""`` where anything is missing."""
+    d, p = np.asarray(diff, dtype="float64"), np.asarray(p_adjusted, dtype="float64")
+    with np.errstate(invalid="ignore"):
+        sig = p < level
+    out = np.where(sig & (d > 0), ABOVE, np.where(sig & (d < 0), BELOW, neutral))
+    return np.where(np.isnan(d) | np.isnan(p), "", out)
+
+
+def tier_span(low, high, tiers, decimals: int | None = 1) -> tuple[list, list]:
+    """The tiers of an interval's two ends (:func:`tier_of`): where they differ from the
+    estimate's tier, the tier is borderline ("Khá – có thể Trung bình")."""
+    return tier_of(low, tiers, decimals), tier_of(high, tiers, decimals)
 
 
 def change_interval(now, se_now, before, se_before, confidence: float = 0.95):
     """Change between two rounds with its interval; significant when it excludes 0.
 
-    ``Var(change) = se_now² + se_before²`` — as for independent samples. The same
-    cooperatives answer both rounds, which makes the rounds positively correlated, so
-    this interval is conservative (wider than the truth): a "significant" change is
-    safe to report.
+    ``Var(change) = se_now² + se_before²`` — as for independent samples. When the same
+    cooperatives answer both rounds, use :func:`paired_change_interval` (the trend does).
 
     Returns
     -------
@@ -113,3 +125,65 @@ def change_interval(now, se_now, before, se_before, confidence: float = 0.95):
     with np.errstate(invalid="ignore"):
         significant = (low > 0) | (high < 0)
     return change, low, high, significant
+
+
+def overlap_covariance(s12, n12, n_now, n_before):
+    """Covariance of two rounds' means from the cooperatives that answered both.
+
+    ``Cov(ȳ_now, ȳ_before) = s₁₂ · n₁₂ / (n_now · n_before)`` — L. Kish, *Survey
+    Sampling* (1965) §12.4 (partial overlap); W. G. Cochran, *Sampling Techniques*
+    (1977) §12.11 (sampling on two occasions) — with ``s₁₂`` the sample covariance
+    (divisor ``n₁₂ - 1``) of the ``n₁₂`` matched cooperatives' values and ``n_now``,
+    ``n_before`` the respondents each round's mean rests on. No finite population
+    correction (the model-based convention). Vectorized; 0 where fewer than two
+    cooperatives are matched (nothing to estimate ``s₁₂`` from: independent samples).
+
+    >>> float(overlap_covariance(2.0, 5, 5, 6))
+    0.3333333333333333
+    """
+    s, m, a, b = (np.asarray(x, dtype="float64") for x in (s12, n12, n_now, n_before))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cov = s * m / (a * b)
+    return np.where((m >= 2) & np.isfinite(cov), cov, 0.0)
+
+
+def paired_change_interval(now, se_now, before, se_before, cov, min_se=0.0,
+                           confidence: float = 0.95):
+    """Change between two rounds that share respondents, with its interval.
+
+    ``Var(change) = se_now² + se_before² − 2 Cov`` (Kish 1965 §12.4; Cochran 1977
+    §12.11), ``Cov`` from :func:`overlap_covariance` (0 for independent samples, which
+    gives :func:`change_interval`). The same cooperatives answering both rounds makes
+    the rounds positively correlated, so the paired interval is narrower, and honest.
+
+    Parameters
+    ----------
+    min_se
+        A floor on the change's standard error. When the matched cooperatives' answers
+        moved alike (all by the same amount, e.g. identical answers in both rounds), the
+        estimated variance is 0 and the interval would have zero width; as for a figure
+        whose answers are all alike (``docs/design.md``, "One variance convention"), the
+        change is then read as if one cooperative had moved one answer step more: with
+        ``step`` in index points, ``min_se = step / √(n_now · n_before)`` (for a full
+        panel of ``n``: the se of the mean of ``n`` differences with standard deviation
+        ``step / √n``). The floor also covers a negative variance estimate; a missing or
+        infinite floor counts as 0.
+
+    Returns
+    -------
+    (change, low, high, significant, se)
+        Arrays (vectorized); ``significant`` (the interval excludes 0) is False where
+        anything is missing.
+    """
+    z = z_value(confidence)
+    a, sa, b, sb, c, f = (np.asarray(x, dtype="float64")
+                          for x in (now, se_now, before, se_before, cov, min_se))
+    change = a - b
+    var = sa ** 2 + sb ** 2 - 2 * np.nan_to_num(c)
+    f = np.where(np.isfinite(f), f, 0.0)
+    with np.errstate(invalid="ignore"):
+        se = np.sqrt(np.maximum(var, f ** 2))
+    low, high = change - z * se, change + z * se
+    with np.errstate(invalid="ignore"):
+        significant = (low > 0) | (high < 0)
+    return change, low, high, significant, se

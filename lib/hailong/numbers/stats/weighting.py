@@ -314,3 +314,73 @@ def weighted_proportion(successes, weights, answers=None, strata=None, stratum_s
     d = a > 0
     return Estimate(est, se, float(low), float(high), int(d.sum()),
                     kish_effective_n(w[d]), _design_df(w, strata))
+
+
+def rest_means(values, weights, strata, groups) -> pd.DataFrame:
+    """For every group, the weighted mean over all respondents *not* in it, with its SE.
+
+    What :func:`weighted_mean` (no FPC) gives on the respondents outside each group in
+    turn — the rest of the city beside each district — computed for all groups at once
+    from per-stratum sums (the rest of a stratum a group shares with others keeps its
+    other respondents).
+
+    Parameters
+    ----------
+    values
+        One value per respondent (NaN: not in the domain; the respondent stays in the
+        design, as in :func:`weighted_mean`).
+    weights, strata
+        The design (strata: labels or integer codes, as :func:`weighted_ratio`).
+    groups
+        The group (e.g. unit) of each respondent.
+
+    Returns
+    -------
+    DataFrame
+        Index: the groups (sorted); ``estimate``, ``se``, ``n`` (respondents of the rest
+        with a value).
+
+    Notes
+    -----
+    With ``a = w y`` (0 where missing) and ``b = w`` (0 where missing), the linearized
+    variance of ``R = Σa / Σb`` is
+    ``Σ_h n_h/(n_h − 1) [S_h(a,a) − 2R S_h(a,b) + R² S_h(b,b)] / (Σb)²`` with ``S_h`` the
+    centred cross-products within stratum ``h`` (:func:`weighted_ratio`'s formula,
+    expanded); every term is a sum, so the rest's is the total's minus the group's part.
+    """
+    v = np.asarray(values, dtype="float64")
+    w = np.asarray(weights, dtype="float64")
+    d = ~np.isnan(v)
+    a = np.where(d, v * w, 0.0)
+    b = np.where(d, w, 0.0)
+    h = _strata_keys(strata, len(w))
+    g = np.asarray(groups).astype(str)
+    frame = pd.DataFrame({"h": h, "g": g, "a": a, "b": b, "aa": a * a, "ab": a * b,
+                          "bb": b * b, "n": 1.0, "d": d.astype("float64")})
+    sums = ["a", "b", "aa", "ab", "bb", "n", "d"]
+    cell = frame.groupby("h")[sums].sum()
+    piece = frame.groupby(["g", "h"])[sums].sum()
+
+    def terms(t: pd.DataFrame) -> pd.DataFrame:
+        """Per stratum: the centred sums times n/(n − 1) (0 for a stratum of one)."""
+        n = t["n"].to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            c = np.where(n > 1, n / (n - 1), 0.0)
+            inv = np.where(n > 0, 1 / n, 0.0)
+        return pd.DataFrame({
+            "A": c * (t["aa"] - t["a"] ** 2 * inv), "B": c * (t["ab"] - t["a"] * t["b"] * inv),
+            "C": c * (t["bb"] - t["b"] ** 2 * inv), "a": t["a"], "b": t["b"], "d": t["d"]},
+            index=t.index)
+
+    whole = terms(cell)
+    total = whole.sum()
+    own = terms(cell.reindex(piece.index.get_level_values("h")).set_axis(piece.index))
+    left = terms(cell.reindex(piece.index.get_level_values("h")).set_axis(piece.index)
+                 - piece)
+    # the rest: everything, minus each group's strata as they are, plus them without it
+    rest = total - own.groupby(level="g").sum() + left.groupby(level="g").sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = rest["a"] / rest["b"]
+        var = (rest["A"] - 2 * r * rest["B"] + r * r * rest["C"]) / rest["b"] ** 2
+    return pd.DataFrame({"estimate": r, "se": np.sqrt(np.clip(var, 0.0, None)),
+                         "n": rest["d"].round().astype("int64")}).sort_index()

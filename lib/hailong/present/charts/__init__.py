@@ -4,8 +4,10 @@ Every function takes plain DataFrames (rows of :class:`hailong.numbers.scoring.R
 or of a :class:`hailong.numbers.rounds.Trend`) and ``lang``, and returns a
 :class:`matplotlib.figure.Figure` made without pyplot (no global figure state; nothing is
 shown until :func:`show`); :func:`item_charts` returns several, each fitting an A4 page.
-A withheld value (fewer than ``min_n`` respondents) is never drawn as 0: its bar is left
-out and "—" is written in its place (a withheld unit of a map is grey and hatched).
+A withheld value (NaN: withheld by :mod:`hailong.numbers.disclosure`) is never drawn as 0:
+its bar is left out and "—" is written in its place (a withheld unit of a map is grey and
+hatched); given ``meta`` (``Results.meta``), the note under the chart says what "—" means
+(:func:`hailong.present.fmt.withheld_note`).
 
 Charts, by the report section they serve (one module each):
 

@@ -160,14 +160,13 @@ def _finish(fig: Figure, title: str, source: str) -> Figure:
     return fig
 
 
-def _notes(source: str, lang: str, withheld: bool, min_n: int | None,
-           meta: Mapping | None, unreliable: bool = False) -> str:
-    """``source`` with the footnotes of "—" (withheld) and "*" (unreliable) above it."""
+def _notes(source: str, lang: str, withheld: bool, meta: Mapping | None,
+           unreliable: bool = False) -> str:
+    """``source`` with the footnotes of "—" (withheld: :func:`~hailong.present.fmt.withheld_note`,
+    given ``meta``) and "*" (unreliable) above it."""
     notes = []
-    if withheld and min_n is not None:
-        key = ("suppressed_note_secondary" if meta and meta.get("secondary_suppression")
-               else "suppressed_note")
-        notes.append(fmt.t(key, lang, min_n=min_n))
+    if withheld and meta is not None:
+        notes.append(fmt.withheld_note(meta, lang))
     if unreliable and meta:
         notes.append(fmt.t("unreliable_note", lang,
                            rse=fmt.percent(meta.get("rse_threshold"), 0, lang)))

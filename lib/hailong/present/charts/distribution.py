@@ -61,12 +61,11 @@ def answer_distribution(
     source: str,
     lang: str = "vi",
     title: str | None = None,
-    min_n: int | None = None,
     meta: Mapping | None = None,
 ) -> Figure:
     """100% stacked bars of the answers per dimension, lowest answer on the left.
 
-    With ``min_n`` (and ``meta``) a note under the chart explains "—".
+    With ``meta`` (``Results.meta``) a note under the chart explains "—".
 
     Parameters
     ----------
@@ -110,7 +109,7 @@ def answer_distribution(
     _legend_above(ax, handles=handles, ncols=len(values))
     withheld = bool(share.isna().all(axis=1).any())
     return _finish(fig, title or fmt.t("distribution_title", lang),
-                   _notes(source, lang, withheld, min_n, meta))
+                   _notes(source, lang, withheld, meta))
 
 
 SIZES.update({"items": (9.0, 0.0)})
@@ -168,7 +167,6 @@ def item_distribution(
     dimensions: Sequence[str] | None = None,
     lang: str = "vi",
     title: str | None = None,
-    min_n: int | None = None,
     meta: Mapping | None = None,
 ) -> Figure:
     """Answers to each question as diverging stacked bars, centred on the neutral answer.
@@ -177,7 +175,7 @@ def item_distribution(
     middle answer ("Bình thường") is split in half on both sides. The share of answers
     on each side is written at the bar's ends. Questions are grouped under their
     dimension (bold heading row) and labelled by number and text. A withheld question
-    (fewer than ``min_n`` answers) shows "—".
+    (:mod:`hailong.numbers.disclosure`) shows "—".
 
     Parameters
     ----------
@@ -283,7 +281,7 @@ def item_distribution(
               columnspacing=1.2)
     note = (fmt.t("items_note", lang, neutral=nfc(scale_labels[middle])) if middle is not None
             else fmt.t("items_note_even", lang))
-    source = f"{note}\n{_notes(source, lang, withheld, min_n, meta)}"
+    source = f"{note}\n{_notes(source, lang, withheld, meta)}"
     numbers = [str(m.set_index("measure").loc[i, "number"]) for i in ids]
     default = (fmt.t("items_title", lang, first=numbers[0], last=numbers[-1]) if numbers
                else fmt.t("sec_items", lang))
@@ -297,11 +295,10 @@ def item_charts(
     *,
     source: str,
     lang: str = "vi",
-    min_n: int | None = None,
     meta: Mapping | None = None,
     max_items: int = ITEM_MAX,
 ) -> list[Figure]:
     """:func:`item_distribution` for every dimension, in charts that each fit a page."""
     return [item_distribution(distribution_rows, measures, scale_labels, source=source,
-                              dimensions=group, lang=lang, min_n=min_n, meta=meta)
+                              dimensions=group, lang=lang, meta=meta)
             for group in item_groups(measures, max_items)]

@@ -226,7 +226,6 @@ def choropleth(
     meta: Mapping | None = None,
     lang: str = "vi",
     title: str | None = None,
-    min_n: int | None = None,
     classes: str = "tier",
 ) -> Figure:
     """The units coloured by their satisfaction index, each labelled with its value.
@@ -344,5 +343,5 @@ def choropleth(
                   borderaxespad=0)
     attribution = boundaries.attribution.get(lang, "")
     line = f"{source}. {attribution}" if attribution else source
-    line = _notes(line, lang, withheld, min_n, meta)
+    line = _notes(line, lang, withheld, meta)
     return _finish(fig, title or fmt.t("map_title", lang, unit_level=boundaries.level), line)

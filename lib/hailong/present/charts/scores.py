@@ -79,14 +79,13 @@ def dimension_profile(
     lang: str = "vi",
     title: str | None = None,
     confidence: float | None = None,
-    min_n: int | None = None,
     meta: Mapping | None = None,
 ) -> Figure:
     """The unit's index per dimension (bars) beside the city's (black diamonds).
 
     With ``Results.estimates`` tables the bars get interval whiskers and a ▲ / ▼ after
     the value where the unit is above / below the city beyond the uncertainty
-    (``vs_city``). With ``min_n`` (and ``meta``) a note under the chart explains "—"
+    (``vs_city``). With ``meta`` (``Results.meta``) a note under the chart explains "—"
     (and "*", unreliable).
 
     Parameters
@@ -146,7 +145,7 @@ def dimension_profile(
         _legend_above(ax, ncols=2)
     withheld = any(_withheld(r) for _, r in dims.iterrows())
     flagged = "unreliable" in dims.columns and dims["unreliable"].fillna(False).astype(bool).any()
-    source = _notes(source, lang, withheld, min_n, meta, flagged)
+    source = _notes(source, lang, withheld, meta, flagged)
     return _finish(fig, title or f"{fmt.t('profile_title', lang)} – {unit_label}", source)
 
 
@@ -159,7 +158,6 @@ def district_comparison(
     title: str | None = None,
     meta: Mapping | None = None,
     weighted: pd.DataFrame | None = None,
-    min_n: int | None = None,
     unit_level: str | None = None,
     page: tuple[int, int] | None = None,
 ) -> Figure:
@@ -175,11 +173,10 @@ def district_comparison(
     meta
         ``Results.meta``: when given and ``scores`` has intervals, each bar is coloured
         by its tier, gets its interval as a whisker and its rank range in the label
-        ("76,2 · hạng 1–2"), with a legend of the tiers.
+        ("76,2 · hạng 1–2"), with a legend of the tiers; a note under the chart
+        explains the "—" of withheld units.
     weighted
         ``Results.weighted``: the city line shows the post-stratified figure.
-    min_n
-        If given, a note under the chart explains the "—" of withheld units.
     unit_level
         ``Results.meta["level"]``: how the title calls the units (default districts).
     page
@@ -204,10 +201,8 @@ def district_comparison(
     ax.set_xticks(range(0, 101, 20))
     _number_axis(ax.xaxis, lang)
     ax.set_xlabel(fmt.t("axis_index", lang))
-    if min_n is not None and t["value"].isna().any():
-        key = ("suppressed_note_secondary" if meta and meta.get("secondary_suppression")
-               else "suppressed_note")
-        source = f"{fmt.t(key, lang, min_n=min_n)}\n{source}"
+    if meta is not None and t["value"].isna().any():
+        source = f"{fmt.withheld_note(meta, lang)}\n{source}"
     default = (fmt.t("ranking_title", lang, unit_level=unit_level,
                      level=fmt.level(meta.get("confidence"), lang))
                if detail else fmt.t("comparison_title", lang, unit_level=unit_level))
@@ -223,8 +218,7 @@ def _ranking_rows(scores: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFram
 
 def ranking_pages(scores: pd.DataFrame, names: Mapping[str, str], *, source: str,
                   lang: str = "vi", title: str | None = None, meta: Mapping | None = None,
-                  weighted: pd.DataFrame | None = None, min_n: int | None = None,
-                  unit_level: str | None = None,
+                  weighted: pd.DataFrame | None = None, unit_level: str | None = None,
                   per_figure: int = UNITS_PER_FIGURE) -> list[Figure]:
     """:func:`district_comparison` cut into figures of at most ``per_figure`` units.
 
@@ -234,7 +228,7 @@ def ranking_pages(scores: pd.DataFrame, names: Mapping[str, str], *, source: str
     order = [str(u) for u in _ranking_rows(scores, names)["unit"]]
     runs = split_units(order, per_figure)
     return [district_comparison(scores, {u: names[u] for u in run}, source=source, lang=lang,
-                                title=title, meta=meta, weighted=weighted, min_n=min_n,
+                                title=title, meta=meta, weighted=weighted,
                                 unit_level=unit_level, page=(k, len(runs)))
             for k, run in enumerate(runs, 1)]
 
@@ -278,7 +272,6 @@ def heatmap(
     *,
     source: str,
     lang: str = "vi",
-    min_n: int | None = None,
     title: str | None = None,
     meta: Mapping | None = None,
     unit_level: str | None = None,
@@ -288,8 +281,9 @@ def heatmap(
 ) -> Figure:
     """Index of every dimension (rows) in every unit (columns); withheld cells hatched.
 
-    With ``meta`` (``Results.meta``) the note names secondary suppression when it is
-    applied, and an estimate flagged unreliable (``unreliable`` column) gets "*".
+    With ``meta`` (``Results.meta``) a note under the chart explains the hatched "—"
+    cells (:func:`~hailong.present.fmt.withheld_note`), and an estimate flagged
+    unreliable (``unreliable`` column) gets "*".
 
     Parameters
     ----------
@@ -299,8 +293,6 @@ def heatmap(
         ``{unit code: label}`` of the districts, in column order.
     labels
         ``{dimension id: name}`` in row order.
-    min_n
-        If given, a note under the chart explains the hatched "—" cells.
     unit_level
         ``Results.meta["level"]``: how the title calls the units (default districts).
     page
@@ -349,14 +341,8 @@ def heatmap(
     ax.set_yticks(np.arange(len(row_names)) + 0.5, row_names, rotation=0)
     ax.set_xlabel("")
     ax.set_ylabel("")
-    if min_n is not None:
-        key = ("suppressed_note_secondary" if meta and meta.get("secondary_suppression")
-               else "suppressed_note")
-        note = fmt.t(key, lang, min_n=min_n)
-        if meta and any(fmt.UNRELIABLE in str(a) for a in annot.ravel()):
-            note += ". " + fmt.t("unreliable_note", lang,
-                                 rse=fmt.percent(meta.get("rse_threshold"), 0, lang))
-        source = f"{note}\n{source}"
+    source = _notes(source, lang, bool(np.isnan(values).any()), meta,
+                    any(fmt.UNRELIABLE in str(a) for a in annot.ravel()))
     return _finish(fig, _paged(title or fmt.t("heatmap_title", lang, unit_level=unit_level),
                                page), source)
 
@@ -370,7 +356,7 @@ def _heat_range(values: np.ndarray) -> tuple[float, float]:
 
 
 def heatmap_pages(scores: pd.DataFrame, names: Mapping[str, str], labels: Mapping[str, str],
-                  *, source: str, lang: str = "vi", min_n: int | None = None,
+                  *, source: str, lang: str = "vi",
                   title: str | None = None, meta: Mapping | None = None,
                   unit_level: str | None = None,
                   per_figure: int = UNITS_PER_FIGURE) -> list[Figure]:
@@ -386,6 +372,6 @@ def heatmap_pages(scores: pd.DataFrame, names: Mapping[str, str], labels: Mappin
     tall = len(names) > HEATMAP_COLUMNS
     runs = split_units(list(names), per_figure)
     return [heatmap(scores, {u: names[u] for u in run}, labels, source=source, lang=lang,
-                    min_n=min_n, title=title, meta=meta, unit_level=unit_level,
+                    title=title, meta=meta, unit_level=unit_level,
                     page=(k, len(runs)), value_range=span, tall=tall)
             for k, run in enumerate(runs, 1)]

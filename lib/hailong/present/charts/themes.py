@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from hailong.present import fmt
-from hailong.present.charts.base import _figure, _finish, _number_axis, _wrap
+from hailong.present.charts.base import _figure, _finish, _notes, _number_axis, _wrap
 from hailong.present.charts.units import _ranked_bars
 from hailong.reference.geography import CITY
 
@@ -23,7 +23,7 @@ def theme_bars(
     question: str = "RECOMMENDATIONS",
     lang: str = "vi",
     title: str | None = None,
-    min_n: int | None = None,
+    meta: Mapping | None = None,
 ) -> Figure:
     """Share of the cooperatives who answered an open question that mention each theme.
 
@@ -35,8 +35,9 @@ def theme_bars(
     labels
         ``{theme id: name}`` of the themes to show (:func:`hailong.present.fmt.theme_labels`);
         most mentioned first, the given order on ties.
-    min_n
-        If given, a note explains the "—" of withheld counts.
+    meta
+        ``Results.meta``: if given, a note explains the "—" of withheld counts
+        (:func:`hailong.present.fmt.withheld_note`).
     """
     rows = themes[(themes["unit"].astype(str) == str(unit)) & (themes["question"] == question)]
     t = rows[rows["theme"].isin(list(labels))].copy()
@@ -55,6 +56,5 @@ def theme_bars(
     ax.set_xlim(0, min(100.0, top * 1.25 + 5))
     _number_axis(ax.xaxis, lang)
     ax.set_xlabel(fmt.t("axis_mentions", lang))
-    if min_n is not None and t["value"].isna().any():
-        source = f"{fmt.t('suppressed_note', lang, min_n=min_n)}\n{source}"
+    source = _notes(source, lang, bool(t["value"].isna().any()), meta)
     return _finish(fig, title or fmt.t("themes_title", lang), source)

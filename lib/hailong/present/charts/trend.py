@@ -47,7 +47,6 @@ def trend_chart(
     measure: str = "INDEX",
     confidence: float | None = None,
     title: str | None = None,
-    min_n: int | None = None,
     meta: Mapping | None = None,
 ) -> Figure:
     """The index of every round lined up, with interval whiskers, for the unit and the city.
@@ -125,4 +124,4 @@ def trend_chart(
                                                                      lang)))
     _legend_above(ax, ncols=len(handles) if len(handles) <= 3 else 2, handles=handles)
     default = fmt.t("trend_title", lang, unit=unit_label)
-    return _finish(fig, title or default, _notes(source, lang, withheld, min_n, meta))
+    return _finish(fig, title or default, _notes(source, lang, withheld, meta))

@@ -22,7 +22,7 @@ Text, by the report section it serves (one module each):
 - :mod:`~hailong.present.narrative.themes`: :func:`themes_table_html`,
   :func:`themes_summary`, :func:`quotes_markdown` (open answers);
 - :mod:`~hailong.present.narrative.methods`: :func:`methodology`,
-  :func:`methodology_details`, :func:`reliability_table_html` / :func:`alpha_reading`,
+  :func:`methodology_details`, :func:`reliability_table_html`,
   :func:`data_sources`;
 - :mod:`~hailong.present.narrative.trend`: :func:`versus_previous`,
   :func:`change_sentence`, :func:`has_trend`, :func:`trend_notes`,
@@ -48,8 +48,6 @@ from hailong.present.narrative.figures import (
 )
 from hailong.present.narrative.findings import key_findings
 from hailong.present.narrative.methods import (
-    ALPHA_READINGS,
-    alpha_reading,
     data_sources,
     methodology,
     methodology_details,
@@ -64,7 +62,7 @@ from hailong.present.narrative.trend import (
     trend_units_table_html,
     versus_previous,
 )
-from hailong.present.narrative.units import district_spread, no_map_note
+from hailong.present.narrative.units import district_spread, no_map_note, nonresponse_table_html
 
 __all__ = [
     # shared
@@ -74,10 +72,11 @@ __all__ = [
     "key_figures", "key_findings",
     # areas, units
     "strongest_weakest", "versus_city", "district_spread", "no_map_note",
+    "nonresponse_table_html",
     # open answers
     "themes_table_html", "themes_summary", "quotes_markdown",
     # method
-    "methodology", "methodology_details", "ALPHA_READINGS", "alpha_reading",
+    "methodology", "methodology_details",
     "reliability_table_html", "data_sources",
     # several rounds
     "change_sentence", "has_trend", "versus_previous", "trend_notes", "trend_table_html",

@@ -8,6 +8,7 @@ and :func:`key_figures` write them.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -52,6 +53,9 @@ class UnitFigures:
     index_high: float = math.nan
     satisfied_low: float = math.nan
     satisfied_high: float = math.nan
+    coops_satisfied: float = math.nan
+    coops_satisfied_low: float = math.nan
+    coops_satisfied_high: float = math.nan
     tier: str | None = None
     tier_label: str = ""
     unreliable: bool = False
@@ -102,9 +106,12 @@ def unit_figures(results: Results, code: str, lang: str = "vi") -> UnitFigures:
             index_low=float(est["low"]), index_high=float(est["high"]),
             satisfied_low=float(est["satisfied_low"]),
             satisfied_high=float(est["satisfied_high"]),
+            **{k: float(est[k]) for k in ("coops_satisfied", "coops_satisfied_low",
+                                          "coops_satisfied_high") if k in est.index},
             tier=None if fmt.is_missing(est["tier"]) else str(est["tier"]),
             tier_label=("" if fmt.is_missing(est["tier"])
-                        else fmt.tier_label(est["tier"], results.meta, lang)),
+                        else fmt.tier_label(est["tier"], results.meta, lang,
+                                            est.get("tier_low"), est.get("tier_high"))),
             unreliable=bool(est["unreliable"]),
             withheld=str(s.loc[INDEX, "suppression"]) if bool(s.loc[INDEX, "suppressed"]) else "",
             weighted=weighted,
@@ -131,6 +138,8 @@ def unit_figures(results: Results, code: str, lang: str = "vi") -> UnitFigures:
         answered=int(cov["answered"]), roster_n=int(cov["roster_n"]),
         coverage=float(cov["share"]),
         index=float(s.loc[INDEX, "index"]), satisfied=float(s.loc[INDEX, "satisfied"]),
+        coops_satisfied=(float(s.loc[INDEX, "coops_satisfied"])
+                         if "coops_satisfied" in s.columns else math.nan),
         overall_index=float(overall["index"]), overall_satisfied=float(overall["satisfied"]),
         overall_number=str(number),
         published=not bool(s.loc[INDEX, "suppressed"]),
@@ -158,8 +167,8 @@ def headline(unit_name: str, index: float, satisfied: float, n: int, roster_n: i
     unit_name
         The unit as named inside a sentence (``fmt.unit_name(..., form="inline")``).
     index, satisfied
-        The unit's satisfaction index (0–100) and share (0–1) of answers "satisfied" or
-        better.
+        The unit's satisfaction index (0–100) and the share (0–1) of its cooperatives
+        satisfied (their own index at "Hài lòng" or above).
     n, roster_n
         Cooperatives that answered / on the roster.
     year
@@ -175,9 +184,9 @@ def headline(unit_name: str, index: float, satisfied: float, n: int, roster_n: i
     return nfc(_cap(text))
 
 
-def too_few(unit_name: str, n: int, roster_n: int, min_n: int, lang: str = "vi",
+def too_few(unit_name: str, n: int, roster_n: int, meta: Mapping, lang: str = "vi",
             reason: str = "primary", unit_level: str | None = None) -> str:
-    """Why a unit's report shows no figures (fewer than ``min_n`` respondents).
+    """Why a unit's report shows no figures (fewer than ``meta["min_n"]`` respondents).
 
     Parameters
     ----------
@@ -185,8 +194,9 @@ def too_few(unit_name: str, n: int, roster_n: int, min_n: int, lang: str = "vi",
         The unit as named inside a sentence ("huyện Bạch Long Vĩ").
     n, roster_n
         Cooperatives that answered / on the roster.
-    min_n
-        The smallest number of respondents behind a published figure.
+    meta
+        ``Results.meta``: its ``min_n`` (the fewest respondents behind a published
+        figure) is quoted.
     reason
         ``"secondary"`` when enough answered but the figures are withheld to protect
         another unit's (secondary suppression).
@@ -195,6 +205,7 @@ def too_few(unit_name: str, n: int, roster_n: int, min_n: int, lang: str = "vi",
     """
     fmt.check_lang(lang)
     c = lambda k: fmt.count(k, lang)  # noqa: E731
+    min_n = int(meta["min_n"])
     fields = dict(n=c(n), roster=c(roster_n), unit=unit_name, min_n=c(min_n))
     if reason == "secondary" and n >= min_n:
         return fmt.t("too_few_secondary", lang, unit_level=unit_level, **fields)
@@ -216,9 +227,10 @@ def summary(figures: UnitFigures, lang: str = "vi") -> str:
     """The opening paragraph: :func:`headline`, or :func:`too_few` when withheld."""
     f = figures
     if not f.published:
-        return too_few(f.inline_name, f.answered, f.roster_n, f.min_n, lang,
+        return too_few(f.inline_name, f.answered, f.roster_n, {"min_n": f.min_n}, lang,
                        reason=f.withheld or "primary", unit_level=f.level)
-    return headline(f.inline_name, f.index, f.satisfied, f.answered, f.roster_n, lang, f.year)
+    return headline(f.inline_name, f.index, f.coops_satisfied, f.answered, f.roster_n, lang,
+                    f.year)
 
 
 def precision(figures: UnitFigures, lang: str = "vi") -> str:
@@ -238,15 +250,13 @@ def _precision_parts(figures: UnitFigures, lang: str) -> list[tuple[str, str]]:
     if not f.published or math.isnan(f.index_low):
         return []
     level = fmt.level(f.confidence, lang)
-    census = (fmt.number(f.index_low, 1, lang) == fmt.number(f.index_high, 1, lang))
-    out = []
-    if census:
-        out.append(("interval", fmt.t("precision_census", lang)))
-    else:
-        out.append(("interval", fmt.t(
-            "precision_interval", lang, level=level,
-            idx=fmt.interval(f.index_low, f.index_high, 1, lang),
-            sat=fmt.interval(f.satisfied_low, f.satisfied_high, 1, lang, percent_=True))))
+    # every interval has a width (model-based variance, hailong.numbers.scoring.VARIANCE),
+    # a census of the roster included
+    out = [("interval", fmt.t(
+        "precision_interval", lang, level=level,
+        idx=fmt.interval(f.index_low, f.index_high, 1, lang),
+        sat=fmt.interval(f.coops_satisfied_low, f.coops_satisfied_high, 1, lang,
+                         percent_=True)))]
     if f.tier_label:
         out.append(("tier", fmt.t("precision_tier", lang, tier=f.tier_label)))
     if f.code != CITY and f.vs_city in ("above", "below", "similar"):
@@ -274,25 +284,27 @@ def key_figures(unit: UnitFigures, city: UnitFigures | None = None, lang: str = 
         cells = [f"{fmt.count(f.answered, lang)}/{fmt.count(f.roster_n, lang)}",
                  fmt.percent(f.coverage, 1, lang),
                  fmt.number(f.index if pub else None, 1, lang),
+                 fmt.percent(f.coops_satisfied if pub else None, 1, lang),
                  fmt.percent(f.satisfied if pub else None, 1, lang),
                  fmt.number(f.overall_index, 1, lang),
                  fmt.percent(f.overall_satisfied, 1, lang)]
         if detail:
             cells[3:3] = [fmt.interval(f.index_low, f.index_high, 1, lang) if pub
                           else fmt.SUPPRESSED]
-            cells[5:5] = [fmt.interval(f.satisfied_low, f.satisfied_high, 1, lang,
-                                       percent_=True) if pub else fmt.SUPPRESSED,
-                          f.tier_label if pub and f.tier_label else fmt.SUPPRESSED]
+            cells[5:5] = [fmt.interval(f.coops_satisfied_low, f.coops_satisfied_high, 1, lang,
+                                       percent_=True) if pub else fmt.SUPPRESSED]
+            cells[7:7] = [f.tier_label if pub and f.tier_label else fmt.SUPPRESSED]
             if unit.code != CITY:
                 cells.append(fmt.rank_range(f.rank, f.rank_low, f.rank_high, lang)
                              if pub and f.code != CITY else "")
         return cells
 
-    keys = ["kf_answered", "kf_coverage", "kf_index", "kf_satisfied", "kf_overall",
-            "kf_overall_satisfied"]
+    keys = ["kf_answered", "kf_coverage", "kf_index", "kf_coops_satisfied", "kf_satisfied",
+            "kf_overall", "kf_overall_satisfied"]
     if detail:
-        keys = ["kf_answered", "kf_coverage", "kf_index", "kf_index_interval", "kf_satisfied",
-                "kf_satisfied_interval", "kf_tier", "kf_overall", "kf_overall_satisfied"]
+        keys = ["kf_answered", "kf_coverage", "kf_index", "kf_index_interval",
+                "kf_coops_satisfied", "kf_satisfied_interval", "kf_satisfied", "kf_tier",
+                "kf_overall", "kf_overall_satisfied"]
         if unit.code != CITY:
             keys.append("kf_rank")
     level = fmt.level(unit.confidence, lang)

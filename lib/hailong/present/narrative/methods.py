@@ -7,7 +7,6 @@ tiers, ranks, Cronbach's alpha: :func:`reliability_table_html`), closed by
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
 import pandas as pd
@@ -16,6 +15,7 @@ from hailong.core.text import nfc
 from hailong.numbers.scoring import INDEX, Results
 from hailong.present import fmt
 from hailong.present.narrative.base import SIMILAR_POINTS, _join, _points
+from hailong.reference.config import StatsSettings
 from hailong.reference.geography import CITY
 
 
@@ -42,20 +42,47 @@ def methodology(meta: Mapping, lang: str = "vi", threshold_points: float = SIMIL
         fmt.t("method_scale", lang, k=len(labels), scale=scale),
         fmt.t("method_scores", lang),
         fmt.t("method_index", lang, lo=lo, hi=hi),
-        fmt.t("method_satisfied", lang, sat=sat),
+        fmt.t("method_satisfied", lang, sat=sat,
+              first=f"“{labels[int(min(meta['satisfied_values']))]}”"),
         (fmt.t("method_vs_city_intervals", lang, level=level) if "confidence" in meta else
          fmt.t("method_vs_city_threshold", lang, thr=_points(threshold_points, lang))),
         fmt.t("method_privacy_secondary" if meta.get("secondary_suppression")
               else "method_privacy", lang, unit_level=meta.get("level"),
-              min_n=fmt.count(meta["min_n"], lang)),
+              min_n=fmt.count(meta["min_n"], lang),
+              group_n=fmt.count(meta.get("group_n", StatsSettings.group_n), lang)),
     ]
     if when is not None:
         lines.append(fmt.t("method_data_date", lang, day=fmt.date(when, lang)))
     if version:
         lines.append(fmt.t("method_questionnaire", lang, version=version))
+    if aside := set_aside(meta, lang):
+        lines.append(aside)
     if sources := data_sources(meta, lang):
         lines.append(sources)
     return nfc("\n".join(f"- {x}" for x in lines))
+
+
+def set_aside(meta: Mapping, lang: str = "vi") -> str:
+    """How many survey rows and answers were set aside, in one sentence; "" if unknown.
+
+    Parameters
+    ----------
+    meta
+        ``Results.meta``; ``set_aside`` has ``rows_read``, ``rows_set_aside``,
+        ``answers_read`` and ``answers_set_aside`` (answers ``None`` when not counted:
+        :func:`hailong.ingest.store.set_aside_counts`).
+    """
+    fmt.check_lang(lang)
+    counts = meta.get("set_aside") or {}
+    if counts.get("rows_read") is None:
+        return ""
+    rows = {"rows": fmt.count(counts.get("rows_set_aside") or 0, lang),
+            "rows_read": fmt.count(counts["rows_read"], lang)}
+    if counts.get("answers_read") is None:
+        return fmt.t("method_set_aside_rows", lang, **rows)
+    return fmt.t("method_set_aside", lang, **rows,
+                 answers=fmt.count(counts.get("answers_set_aside") or 0, lang),
+                 answers_read=fmt.count(counts["answers_read"], lang))
 
 
 #: Kinds of input file named by :func:`data_sources` (message ``input_<kind>``).
@@ -91,41 +118,27 @@ def data_sources(meta: Mapping, lang: str = "vi") -> str:
             + fmt.t("code_version", lang, code=code))
 
 
-#: Plain readings of Cronbach's alpha (lower bound, message key), highest first — the
-#: usual rule of thumb (George & Mallery, 2003).
-ALPHA_READINGS = ((0.9, "alpha_excellent"), (0.8, "alpha_good"), (0.7, "alpha_acceptable"),
-                  (0.6, "alpha_questionable"), (-math.inf, "alpha_poor"))
-
-
-def alpha_reading(alpha: float, lang: str = "vi") -> str:
-    """The plain reading of an alpha value ("tốt", "chấp nhận được" ...); "—" if missing."""
-    fmt.check_lang(lang)
-    if fmt.is_missing(alpha):
-        return fmt.SUPPRESSED
-    for low, key in ALPHA_READINGS:
-        if float(fmt.rounded(alpha, 2)) >= low:
-            return fmt.t(key, lang)
-    return fmt.SUPPRESSED
-
-
 def reliability_table_html(results: Results, lang: str = "vi") -> str:
-    """Cronbach's alpha of every dimension with its interval and reading (HTML table)."""
+    """The reliability of every dimension: its coefficient (Cronbach's alpha, or
+    Spearman–Brown for two questions), interval and respondents — numbers without a
+    verdict word (HTML table)."""
     fmt.check_lang(lang)
     r = results.reliability
     if r is None or r.empty:
         return ""
     labels = results.measures.set_index("measure")[lang]
     level = fmt.level(results.meta.get("confidence"), lang)
+    how = r["coefficient"] if "coefficient" in r.columns else pd.Series("alpha", index=r.index)
     frame = pd.DataFrame({
         fmt.t("col_dimension", lang): [nfc(str(labels.get(m, m))) for m in r["measure"]],
         fmt.t("col_items", lang): [fmt.count(k, lang) for k in r["items"]],
         fmt.t("col_n", lang): [fmt.count(k, lang) for k in r["n"]],
+        fmt.t("col_coefficient", lang): [fmt.t(f"coef_{c}", lang) for c in how],
         fmt.t("col_alpha", lang): [fmt.number(a, 2, lang) for a in r["alpha"]],
         fmt.t("col_interval", lang, level=level): [
             fmt.interval(lo, hi, 2, lang) for lo, hi in zip(r["low"], r["high"])],
-        fmt.t("col_reading", lang): [alpha_reading(a, lang) for a in r["alpha"]],
     })
-    return fmt.html_table(frame, numeric=list(frame.columns[1:5]))
+    return fmt.html_table(frame, numeric=[frame.columns[i] for i in (1, 2, 4, 5)])
 
 
 def _alpha_sentence(results: Results, lang: str) -> str:
@@ -136,21 +149,16 @@ def _alpha_sentence(results: Results, lang: str) -> str:
     span = (fmt.number(lo, 2, lang) if fmt.number(lo, 2, lang) == fmt.number(hi, 2, lang)
             else fmt.t("range_to", lang, low=fmt.number(lo, 2, lang),
                        high=fmt.number(hi, 2, lang)))
-    weak = int((r["alpha"] < 0.7).sum())
-    intro = fmt.t("alpha_intro", lang, span=span)
-    if weak == len(r):
-        return fmt.t("alpha_weak_all", lang, intro=intro)
-    if weak:
-        return fmt.t("alpha_weak_some", lang, intro=intro, k=fmt.count(weak, lang))
-    return fmt.t("alpha_consistent", lang, intro=intro)
+    return fmt.t("alpha_note", lang, intro=fmt.t("alpha_intro", lang, span=span))
 
 
 def methodology_details(results: Results, code: str, lang: str = "vi") -> str:
     """The statistical part of the method section (Markdown list), for any report.
 
     Number of respondents and coverage of the unit; intervals and the finite population
-    correction; how to read intervals; the citywide weighting (weighted and unweighted
-    figures, Kish's effective n, the cell-collapsing rule); the comparison with the city
+    correction; how to read intervals; the citywide weighting (raking to the roster's
+    margins, the trimming rule, weighted and unweighted figures, Kish's design effect and
+    effective n, the cell-collapsing rule); the comparison with the city
     and its approximation; tiers; rank ranges; Cronbach's alpha with a plain reading;
     the suppression rule (primary and secondary); the "*" flag; the open answers.
     """
@@ -179,8 +187,15 @@ def methodology_details(results: Results, code: str, lang: str = "vi") -> str:
     wt = results.weighted.set_index("measure") if len(results.weighted) else None
     city = results.scores[(results.scores["unit"] == CITY)].set_index("measure")
     if w and wt is not None and not bool(wt.loc[INDEX, "suppressed"]):
+        trim = w.get("trimming") or {}
+        names = [t(f"weighting_margin_{x['name']}") for x in w.get("margins", [])
+                 if x["name"] in ("member", "size_class")]
         lines.append(t(
             "details_weighting", min_cell=c(w["min_cell"]), cells=c(w["cells"]),
+            margins=t("weighting_also", names=t("weighting_and").join(names)) if names else "",
+            factor=fmt.number(trim.get("factor"), 1, lang), trimmed=c(trim.get("trimmed")),
+            w_min=fmt.number(w["weight_min"], 2, lang),
+            w_max=fmt.number(w["weight_max"], 2, lang),
             index_w=fmt.number(wt.loc[INDEX, "index"], 1, lang),
             index_u=fmt.number(city.loc[INDEX, "index"], 1, lang),
             sat_w=fmt.percent(wt.loc[INDEX, "satisfied"], 1, lang),
@@ -202,7 +217,7 @@ def methodology_details(results: Results, code: str, lang: str = "vi") -> str:
                 parts.append(f"{label} {lo}–<{fmt.number(upper, 0, lang)}")
             upper = tier["lower"]
         lines.append(t("details_tiers", tiers="; ".join(parts)))
-    lines.append(t("details_ranks", draws=c(m.get("rank_draws", 0)), level=level))
+    lines.append(t("details_ranks", level=level))
     if alpha := _alpha_sentence(results, lang):
         lines.append(alpha)
     star = "\\" + fmt.UNRELIABLE  # escaped: "*" would start emphasis in Markdown

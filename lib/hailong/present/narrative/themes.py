@@ -38,7 +38,7 @@ def themes_table_html(results: Results, code: str, lang: str = "vi") -> str:
                 cells.append(f"{fmt.count(r['respondents'], lang)} "
                              f"({fmt.percent(r['share'], 1, lang)})")
         frame[col] = cells
-    return fmt._table_html(frame, lang, results.meta.get("min_n"), results.meta)
+    return fmt._table_html(frame, lang, results.meta)
 
 
 def themes_summary(results: Results, code: str, question: str = "RECOMMENDATIONS",

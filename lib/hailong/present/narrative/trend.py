@@ -169,9 +169,10 @@ def versus_previous(trend, code: str, measures: pd.DataFrame, name: str,
 
 def trend_notes(trend, code: str, measures: pd.DataFrame, name: str, lang: str = "vi",
                 confidence: float | None = None) -> str:
-    """How the rounds are compared (Markdown list): same questions, unweighted, the
-    significance rule, and — marked "†" — approximate comparisons (units re-aggregated
-    from earlier ones; a city whose territory changed)."""
+    """How the rounds are compared (Markdown list): same questions, the city weighted and
+    the units not, the significance rule (paired for cooperatives in both rounds, the
+    report's one variance convention), and — marked "†" — approximate comparisons (units
+    re-aggregated from earlier ones; a city whose territory changed)."""
     fmt.check_lang(lang)
     if trend is None:
         return ""
@@ -196,32 +197,33 @@ def trend_notes(trend, code: str, measures: pd.DataFrame, name: str, lang: str =
 
 
 def trend_table_html(trend, code: str, measures: pd.DataFrame, lang: str = "vi",
-                     min_n: int | None = None, meta: Mapping | None = None) -> str:
-    """:func:`hailong.present.fmt.trend_frame` as an HTML table with its footnotes ("—", "†")."""
+                     meta: Mapping | None = None) -> str:
+    """:func:`hailong.present.fmt.trend_frame` as an HTML table with its footnotes ("—",
+    given ``Results.meta``; "†")."""
     fmt.check_lang(lang)
     conf = (meta or {}).get("confidence")
-    return _trend_html(fmt.trend_frame(trend, code, measures, lang, conf), lang, min_n,
+    return _trend_html(fmt.trend_frame(trend, code, measures, lang, conf), lang, meta,
                        confidence=conf)
 
 
 def trend_units_table_html(trend, names: Mapping[str, str], lang: str = "vi",
-                           min_n: int | None = None, meta: Mapping | None = None) -> str:
+                           meta: Mapping | None = None) -> str:
     """:func:`hailong.present.fmt.trend_units_frame` (every unit's overall index per round and its
     change) as an HTML table with its footnotes."""
     fmt.check_lang(lang)
     conf = (meta or {}).get("confidence")
-    return _trend_html(fmt.trend_units_frame(trend, names, lang, conf), lang, min_n,
+    return _trend_html(fmt.trend_units_frame(trend, names, lang, conf), lang, meta,
                        units=True, confidence=conf)
 
 
-def _trend_html(frame: pd.DataFrame, lang: str, min_n: int | None,
+def _trend_html(frame: pd.DataFrame, lang: str, meta: Mapping | None,
                 units: bool = False, confidence: float | None = None) -> str:
     notes = []
     cells = frame.iloc[:, 1:].astype(str)
     if fmt.t("col_trend_reading", lang) in frame.columns:
         notes.append(fmt.t("trend_reading_note", lang, level=fmt.level(confidence, lang)))
-    if min_n is not None and bool((cells == fmt.SUPPRESSED).to_numpy().any()):
-        notes.append(fmt.t("suppressed_note", lang, min_n=min_n))
+    if meta is not None and bool((cells == fmt.SUPPRESSED).to_numpy().any()):
+        notes.append(fmt.withheld_note(meta, lang))
     if bool(cells.apply(lambda c: c.str.endswith(fmt.APPROXIMATE)).to_numpy().any()):
         notes.append(fmt.t("approximate_note", lang, why=fmt.t("see_notes_below", lang)))
     note = ". ".join(notes) + "." if notes else None
