@@ -174,7 +174,7 @@ def compute_results(
     scores = _scores(values, pooled, measures, codes, codebook, min_n)
     coverage = _coverage(unit_codes(roster[unit_col]), resp_units, codes, min_n)
     outside = int((~resp_units.isin([c for c in codes if c != CITY])).sum())
-    scores = _intervals(scores, values, pooled, coverage, codebook, settings)
+    scores = _intervals(scores, values, pooled, codebook, settings)
     if settings.secondary_suppression:
         spans = _spans(pooled, scores)
         scores = _secondary(_same_answer(scores, spans, settings.group_n), codes, min_n,
@@ -442,8 +442,7 @@ def _per_respondent_satisfied(pooled: pd.DataFrame, codebook: Codebook) -> pd.Da
 
 
 def _intervals(scores: pd.DataFrame, values: pd.DataFrame, pooled: pd.DataFrame,
-               coverage: pd.DataFrame, codebook: Codebook,
-               settings: StatsSettings) -> pd.DataFrame:
+               codebook: Codebook, settings: StatsSettings) -> pd.DataFrame:
     """Add standard errors, intervals, RSE and the unreliable flag to ``scores``.
 
     Model-based variance (no finite population correction, :data:`VARIANCE`): the
@@ -486,14 +485,11 @@ def _intervals(scores: pd.DataFrame, values: pd.DataFrame, pooled: pd.DataFrame,
     m = t["m"].to_numpy(dtype="float64")
     p = (t["S"] / t["A"]).to_numpy(dtype="float64")
     single = t["kind"].isin(["item", "overall"]).to_numpy()
-    f_prop = f_mean = np.ones(len(t))
     with np.errstate(divide="ignore", invalid="ignore"):
         abar = (t["A"] / t["m"]).to_numpy(dtype="float64")
-        v_ratio = np.where(f_mean == 0, 0.0,
-                           f_mean / (m * abar ** 2) * t["ss"].to_numpy() / (m - 1))
-        v_ratio = np.where((m < 2) & (f_mean > 0), np.nan, v_ratio)
-        se_single = np.sqrt(p * (1 - p) / m * f_prop)
-    w_low, w_high = st._wilson(p, m, z * z * f_prop)
+        v_ratio = np.where(m < 2, np.nan, t["ss"].to_numpy() / (m * abar ** 2 * (m - 1)))
+        se_single = np.sqrt(p * (1 - p) / m)
+    w_low, w_high = st._wilson(p, m, np.full(len(t), z * z))
     r_low, r_high = st.wilson_from_se(p, np.sqrt(v_ratio), conf)
     # every answer in one class (variance 0): Wilson on the respondents, as if each
     # gave one answer, rather than an interval of zero width
