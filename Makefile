@@ -9,7 +9,7 @@ ARGS   ?=
 LINTED := lib tests bench scripts
 
 .DEFAULT_GOAL := help
-.PHONY: help env report lint test test-fast lab sample lock clean
+.PHONY: help env report lint test test-fast lab serve sample lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,6 +35,9 @@ test-fast: $(STAMP) ## The tests without the slow and browser ones (under a minu
 
 lab: $(STAMP) ## Open JupyterLab on the notebooks with the project's kernel (start: notebooks/explore/)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(ARGS)
+
+serve: $(STAMP) ## Open the staff page at http://127.0.0.1:8000 (PORT=8001, ROUND=2022, ARGS=... to choose)
+	$(BIN)/hailong serve $(if $(PORT),--port $(PORT)) $(if $(ROUND),--round $(ROUND)) $(ARGS)
 
 sample: $(STAMP) ## Regenerate the bundled sample data (data/sample/)
 	$(BIN)/hailong sample $(ARGS)

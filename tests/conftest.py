@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 import matplotlib
 
 matplotlib.use("Agg")
+# Tests on the bundled sample write no audit log into data/raw/ (hailong.core.audit);
+# tests of the log itself turn it back on (tests/test_serve.py).
+os.environ.setdefault("HAILONG_AUDIT", "off")
+# The tool speaks Vietnamese by default; the tests read its messages in English (they match
+# English text). Tests of the Vietnamese messages ask for them (using_lang("vi"), --lang vi).
+os.environ["HAILONG_LANG"] = "en"
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -73,11 +81,12 @@ def build_small_results():
 
 # --- Markers: `make test-fast` runs -m "not slow and not browser" -------------------------
 #: Modules that drive Chromium.
-BROWSER_MODULES = {"test_browser", "test_pdf"}
+BROWSER_MODULES = {"test_browser", "test_pdf", "test_serve_browser", "test_phone",
+                   "test_serve_entry_browser"}
 #: Modules whose tests build reports, run notebooks or kernels, or run at scale.
 SLOW_MODULES = {"test_backtest", "test_build", "test_corpus", "test_executors", "test_explore",
                 "test_incremental", "test_national", "test_processes", "test_reports",
-                "test_stats_scale"}
+                "test_stats_scale", "test_serve_entry_browser"}
 #: Tests of about a second or more; tests sharing a costly fixture are listed together.
 SLOW_TESTS = {
     "test_charts": {"test_every_chart_has_a_title_units_and_the_source_line",
@@ -87,7 +96,9 @@ SLOW_TESTS = {
                     "test_text_sizes_shared_across_figures_change_no_byte"},
     "test_cli": {"test_failed_report_exits_1_and_names_unit_and_cell",
                  "test_losses_above_the_limit_exit_3_unless_published_anyway",
-                 "test_the_limit_is_a_setting"},
+                 "test_the_limit_is_a_setting",
+                 "test_validate_of_the_sample_export_speaks_vietnamese",
+                 "test_progress_prints_only_vietnamese"},
     "test_disclosure": {"test_a_withheld_unit_has_no_figure_in_any_published_table",
                         "test_the_command_stops_with_exit_2_and_no_traceback"},
     "test_followup": {"test_build_writes_the_lists_once_and_the_index_never_links_them"},

@@ -538,7 +538,7 @@ class _Round:
                 for k in range(1, 6):
                     scores.update({x: float(k) for x in self.answers(unit, m, k)})
                 self.share(scores, unit, m, mean, h)
-            p = _num(row.get("Tỷ lệ hài lòng"))
+            p = _num(row.get("Tỷ lệ câu trả lời hài lòng"))
             if p is not None:
                 self.share({**self.answers(unit, m, 4), **self.answers(unit, m, 5)}, unit, m,
                            p, _half(p, "share"))
@@ -554,7 +554,7 @@ class _Round:
                 if p is not None:
                     self.pooled_satisfied(unit, self.items[area], p)
         for row in summary:
-            p = _num(row.get("Tỷ lệ hài lòng"))
+            p = _num(row.get("Tỷ lệ câu trả lời hài lòng"))
             if row["Mã"] and p is not None:
                 self.pooled_satisfied(row["Mã"], every, p)
 

@@ -17,7 +17,8 @@ from hailong.reference.config import PROJECT_ROOT
 PACKAGE = PROJECT_ROOT / "lib" / "hailong"
 
 #: The stages, lowest first: a module may import its own stage and those before it.
-STAGES = ("core", "reference", "ingest", "sample", "numbers", "present", "publish", "run")
+STAGES = ("core", "reference", "ingest", "sample", "numbers", "present", "publish", "run",
+          "serve")
 #: Modules above every stage: the command line and the package's front door.
 TOP = {"hailong", "hailong.__main__", "hailong.cli"}
 

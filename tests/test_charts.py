@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import matplotlib
 import numpy as np
 import pandas as pd
@@ -201,11 +203,19 @@ def test_show_displays_an_svg_with_the_title_as_alt_text(monkeypatch):
     fig = charts.district_comparison(SCORES, DISTRICTS, source=SOURCE)
     charts.show(fig)
     ((data, raw, metadata),) = shown
-    assert raw and list(data) == ["image/svg+xml"]
+    # the desktop drawing and the phone's (3,5 inches wide), both SVG
+    assert raw and list(data) == ["image/svg+xml", charts.NARROW_MIME]
     svg = data["image/svg+xml"]
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    assert data[charts.NARROW_MIME].lstrip().startswith("<?xml")
+    assert 'width="252pt"' in data[charts.NARROW_MIME]
+    assert metadata[charts.NARROW_MIME] == {"width": 350, "media": charts.NARROW_MEDIA}
     meta = metadata["image/svg+xml"]
-    assert meta["alt"] == "Chỉ số hài lòng chung theo quận, huyện"
+    # the text alternative: the title, then every figure drawn (highest first, as the
+    # bars; the withheld district named)
+    assert meta["alt"] == ("Chỉ số hài lòng chung theo quận, huyện: Toàn thành phố: 70,1; "
+                           "Thuỷ Nguyên 71,3; Hồng Bàng 64,0; không công bố: Bạch Long Vĩ.")
+    assert meta["described"] is True
     assert meta["width"] == int(fig.get_figwidth() * 100)
     # text stays text (searchable, sharp in print), with fonts a reader's machine has
     assert "<text" in svg and "Bạch Long Vĩ" in svg
@@ -453,7 +463,7 @@ def test_trend_chart_draws_each_round_with_its_interval():
     assert fig.get_suptitle() == "Chỉ số hài lòng chung qua các năm – Huyện Thuỷ Nguyên"
     assert ax.get_xlabel() == "Năm khảo sát" and ax.get_ylabel() == "Chỉ số hài lòng (0–100)"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        "Huyện Thuỷ Nguyên", "Toàn thành phố", "Khoảng tin cậy 95%"]
+        "Huyện Thuỷ Nguyên", "Toàn thành phố", "Khoảng sai số"]
     assert fig.get_supxlabel() == SOURCE
 
 
@@ -570,9 +580,11 @@ def test_every_chart_has_a_title_units_and_the_source_line(report_charts, kind):
             ax = fig.axes[0]
             labels = [ax.get_xlabel(), ax.get_ylabel()] + [a.get_ylabel() for a in fig.axes]
             assert any("(" in x for x in labels) or kind == "cumulative", (kind, labels)
-    # the same size in both languages
-    assert report_charts["vi"][kind].get_size_inches() == pytest.approx(
-        report_charts["en"][kind].get_size_inches())
+    # the same size in both languages (the questions' labels are wrapped, never cut, so
+    # the item chart's rows may take a line more in one language)
+    vi, en = (report_charts[lang][kind].get_size_inches() for lang in ("vi", "en"))
+    assert vi[0] == pytest.approx(en[0])
+    assert vi[1] == pytest.approx(en[1], rel=0.1 if kind == "items" else 1e-6)
 
 
 @pytest.mark.parametrize("kind", CHARTS)
@@ -666,3 +678,103 @@ def test_heatmap_of_114_communes_is_four_figures_on_one_colour_scale():
     # values 40 .. 96.5 (D02: +3, up to 99.5): one scale 40-100 on every figure
     assert {f.axes[0].collections[0].get_clim() for f in figs} == {(40.0, 100.0)}
     assert figs[3].get_suptitle() == "Chỉ số hài lòng theo lĩnh vực và đơn vị cấp xã (4/4)"
+
+
+# ------------------------------------------------------- phone variant, text alternative
+
+
+def _drawn_sizes(fig: Figure) -> list[tuple[str, float]]:
+    """(text, size in points) of every visible text drawn in ``fig`` (after a draw, so
+    tick labels are the ones shown)."""
+    from matplotlib.text import Text
+
+    fig.canvas.draw()  # Agg: lays the figure out and makes its tick labels
+    return [(t.get_text(), t.get_fontsize()) for t in fig.findobj(Text)
+            if t.get_visible() and t.get_text().strip()
+            and t.get_window_extent().overlaps(fig.bbox)]
+
+
+@pytest.mark.parametrize("kind", CHARTS)
+def test_every_chart_has_a_phone_variant_with_text_of_10_px_at_390_px(report_charts, kind):
+    """At 390 CSS px the chart is shown 350 px wide: the narrow variant, 3,5 inches (252
+    pt) wide, is magnified by 350/252, so 8 pt of text is 11,1 px (10 px at 360 px);
+    nothing is cut short with "…"."""
+    wide = report_charts["vi"][kind]
+    small = wide.hailong_narrow()
+    assert small.get_figwidth() == pytest.approx(charts.NARROW_WIDTH) == 3.5
+    assert not hasattr(small, "hailong_narrow")          # drawn once, not again and again
+    sizes = _drawn_sizes(small)
+    assert sizes
+    smallest = min(size for _, size in sizes)
+    assert smallest >= charts.NARROW_MIN_FONT == 8.0, [x for x in sizes if x[1] < 8]
+    assert smallest * 320 / 252 >= 10    # shown 320 px wide on a 360 px phone
+    assert not any("…" in text for text, _ in sizes)
+    assert not any("…" in text for text, _ in _drawn_sizes(wide))
+    # the same figures: the phone's title is the desktop's, wrapped
+    assert " ".join(small.get_suptitle().split()) == wide.get_suptitle()
+    assert charts.description(small) == charts.description(wide)
+
+
+@pytest.mark.parametrize("kind", CHARTS)
+def test_every_chart_states_its_figures_in_its_text_alternative(report_charts, kind):
+    fig = report_charts["vi"][kind]
+    alt = charts.description(fig)
+    assert alt.startswith(fig.get_suptitle() + ": ")
+    assert re.search(r"\d", alt[len(fig.get_suptitle()):]), alt
+    assert "nan" not in alt.lower().split()
+
+
+def test_the_ranking_alternative_names_every_unit_with_its_printed_index(report_charts):
+    """Worked out from the results on their own: each district's index as the table
+    prints it (one decimal), highest first, the withheld ones named at the end."""
+    from hailong.numbers.pipeline import load_results
+    from hailong.present import fmt
+
+    res = load_results(2022)
+    rows = res.scores[(res.scores["measure"] == "INDEX") & (res.scores["unit"] != "city")]
+    names = fmt.unit_names(res, "district", "vi")
+    shown = rows[~rows["suppressed"].astype(bool)].sort_values("index", ascending=False,
+                                                                 kind="stable")
+    alt = charts.description(report_charts["vi"]["ranking"])
+    parts = alt.split(": ", 1)[1].rstrip(".").split("; ")
+    expected = [f"{names[str(u)]} {fmt.number(v, 1)}" for u, v in zip(shown["unit"],
+                                                                       shown["index"])]
+    assert parts[1:1 + len(expected)] == expected
+    hidden = [names[str(u)] for u in rows.loc[rows["suppressed"].astype(bool), "unit"]]
+    if hidden:
+        assert parts[-1] == "không công bố: " + ", ".join(hidden)
+
+
+def test_a_long_question_label_is_wrapped_whole_never_cut():
+    long = ("Cấp ủy, chính quyền địa phương quan tâm lãnh đạo, chỉ đạo phát triển kinh tế "
+            "tập thể, HTX và thường xuyên đối thoại với HTX trên địa bàn")
+    measures = ITEM_MEASURES.assign(vi=ITEM_MEASURES["vi"].where(
+        ITEM_MEASURES["measure"] != "D01_1", long))
+    for fig in (charts.item_distribution(ITEM_SHARES, measures, SCALE, source=SOURCE),
+                charts.item_distribution(ITEM_SHARES, measures, SCALE,
+                                         source=SOURCE).hailong_narrow()):
+        words = " ".join(t for t, _ in _drawn_sizes(fig))
+        assert " ".join(("1.1. " + long).split()) in " ".join(words.split())
+        assert "…" not in words
+
+
+@pytest.mark.parametrize("kind", ["items", "map", "heatmap", "profile"])
+def test_the_one_pass_svg_is_what_savefig_writes(report_charts, kind):
+    """:func:`charts.figure_svg` draws once where savefig draws twice: same bytes (two
+    fresh drawings of one chart: a figure laid out once is laid out a hair differently
+    the next time)."""
+    import io
+
+    import matplotlib as mpl
+
+    remake = report_charts["vi"][kind].hailong_narrow
+    pairs = [(remake(), remake())]
+    if kind == "profile":
+        pairs.append(tuple(charts.district_comparison(SCORES, DISTRICTS, source=SOURCE)
+                           for _ in range(2)))
+    for one, other in pairs:
+        buffer = io.StringIO()
+        with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "hailong"}):
+            one.savefig(buffer, format="svg", metadata={"Date": None})
+        expected = buffer.getvalue().replace(charts.base._SVG_FONT, charts.base._SVG_FONTS)
+        assert charts.figure_svg(other) == expected

@@ -12,7 +12,7 @@ import pytest
 import hailong.run.build
 import hailong.run.plan
 from _config import write_config
-from hailong.cli import main
+from hailong.cli import main, message_language
 from hailong.run.build import BuildSummary
 
 NOTEBOOKS = Path(__file__).parent / "data" / "notebooks"
@@ -101,7 +101,7 @@ def test_summary_line_and_arguments_reach_build(monkeypatch, tmp_path, capsys):
     assert capsys.readouterr().out == "Built 16 reports in 41.2 s → output/2022/index.html\n"
     assert seen == {"round_year": "2022", "units": ["311", "city"], "out": "elsewhere",
                     "config_path": None, "lang": "en", "progress": True, "pdf": True,
-                    "accept_losses": False}
+                    "accept_losses": False, "who": "local"}
 
 
 def test_ctrl_c_exits_130(monkeypatch, capsys):
@@ -229,3 +229,222 @@ def test_the_limit_is_a_setting(tmp_path, monkeypatch, capsys):
     assert main(["build", "--unit", "303", "--out", str(tmp_path / "out"), "--config",
                  str(config), "--no-progress", "--no-pdf"]) == 0
     assert "Đã để riêng" not in capsys.readouterr().err
+
+
+# --- issue 16: the command speaks Vietnamese (English with --lang en / HAILONG_LANG) ------
+
+ROOT = Path(__file__).resolve().parents[1]
+#: argparse's own English words, and the command's English summary words.
+ENGLISH = ("usage:", "options:", "positional arguments", "show this help message",
+           "the following arguments", "invalid choice", "error:", "did you mean")
+
+
+def run(*argv: str, lang: str | None = None) -> subprocess.CompletedProcess:
+    """``python -m hailong ARGV`` with ``HAILONG_LANG`` set to ``lang`` (None: unset)."""
+    env = {k: v for k, v in os.environ.items() if k != "HAILONG_LANG"}
+    if lang is not None:
+        env["HAILONG_LANG"] = lang
+    return subprocess.run([sys.executable, "-m", "hailong", *argv], capture_output=True,
+                          text=True, env=env, cwd=ROOT, timeout=120)
+
+
+@pytest.fixture
+def vietnamese(monkeypatch):
+    """The command run as staff run it: no HAILONG_LANG."""
+    monkeypatch.delenv("HAILONG_LANG", raising=False)
+
+
+@pytest.mark.parametrize("argv, env, expected", [
+    (["build"], {}, "vi"),
+    (["build"], {"HAILONG_LANG": "en"}, "en"),
+    (["build"], {"HAILONG_LANG": "fr"}, "vi"),                    # not a language: ignored
+    (["build", "--lang", "en"], {}, "en"),                        # messages follow reports
+    (["build", "--lang=en"], {}, "en"),
+    (["build", "--lang", "en"], {"HAILONG_LANG": "vi"}, "vi"),    # ... unless told otherwise
+    (["progress", "--lang", "en"], {"HAILONG_LANG": "vi"}, "vi"),
+    (["--lang", "en", "build", "--lang", "vi"], {"HAILONG_LANG": "vi"}, "en"),  # flag wins
+    (["--lang", "vi", "validate"], {"HAILONG_LANG": "en"}, "vi"),
+    (["validate", "--lang", "en"], {"HAILONG_LANG": "vi"}, "en"),  # a messages-only command
+    (["sample", "--lang", "en", "--seed", "3"], {}, "en"),
+    (["validate", "x.csv", "--round", "2022"], {"HAILONG_LANG": "en"}, "en"),
+])
+def test_the_message_language_rule(argv, env, expected):
+    assert message_language(argv, env) == expected
+
+
+def test_the_report_language_is_vietnamese_unless_asked_whatever_the_messages(monkeypatch,
+                                                                             tmp_path):
+    seen = []
+    monkeypatch.setattr(hailong.run.build, "build", lambda **kw: seen.append(kw["lang"])
+                        or BuildSummary(built=[], seconds=1, out_dir=tmp_path,
+                                        index=tmp_path / "index.html"))
+    assert main(["--lang", "en", "build"]) == 0 and main(["build"]) == 0
+    assert main(["build", "--lang", "en"]) == 0
+    assert seen == ["vi", "vi", "en"]
+
+
+@pytest.mark.parametrize("command", [None, "build", "sample", "progress", "validate"])
+def test_help_is_vietnamese_by_default_and_english_on_request(command, vietnamese, capsys):
+    argv = [command, "--help"] if command else ["--help"]
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    vi = capsys.readouterr().out
+    assert exit_.value.code == 0
+    assert vi.startswith("cách dùng: hailong") and "\ntùy chọn:\n" in vi
+    assert "-h, --help" in vi and "in hướng dẫn này rồi thoát" in vi
+    assert not [w for w in ENGLISH if w in vi]
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", *argv])
+    en = capsys.readouterr().out
+    assert en.startswith("usage: hailong") and "\noptions:\n" in en
+    assert "show this help message and exit" in en and "cách dùng" not in en
+
+
+def test_each_commands_help_says_what_it_does_in_vietnamese(vietnamese, capsys):
+    said = {"build": "chỉ tạo báo cáo của đơn vị này", "sample": "hạt giống ngẫu nhiên",
+            "progress": "ngày cần báo cáo", "validate": "ghi thêm báo cáo chất lượng dữ liệu"}
+    for command, phrase in said.items():
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        out = capsys.readouterr().out
+        assert out.startswith(f"cách dùng: hailong {command} ") and phrase in out, command
+        assert "--config PATH" in out and "tệp cấu hình của dự án" in out
+
+
+def test_a_mistyped_option_gets_the_closest_one_with_the_commands_usage():
+    proc = run("build", "--unti", "311")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.startswith("cách dùng: hailong build [-h]")      # not the top usage
+    assert proc.stderr.endswith(
+        "hailong build: lỗi: không có tùy chọn --unti; có phải ý bạn là --unit?\n")
+    assert "Traceback" not in proc.stderr
+    en = run("build", "--unti", "311", lang="en")
+    assert en.returncode == 2 and en.stderr.startswith("usage: hailong build [-h]")
+    assert en.stderr.endswith("hailong build: error: no option --unti; did you mean --unit?\n")
+
+
+def test_a_mistyped_command_gets_the_closest_one(vietnamese, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["buld"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert err.startswith("cách dùng: hailong [-h]")
+    assert err.endswith("hailong: lỗi: không có lệnh buld; có phải ý bạn là build?\n")
+    with pytest.raises(SystemExit):
+        main(["validat", "x.csv"])
+    assert "có phải ý bạn là validate?" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, said", [
+    ([], "hailong: lỗi: còn thiếu: LỆNH"),
+    (["build", "--lang", "fr"], "lỗi: --lang: không có lựa chọn 'fr' (chọn một trong 'vi', "
+                                "'en')"),
+    (["build", "--executor", "lokal"], "có phải ý bạn là local?"),
+    (["sample", "--seed", "x"], "hailong sample: lỗi: --seed: 'x' không phải là số nguyên"),
+    (["build", "--unit"], "hailong build: lỗi: --unit cần một giá trị"),
+    (["validate", "--shet", "A"], "không có tùy chọn --shet; có phải ý bạn là --sheet?"),
+    (["--lnag", "en", "build"], "hailong: lỗi: không có tùy chọn --lnag; có phải ý bạn là "
+                                "--lang?"),
+])
+def test_argparse_messages_are_vietnamese(argv, said, vietnamese, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and said in err, err
+    assert err.startswith("cách dùng: ") and not [w for w in ENGLISH if w in err]
+
+
+def test_errors_and_summaries_are_vietnamese(vietnamese, config, no_results, monkeypatch,
+                                             tmp_path, capsys):
+    assert main(["build", "--unit", "999", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("lỗi: Mã đơn vị (district) không có: '999'. Cần: 'city' hoặc một "
+                          "trong 303 (Hồng Bàng)")
+    assert "Hãy dùng mã đơn vị hành chính của Tổng cục Thống kê." in err
+
+    index = tmp_path / "output" / "2022" / "index.html"
+    monkeypatch.setattr(hailong.run.build, "build", lambda **kw: BuildSummary(
+        built=[object()] * 16, seconds=41.23, out_dir=index.parent, index=index))
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--unit", "311"]) == 0
+    assert capsys.readouterr().out == "Đã tạo 16 báo cáo trong 41,2 giây → output/2022/index.html\n"
+
+    def interrupted(**kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(hailong.run.build, "build", interrupted)
+    assert main(["build"]) == 130
+    assert capsys.readouterr().err == "đã dừng\n"
+
+
+def test_validate_of_the_sample_export_speaks_vietnamese(vietnamese, capsys):
+    export = ROOT / "data" / "sample" / "2022" / "responses.csv"
+    assert main(["validate", str(export)]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0] == "Đã kiểm tra 2 tệp; không tạo hay sửa gì."
+    assert "(danh sách HTX, theo tệp cấu hình; CSV, UTF-8, phân cách bằng dấu phẩy)" in out
+    assert "      đã đọc 404 HTX, tất cả dùng được" in lines
+    assert ("      đã đọc 368 dòng: 356 dòng được dùng, 12 dòng gộp (phiếu trùng), "
+            "0 dòng để riêng") in lines
+    assert "đã trả lời hai lần với các câu trả lời khác nhau" in out
+    assert lines[-1] == "Kết quả: mọi dòng đều dùng được (mã kết thúc 0)."
+    for english in ("rows read", "accepted", "merged", "set aside", "Problems", "Result",
+                    "answered twice", "Found", "Expected", "row ", "column "):
+        assert english not in out, english
+
+
+def test_validate_of_a_bad_file_names_it_in_vietnamese(vietnamese, tmp_path, capsys):
+    bad = tmp_path / "xuat.csv"
+    bad.write_text("Mã HTX,Dấu thời gian\nHP-0001,32/13/2023\n", encoding="utf-8")
+    missing = tmp_path / "khong-co.csv"
+    assert main(["validate", str(bad), str(missing)]) == 2
+    out = capsys.readouterr().out
+    problems = [line.strip() for line in out.splitlines() if line.startswith("  /")]
+    # the missing file is named, with nothing pointing to the configuration
+    assert f"{missing}: Tệp không tồn tại. Hãy kiểm tra tên tệp và thư mục." in problems
+    assert not [line for line in problems if "hailong.yaml" in line and str(missing) in line]
+    # the export lacks required columns: named, with what to do
+    (lack,) = [line for line in problems if line.startswith(str(bad))]
+    assert "Thiếu một cột bắt buộc" in lack and "Cần:" in lack and "Hãy đổi tiêu đề cột" in lack
+    assert out.splitlines()[-1] == ("Kết quả: có tệp đầu vào không dùng được như hiện tại; "
+                                    "hãy sửa rồi chạy lại (mã kết thúc 2).")
+
+
+def test_validate_speaks_english_when_asked(capsys):
+    export = ROOT / "data" / "sample" / "2022" / "responses.csv"
+    assert main(["validate", "--lang", "en", str(export)]) == 0
+    out = capsys.readouterr().out
+    assert "      368 rows read: 356 accepted, 12 merged (duplicates), 0 set aside" in out
+    assert out.splitlines()[-1] == "Result: every row can be used (exit status 0)."
+
+
+def test_progress_prints_only_vietnamese(vietnamese, tmp_path, capsys):
+    assert main(["progress", "--as-of", "2023-05-16", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Tiến độ khảo sát – Năm 2022 – đến ngày 16/05/2023")
+    assert "Danh sách cần đôn đốc (NỘI BỘ" in out
+    for english in ("Follow-up", "follow-up", "submission", "could not", "lists", "INTERNAL",
+                    "roster", "see the"):
+        assert english not in out, english
+
+
+def test_the_build_says_what_became_of_the_rows_in_the_message_language(tmp_path):
+    from hailong.cli import _rows_said
+    from hailong.core.messages import using_lang
+
+    (tmp_path / "ledger.csv").write_text(
+        "\ufeffsource_file,source_row,coop_id,status,reason,message,column\n"
+        "a.csv,2,HP-1,accepted,,,\na.csv,3,HP-1,merged,x,y,\na.csv,4,,set_aside,x,y,\n"
+        "a.csv,5,HP-2,accepted,,,\n", encoding="utf-8")
+    meta = {"rows": "4 rows read: ...", "set_aside": {"answers_read": 80,
+                                                    "answers_set_aside": 2}}
+    with using_lang("vi"):
+        assert _rows_said(tmp_path, meta) == (
+            "đã đọc 4 dòng: 2 dòng được dùng, 1 dòng gộp (phiếu trùng), 1 dòng để riêng; "
+            "2 trong 80 câu trả lời bị để riêng")
+    with using_lang("en"):
+        assert _rows_said(tmp_path, meta) == (
+            "4 rows read: 2 accepted, 1 merged (duplicates), 1 set aside; 2 of 80 answers "
+            "set aside")
+    assert _rows_said(tmp_path / "none", meta) is None

@@ -152,7 +152,7 @@ def test_workbook_figures_are_at_the_precision_the_reports_print(sheets_2022):
     row = summary[summary["Mã"] == "311"].iloc[0]
     share = Decimal(repr(float(unit["satisfied"]) * 100)).quantize(Decimal("0.1"),
                                                                   ROUND_HALF_UP)
-    assert row["Tỷ lệ hài lòng"] == pytest.approx(float(share) / 100, abs=1e-12)
+    assert row["Tỷ lệ câu trả lời hài lòng"] == pytest.approx(float(share) / 100, abs=1e-12)
     index = Decimal(repr(float(unit["index"]))).quantize(Decimal("0.1"), ROUND_HALF_UP)
     assert row["Chỉ số (0–100)"] == float(index)
     # every share of the distribution sheet is a whole tenth of a percent

@@ -178,7 +178,7 @@ def report_notebook(path, sections=("Chỉ số theo lĩnh vực", "Phân bố c
             new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"},
                        metadata={"image/png": {"alt": f"Biểu đồ {name}"}})]))
     cells.append(new_code_cell("method()", execution_count=9, outputs=[
-        _md("## Phương pháp tính"), _md("- **Thang đo.** 1–5.")]))
+        _md("## Phụ lục: Phương pháp"), _md("- **Thang đo.** 1–5.")]))
     nbformat.write(new_notebook(cells=cells), str(path))
     return path
 
@@ -222,7 +222,7 @@ def test_sections_key_figures_box_and_method_appendix(report):
                      r"<h2>Các số liệu chính</h2>", main)
     assert ('<section class="section" id="chi-so-theo-linh-vuc">'
             "<h2>Chỉ số theo lĩnh vực</h2>") in main
-    assert '<section class="section appendix" id="phuong-phap-tinh">' in main
+    assert '<section class="section appendix" id="phu-luc-phuong-phap">' in main
     # the key figures table is inside its box, in a scrollable wrapper
     box = _between(main, "key-figures", "</section>")
     assert '<div class="table-wrap"><table>' in box and "76,2" in box
@@ -240,7 +240,7 @@ def test_table_of_contents_lists_the_sections_after_the_key_figures(report):
     entries = re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', toc)
     assert entries == [("chi-so-theo-linh-vuc", "Chỉ số theo lĩnh vực"),
                        ("phan-bo-cau-tra-loi", "Phân bố câu trả lời"),
-                       ("phuong-phap-tinh", "Phương pháp tính")]
+                       ("phu-luc-phuong-phap", "Phụ lục: Phương pháp")]
     for anchor, _ in entries:  # each link has its target
         assert f'id="{anchor}"' in main
     assert main.index("</section>") < main.index('<nav class="toc"')  # after the box
@@ -272,7 +272,7 @@ def test_a_report_with_only_the_method_has_no_contents_and_no_forced_page(tmp_pa
     nbformat.write(nb_obj, str(nb))
     page = export_html(nb, tmp_path / "318.html", TITLE).read_text(encoding="utf-8")
     assert '<nav class="toc"' not in page
-    assert '<section class="section" id="phuong-phap-tinh">' in page
+    assert '<section class="section" id="phu-luc-phuong-phap">' in page
     # without ReportInfo the title block still has the title, and nothing empty
     assert f"<h1>{TITLE}</h1>" in page and "<dl" not in page and 'class="org"' not in page
 
@@ -291,9 +291,10 @@ def test_index_shows_each_headline_links_pdfs_and_the_workbook(tmp_path):
                             "bang-so-lieu-2022.xlsx"]
     rows = re.findall(r"<tr>(.*?)</tr>", html, flags=re.S)[1:]
     # the headline as the reports print it: one decimal, comma, half up; withheld "—"
-    assert '<td class="num">71,2</td>' in rows[0]
-    assert '<td class="num">76,3</td>' in rows[1]
-    assert '<td class="num">—</td>' in rows[2]
+    headline = r'<td class="num key" data-label="[^"]*">{}</td>'
+    assert re.search(headline.format("71,2"), rows[0])
+    assert re.search(headline.format("76,3"), rows[1])
+    assert re.search(headline.format("—"), rows[2])
     assert "— : không công bố (dưới 5 HTX trả lời)" in html
     assert "Chỉ số hài lòng chung (0–100)" in html
 
@@ -352,5 +353,5 @@ def test_index_code_column_shows_only_gso_codes(tmp_path):
                IndexEntry(unit="progress", name="Tiến độ khảo sát", href="progress.html",
                           updated=None)]
     page = write_index(tmp_path, entries, "Năm 2022", "Liên minh HTX").read_text(encoding="utf-8")
-    codes = re.findall(r"<tr><td>([^<]*)</td><td><a", page)
+    codes = re.findall(r'<tr><td data-label="Mã">([^<]*)</td><th scope="row"><a', page)
     assert codes == ["", "311", ""]

@@ -272,8 +272,8 @@ def test_title_and_key_figures(small_results):
 
 
 def test_heading():
-    assert narrative.heading("sec_method") == "## Phương pháp tính"
-    assert narrative.heading("sec_method", "en", level=3) == "### Method"
+    assert narrative.heading("sec_method") == "## Phụ lục: Phương pháp"
+    assert narrative.heading("sec_method", "en", level=3) == "### Appendix: Method"
 
 
 # ------------------------------------------------------------ key findings and rounds
@@ -367,8 +367,9 @@ def test_key_findings_of_a_district_with_a_previous_round():
         "- Năm 2022, 42 trên 50 HTX của huyện Thuỷ Nguyên (84,0%) đã tham gia khảo sát. Chỉ "
         "số hài lòng chung đạt 74,0/100; 60,0% số HTX hài lòng (điểm chung của HTX từ mức "
         "“Hài lòng” trở lên).\n"
-        "- Xếp loại: **Khá**. Với độ tin cậy 95%, chỉ số hài lòng chung nằm trong khoảng "
-        "72,1–75,9 và tỷ lệ HTX hài lòng trong khoảng 45,0–73,0%.\n"
+        "- Xếp loại: **Khá**. Tính cả khoảng sai số, chỉ số hài lòng chung nằm trong khoảng "
+        "72,1–75,9 và tỷ lệ HTX hài lòng trong khoảng 45,0–73,0%: con số thật gần như chắc "
+        "chắn nằm trong các khoảng này.\n"
         "- Chỉ số chung cao hơn phần còn lại của thành phố (toàn thành phố: 67,0), vượt ngoài "
         "phạm vi sai số. Xếp thứ 2 trong 13 quận, huyện được công bố; tính cả sai số, thứ hạng "
         "có thể từ 1 đến 3. Theo lĩnh vực so với phần còn lại của thành phố: cao hơn ở 2, "
@@ -409,8 +410,9 @@ def test_key_findings_of_the_city_quote_the_spread_of_the_districts():
     assert "toàn thành phố (67,0)" not in text and "Xếp thứ" not in text
     assert ("- Chỉ số hài lòng chung không thay đổi đáng kể so với năm 2021 (-1,0 điểm, trong "
             "phạm vi sai số). Không lĩnh vực nào thay đổi đáng kể.\n") in text
-    assert text.endswith("- Số liệu toàn thành phố được gia quyền theo danh sách HTX (xem phần "
-                         "Phương pháp tính).")
+    assert text.endswith("- Số liệu toàn thành phố được gia quyền theo danh sách HTX, để mỗi "
+                         "nhóm HTX có tỷ trọng như trong danh sách; số chưa gia quyền và cách "
+                         "tính ở Phụ lục.")
 
 
 def test_trend_notes_state_the_common_questions_and_the_approximate_comparisons():
@@ -434,7 +436,7 @@ def test_trend_tables_explain_the_marks_they_use():
     assert "70,0†" in html and "▲ tăng" in html and "▼ giảm" in html
     assert "† : gần đúng, xem ghi chú dưới bảng" in html
     assert "— : không công bố (dưới 5 HTX trả lời)" in html
-    assert "▲ / ▼ : tăng / giảm có ý nghĩa thống kê (khoảng tin cậy 95% của thay đổi" in html
+    assert "▲ / ▼ : tăng / giảm rõ rệt (cả khoảng sai số của thay đổi đều trên / dưới 0)" in html
     units = narrative.trend_units_table_html(hand_trend(), {"311": "Huyện Thuỷ Nguyên",
                                                             "city": "Toàn thành phố"})
     assert "Huyện Thuỷ Nguyên" in units and "†" not in units

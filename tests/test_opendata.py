@@ -68,7 +68,7 @@ def test_withheld_units_have_no_figure_in_the_summary(written):
     assert withheld == ["308", "318"]                    # the sample's withheld districts
     for unit in withheld:
         assert summary.at[unit, "Chỉ số (0–100)"] == ""
-        assert summary.at[unit, "Tỷ lệ hài lòng"] == ""
+        assert summary.at[unit, "Tỷ lệ câu trả lời hài lòng"] == ""
     # a published one, as the report prints it: Thuỷ Nguyên's index
     assert summary.at["311", "Chỉ số (0–100)"] == format(
         _printed(float(index.at["311", "index"]), "index"), "g")

@@ -83,7 +83,7 @@ def test_dimension_frame_with_intervals_and_the_comparison():
                          "suppressed": [False, False]})
     t = fmt.dimension_frame(unit, city, confidence=0.95)
     assert list(t.columns) == ["Lĩnh vực", "Số HTX trả lời", "Chỉ số (0–100)",
-                               "Khoảng tin cậy 95%", "Tỷ lệ hài lòng",
+                               "Khoảng sai số", "Tỷ lệ câu trả lời hài lòng",
                                "Toàn thành phố – Chỉ số (0–100)", "So với phần còn lại của TP"]
     assert list(t.iloc[0]) == ["A", "70", "82,4*", "80,0–84,9", "90,0%*", "79,0", "▲ cao hơn"]
     assert list(t.iloc[1]) == ["B", "—", "—", "—", "—", "70,0", "—"]  # no count of a withheld row
@@ -175,16 +175,18 @@ def test_precision_sentence_of_a_census_and_of_a_sample():
                 rank_high=2, ranked=13)
     f = narrative.UnitFigures(**base)
     assert narrative.precision(f) == (
-        "Với độ tin cậy 95%, chỉ số hài lòng chung nằm trong khoảng 75,7–76,7 và tỷ lệ HTX "
-        "hài lòng trong khoảng 52,9–74,4%. Xếp loại: **Khá**. Chỉ số chung cao hơn "
+        "Tính cả khoảng sai số, chỉ số hài lòng chung nằm trong khoảng 75,7–76,7 và tỷ lệ HTX "
+        "hài lòng trong khoảng 52,9–74,4%: con số thật gần như chắc chắn nằm trong các "
+        "khoảng này. Xếp loại: **Khá**. Chỉ số chung cao hơn "
         "phần còn lại của thành phố (toàn thành phố: 70,9), vượt ngoài phạm vi sai số. Xếp "
         "thứ 2 trong 13 quận, huyện được công bố; tính cả sai số, thứ hạng có thể từ 1 đến 2.")
     # a census of the roster still reads as an interval: no "no sampling error" claim
     census = narrative.UnitFigures(**{**base, "coverage": 1.0, "answered": 79,
                                       "vs_city": "similar", "rank_low": 2})
     assert narrative.precision(census, "en") == (
-        "With 95% confidence, the satisfaction index lies within 75.7–76.7 and the share of "
-        "satisfied cooperatives within 52.9–74.4%. Tier: **Khá**. The index cannot be told "
+        "Allowing for the margin of error, the satisfaction index lies within 75.7–76.7 and "
+        "the share of satisfied cooperatives within 52.9–74.4%: the true figures almost "
+        "certainly lie in these ranges. Tier: **Khá**. The index cannot be told "
         "apart from the rest of the city's (city: 70.9): the difference is within the "
         "margin of error. Ranked 2 of 13 published districts.")
 
@@ -192,7 +194,7 @@ def test_precision_sentence_of_a_census_and_of_a_sample():
 def test_key_figures_add_intervals_tier_and_rank(res):
     html = narrative.key_figures(narrative.unit_figures(res, "311"),
                                  narrative.unit_figures(res, "city"))
-    for cell in ("– khoảng tin cậy 95% của chỉ số", "Xếp loại",
+    for cell in ("– khoảng sai số của chỉ số", "Xếp loại",
                  "Thứ hạng trong 1 quận, huyện được công bố (khoảng có thể)"):
         assert cell in html
 
@@ -272,9 +274,9 @@ def test_ranking_chart_has_whiskers_tier_colours_and_rank_ranges():
     assert "81,3 · hạng 1" in _texts(fig) and "—" in _texts(fig)
     assert ax.lines[-1].get_xdata()[0] == pytest.approx(69.5)   # weighted city line
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        "Tốt", "Trung bình", "Khoảng tin cậy 95%"]
+        "Tốt", "Trung bình", "Khoảng sai số"]
     assert "ẩn thêm" in fig.get_supxlabel()
-    assert fig.get_suptitle() == "Chỉ số hài lòng chung theo quận, huyện (khoảng tin cậy 95%)"
+    assert fig.get_suptitle() == "Chỉ số hài lòng chung theo quận, huyện (có khoảng sai số)"
 
 
 def test_profile_marks_real_differences_and_heatmap_marks_unreliable_cells():

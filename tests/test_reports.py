@@ -16,7 +16,7 @@ import papermill as pm
 import pytest
 
 from hailong.numbers.pipeline import load_results
-from hailong.present import fmt
+from hailong.present import fmt, narrative
 from hailong.run.build import build
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,8 +81,78 @@ def test_island_district_with_one_respondent_says_so_and_shows_no_figures(built,
     cov = results.coverage.set_index("unit").loc["318"]
     assert (cov["answered"], cov["roster_n"]) == (1, 2)
     assert "Chỉ 1 trong 2 HTX" in text
-    # no index is printed for it: the only numbers with a decimal comma are in the method text
-    assert not (built.out_dir / "318.html").read_text(encoding="utf-8").count("<img") > 0
+    # none of its own figures: no key figures, areas, questions or comparison
+    for heading in ("Các số liệu chính", "Chỉ số theo lĩnh vực", "Câu trả lời theo từng câu"):
+        assert heading not in text
+
+
+def test_withheld_report_shows_participation_the_city_and_what_it_needs(built, results):
+    page = (built.out_dir / "318.html").read_text(encoding="utf-8")
+    text = " ".join(_text(built.out_dir / "318.html").split())
+    # participation: 1 of 2 listed cooperatives answered, with the coverage chart
+    assert "1 trên 2 HTX trong danh sách của huyện Bạch Long Vĩ đã trả lời khảo sát (50,0%)" \
+        in text
+    assert 'alt="Tỷ lệ HTX tham gia khảo sát' in page
+    # the city's figures as context: its (weighted) index as the city report prints it
+    city = narrative.unit_figures(results, "city")
+    assert (f"số liệu của toàn thành phố: chỉ số hài lòng chung "
+            f"{fmt.number(city.index, 1, 'vi')} điểm") in text
+    assert "Số liệu toàn thành phố" in text and "Lãnh đạo, chỉ đạo" in text  # its areas
+    # what it takes: at least min_n = 5 answers, 5 - 1 = 4 more than this round
+    assert "có ít nhất 5 HTX trả lời: huyện Bạch Long Vĩ cần thêm 4 HTX trả lời" in text
+
+
+def test_reports_carry_the_official_heading_and_the_draft_mark(built):
+    for name in ("311.html", "318.html", "city.html"):
+        page = (built.out_dir / name).read_text(encoding="utf-8")
+        head = page[page.index('<header class="title-block">'):page.index("</header>")]
+        for part in ("LIÊN MINH HTX VIỆT NAM", "LIÊN MINH HTX THÀNH PHỐ HẢI PHÒNG",
+                     "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                     "Hải Phòng, ngày 15 tháng 6 năm 2023", '<p class="draft-mark">DỰ THẢO</p>'):
+            assert part in head, (name, part)
+        # the number: configured for the city (data/hailong.yaml), blank for the others
+        assert ("Số: 15/BC-LMHTX" in head) == (name == "city.html")
+        # the heading is shown once: not again in the body
+        assert page.count("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") == 1
+        # recipients and signer close the body, before the appendix
+        main = page[page.index('<main class="report">'):]
+        assert main.index("Nơi nhận:") < main.index("CHỦ TỊCH") < main.index(
+            'class="section appendix"')
+        # the generator's name and version: in the appendix, not in the footer
+        assert "Báo cáo được tạo bằng" not in page
+        appendix = main[main.index('class="section appendix"'):]
+        assert "hailong 0.1.0" in appendix and "hailong 0.1.0" not in main[
+            :main.index('class="section appendix"')]
+
+
+def test_conclusions_are_the_last_section_and_missing_ones_are_listed(built):
+    assert built.no_conclusions == ["318"]
+    for name, first_words in (("311.html", "Các hợp tác xã huyện Thuỷ Nguyên"),
+                              ("city.html", "Khảo sát năm 2022 cho thấy")):
+        page = (built.out_dir / name).read_text(encoding="utf-8")
+        sections = re.findall(r'<section class="([^"]*)" id="([^"]+)">', page)
+        assert sections[-1] == ("section appendix", "phu-luc-phuong-phap")
+        assert sections[-2] == ("section", "ket-luan-va-kien-nghi")
+        last = page[page.index('id="ket-luan-va-kien-nghi"'):page.index('id="phu-luc-')]
+        assert "<h2>Kết luận và kiến nghị</h2>" in last and first_words in last
+    assert "Kết luận và kiến nghị" not in _text(built.out_dir / "318.html")
+
+
+def test_body_before_the_appendix_is_plain(built):
+    for name in ("311.html", "318.html", "city.html"):
+        page = (built.out_dir / name).read_text(encoding="utf-8")
+        body = _text_of(page[:page.index('class="section appendix"')])
+        for word in ("Wilson", "Kish", "Cronbach", "Feldt", "SHA-256", "√", "x̄", ".csv",
+                     "phiên bản v1", "khoảng tin cậy"):
+            assert word not in body, (name, word)
+        # one decimal in every range and figure of the body ("+0,01 – +7,41" no more)
+        assert not re.findall(r"\d,\d\d(?!\d)", body), name
+        assert "khoảng sai số" in body.lower() or name == "318.html"
+
+
+def _text_of(page: str) -> str:
+    page = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", page, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
 def test_citywide_report_lists_every_district(built):
@@ -159,11 +229,12 @@ def test_reports_of_2022_compare_with_2021_and_the_citywide_one_has_a_map(built,
     assert "Những điểm chính" in district
     city = _text(built.out_dir / "city.html")
     assert "So sánh với các năm trước" in city and "Bản đồ chỉ số hài lòng" in city
-    alts = [html.unescape(a) for a in re.findall(
+    # a chart's alternative text: its title, then ": " and the figures it shows
+    alts = [html.unescape(a).split(": ")[0] for a in re.findall(
         r'alt="([^"]*)"', (built.out_dir / "city.html").read_text(encoding="utf-8"))]
     assert "Chỉ số hài lòng chung theo quận, huyện – bản đồ" in alts
     assert "Chỉ số hài lòng chung qua các năm – Huyện Thuỷ Nguyên" in [
-        html.unescape(a) for a in re.findall(
+        html.unescape(a).split(": ")[0] for a in re.findall(
             r'alt="([^"]*)"', (built.out_dir / "311.html").read_text(encoding="utf-8"))]
     # the island district's figures are withheld: no comparison either
     assert "So sánh với các năm trước" not in _text(built.out_dir / "318.html")

@@ -465,3 +465,87 @@ def test_the_data_quality_report_carries_no_phone_number_nor_e_mail(tmp_path):
     table = pd.DataFrame([row], columns=DATA_QUALITY_COLUMNS).astype({"row": "Int64"})
     text = write_data_quality(table, tmp_path / "dq.csv").read_text(encoding="utf-8-sig")
     assert "0912345678" not in text and "[số điện thoại]" in text
+
+
+# --------------------------------------------------------------------------- in Vietnamese
+
+def test_roster_problems_render_in_vietnamese(tmp_path, codebook, units):
+    from hailong.core.messages import using_lang
+
+    def edit(rows):
+        rows[1][8] = "năm 2015"   # row 2 founding year
+        rows[3][3] = "399"        # row 4 district
+        rows[4][1] = ""           # row 5 blank code
+    err = roster_error(tmp_path, codebook, units, edit)
+    with using_lang("vi"):
+        text = str(err)
+    assert text.startswith(f'{tmp_path / "roster.csv"}, dòng 2, cột "Năm thành lập": Năm thành '
+                           "lập không phải là một năm. Danh sách HTX còn 2 lỗi khác; cả 3 lỗi:")
+    assert ('\n  dòng 4, cột "Mã huyện": Mã quận, huyện không có. (đã thấy \'399\')'
+            in text)
+    assert '\n  dòng 5, cột "Mã HTX": Mã HTX bị trống. (đã thấy \'\')' in text
+    assert "Đã thấy: 'năm 2015'. Cần: một năm như 2015, hoặc để trống." in text
+    assert text.endswith("Hãy sửa danh sách HTX rồi chạy lại.")
+    with using_lang("en"):
+        assert "The roster has 2 other problem(s); all 3:" in str(err)
+
+
+def test_rows_set_aside_and_duplicates_are_explained_in_vietnamese(codebook, units):
+    from hailong.core.messages import using_lang
+
+    with using_lang("vi"):
+        v = validate_round(read_roster(ROSTER), read_responses([EXPORT], codebook), codebook,
+                           units)
+        assert v.summary() == ("đã đọc 10 dòng: 4 dòng được dùng, 3 dòng gộp (phiếu trùng), "
+                               "3 dòng để riêng; 1 trong 116 câu trả lời bị để riêng")
+    eight = ledger_row(v, 8)
+    assert eight["reason"].startswith("không có trong danh sách HTX: cột \"Mã HTX\" = 'HP-9999'")
+    assert (f'{EXPORT}, dòng 8, cột "Mã HTX": Mã HTX này không có trong danh sách HTX. '
+            "Đã thấy: 'HP-9999'. Cần: một mã có trong danh sách HTX.") in eight["message"]
+    merged = v.ledger[v.ledger["status"] == "merged"].iloc[0]
+    assert f"{EXPORT}, dòng {merged['source_row']}: " in merged["message"]
+    assert "đã trả lời hai lần với các câu trả lời khác nhau" in merged["message"]
+    assert merged["reason"].startswith("trùng: dùng phiếu gửi sau (dòng ")
+    (cell,) = v.cells["message"]
+    assert "Câu trả lời nằm ngoài thang đo" in cell and "Đã thấy: '7'" in cell
+    assert '"Rất hài lòng" (5) (hoặc chỉ ghi số)' in cell
+    assert ('ingest_responses.csv: cột "Email người trả lời" không được dùng (không phải cột '
+            "đã biết).") in v.warnings
+
+
+@pytest.mark.parametrize("text, words", [
+    ("", "Dấu thời gian bị trống."),
+    ("31/02/2023 10:00", "Ngày này không có thật"),
+    ("hôm qua", "Dấu thời gian không phải là ngày giờ."),
+    ("01/01/1990", "Ngày này không thể là ngày gửi phiếu (năm 1990)."),
+])
+def test_timestamp_problems_in_vietnamese(text, words):
+    from hailong.core.messages import using_lang
+    from hailong.ingest.validate import timestamp_problem
+
+    with using_lang("vi"):
+        message, label = timestamp_problem(text)
+    assert message.startswith(words) and label and label.islower()
+
+
+def test_check_files_summary_and_verdict_in_both_languages(codebook, units):
+    from hailong.core.messages import using_lang
+    from hailong.ingest.quality import check_files
+
+    with using_lang("vi"):
+        report = check_files([ROSTER, EXPORT], codebook, units)
+        summary, verdict = report.summary(shown=str), report.verdict()
+        problems = report.problems()
+    assert summary[0] == (f"  {ROSTER}  (danh sách HTX; CSV, UTF-8 có BOM, phân cách bằng dấu "
+                          "phẩy)")
+    assert summary[4] == ("      đã đọc 10 dòng: 4 dòng được dùng, 3 dòng gộp (phiếu trùng), "
+                          "3 dòng để riêng; 1 câu trả lời bị để riêng, tính là bỏ trống")
+    assert verdict == ("3 dòng bị để riêng; 1 câu trả lời bị để riêng, tính là bỏ trống; "
+                       "các dòng khác dùng được")
+    # merged rows whose answers differ are listed whatever the language of their reason
+    assert sum("đã trả lời hai lần" in p for p in problems) == 3
+    with using_lang("en"):
+        report = check_files([ROSTER, EXPORT], codebook, units)
+        assert report.verdict() == ("3 row(s) set aside; 1 answer(s) set aside as missing; "
+                                    "the others can be used")
+        assert sum("answered twice" in p for p in report.problems()) == 3

@@ -64,8 +64,11 @@ def test_summary_headers_are_formatted_and_frozen(book):
     ws = book["Tổng hợp"]
     assert header(ws) == ["Mã", "Đơn vị", "Số HTX trong danh sách", "Số HTX trả lời",
                           "Tỷ lệ tham gia", "Số HTX có điểm chỉ số", "Chỉ số (0–100)",
-                          "Chỉ số – cận dưới", "Chỉ số – cận trên", "Tỷ lệ hài lòng",
-                          "Tỷ lệ hài lòng – cận dưới", "Tỷ lệ hài lòng – cận trên",
+                          "Chỉ số – cận dưới", "Chỉ số – cận trên", "Tỷ lệ HTX hài lòng",
+                          "Tỷ lệ HTX hài lòng – cận dưới", "Tỷ lệ HTX hài lòng – cận trên",
+                          "Tỷ lệ câu trả lời hài lòng",
+                          "Tỷ lệ câu trả lời hài lòng – cận dưới",
+                          "Tỷ lệ câu trả lời hài lòng – cận trên",
                           "Xếp loại", "So với phần còn lại của TP", "Sai số lớn, cần thận trọng",
                           "Đánh giá chung – câu 12 (0–100)", "Hài lòng chung – câu 12"]
     for cell in ws[HEADER_ROW]:
@@ -82,7 +85,7 @@ def test_summary_figures_are_numeric_cells_with_number_formats(book):
     expected = {"Số HTX trong danh sách": (10, "#,##0"), "Số HTX trả lời": (8, "#,##0"),
                 "Tỷ lệ tham gia": (0.8, "0.0%"), "Số HTX có điểm chỉ số": (8, "#,##0"),
                 # as the reports print: 775 / 11 = 70.45.. -> 70.5; 25 / 28 = 89.29% -> 89.3%
-                "Chỉ số (0–100)": (70.5, "0.0"), "Tỷ lệ hài lòng": (0.893, "0.0%"),
+                "Chỉ số (0–100)": (70.5, "0.0"), "Tỷ lệ câu trả lời hài lòng": (0.893, "0.0%"),
                 "Đánh giá chung – câu 12 (0–100)": (75.0, "0.0"),
                 "Hài lòng chung – câu 12": (1.0, "0.0%")}
     for column, (value, number_format) in expected.items():
@@ -100,7 +103,8 @@ def test_withheld_figures_are_the_reports_dash_in_grey(book):
     r = rows(book["Tổng hợp"])[("Huyện Bạch Long Vĩ", "")]
     assert (r["Số HTX trong danh sách"].value, r["Số HTX trả lời"].value) == (2, 1)
     assert r["Tỷ lệ tham gia"].value == pytest.approx(0.5)
-    for column in ("Chỉ số (0–100)", "Tỷ lệ hài lòng", "Đánh giá chung – câu 12 (0–100)"):
+    for column in ("Chỉ số (0–100)", "Tỷ lệ câu trả lời hài lòng",
+                   "Đánh giá chung – câu 12 (0–100)"):
         assert r[column].value == DASH
         assert r[column].font.color.rgb.endswith("808080")
 
@@ -123,14 +127,15 @@ def test_every_question_of_every_unit(book):
     ws = book["Theo câu hỏi"]
     assert header(ws)[:8] == ["Mã", "Đơn vị", "Lĩnh vực", "Câu", "Nội dung câu hỏi",
                               "Số HTX trả lời", "Điểm trung bình (1–5)", "Chỉ số (0–100)"]
-    assert "Tỷ lệ hài lòng" in header(ws) and "Chỉ số – cận dưới" in header(ws)
+    assert "Tỷ lệ câu trả lời hài lòng" in header(ws) and "Chỉ số – cận dưới" in header(ws)
     r = rows(ws)
     # every district of 2022 (15) and the city, x (28 items + the overall question)
     assert len(r) == 16 * 29
     d07_1 = r[("Huyện Thuỷ Nguyên", "7.1")]
     assert d07_1["Lĩnh vực"].value == "Tiếp cận vốn, tín dụng, quỹ hỗ trợ"
     assert (d07_1["Số HTX trả lời"].value, d07_1["Điểm trung bình (1–5)"].value,
-            d07_1["Chỉ số (0–100)"].value, d07_1["Tỷ lệ hài lòng"].value) == (8, 2.0, 25.0, 0)
+            d07_1["Chỉ số (0–100)"].value,
+            d07_1["Tỷ lệ câu trả lời hài lòng"].value) == (8, 2.0, 25.0, 0)
     assert d07_1["Điểm trung bình (1–5)"].number_format == "0.00"
     withheld = r[("Quận Hồng Bàng", "3.1")]
     # 3 answered: withheld, and so is the count (it would give away how many gave no
@@ -176,14 +181,36 @@ def test_intervals_tiers_and_flags_come_from_the_results(small_results, tmp_path
     assert thuy_nguyen["Chỉ số – cận dưới"].value == pytest.approx(66.5)
     assert thuy_nguyen["Chỉ số – cận trên"].value == pytest.approx(74.5)
     assert thuy_nguyen["Chỉ số – cận trên"].number_format == "0.0"
-    assert thuy_nguyen["Tỷ lệ hài lòng – cận dưới"].value == pytest.approx(0.843)  # 84.29%
-    assert thuy_nguyen["Tỷ lệ hài lòng – cận dưới"].number_format == "0.0%"
+    low = thuy_nguyen["Tỷ lệ câu trả lời hài lòng – cận dưới"]
+    assert low.value == pytest.approx(0.843)  # 84.29%
+    assert thuy_nguyen["Tỷ lệ câu trả lời hài lòng – cận dưới"].number_format == "0.0%"
     assert thuy_nguyen["Xếp loại"].value == "Khá"
     assert thuy_nguyen["So với phần còn lại của TP"].value == "▼ thấp hơn"  # as the reports
     assert thuy_nguyen["Sai số lớn, cần thận trọng"].value == "Có"
     # a withheld unit shows none of them
     assert bach_long_vi["Chỉ số – cận dưới"].value == DASH
     assert bach_long_vi["Xếp loại"].value in (None, "")
+
+
+def test_share_of_cooperatives_satisfied_beside_that_of_answers(book):
+    """Each cooperative's own index against "Hài lòng" (4): Thuỷ Nguyên's 8 all score
+    42/11 < 4 (0 of 8; Wilson 95% upper bound z²/(8 + z²) = 0.3244), Hồng Bàng's 5 all 5
+    (5 of 5; lower bound 5/(5 + z²) = 0.5655); the city as published, post-stratified:
+    Hồng Bàng's 5 weigh 6/5, the 9 others 4/3, so 6/18 = 1/3."""
+    r = rows(book["Tổng hợp"])
+    thuy_nguyen, hong_bang = r[("Huyện Thuỷ Nguyên", "")], r[("Quận Hồng Bàng", "")]
+    city = next(v for (name, _), v in r.items() if v["Mã"].value in (None, ""))
+    z2 = 1.959963984540054 ** 2
+    assert thuy_nguyen["Tỷ lệ HTX hài lòng"].value == 0
+    assert thuy_nguyen["Tỷ lệ HTX hài lòng – cận trên"].value == pytest.approx(
+        round(z2 / (8 + z2), 3))
+    assert hong_bang["Tỷ lệ HTX hài lòng"].value == 1
+    assert hong_bang["Tỷ lệ HTX hài lòng – cận dưới"].value == pytest.approx(
+        round(5 / (5 + z2), 3))
+    assert hong_bang["Tỷ lệ HTX hài lòng"].number_format == "0.0%"
+    assert city["Tỷ lệ HTX hài lòng"].value == pytest.approx(0.333)
+    # withheld: nothing
+    assert r[("Huyện Bạch Long Vĩ", "")]["Tỷ lệ HTX hài lòng"].value == DASH
 
 
 def test_results_without_the_statistics_columns(small_results, tmp_path):
@@ -193,7 +220,7 @@ def test_results_without_the_statistics_columns(small_results, tmp_path):
     ws = openpyxl.load_workbook(write_workbook(plain, tmp_path / "b.xlsx"))["Tổng hợp"]
     assert header(ws) == ["Mã", "Đơn vị", "Số HTX trong danh sách", "Số HTX trả lời",
                           "Tỷ lệ tham gia", "Số HTX có điểm chỉ số", "Chỉ số (0–100)",
-                          "Tỷ lệ hài lòng", "Đánh giá chung – câu 12 (0–100)",
+                          "Tỷ lệ câu trả lời hài lòng", "Đánh giá chung – câu 12 (0–100)",
                           "Hài lòng chung – câu 12"]
 
 
@@ -219,7 +246,7 @@ def test_secondary_suppression_is_withheld_and_explained(small_results, tmp_path
                                                  tmp_path / "b.xlsx"))
     ws = book["Tổng hợp"]
     r = rows(ws)[("Huyện Thuỷ Nguyên", "")]
-    assert r["Chỉ số (0–100)"].value == DASH and r["Tỷ lệ hài lòng"].value == DASH
+    assert r["Chỉ số (0–100)"].value == DASH and r["Tỷ lệ câu trả lời hài lòng"].value == DASH
     assert r["Số HTX trả lời"].value == 8  # the count stays
     # the one note on "—" (fmt.withheld_note), naming the rules of Results.meta
     assert ("dưới 10 HTX trả lời và tất cả trả lời giống nhau; hoặc ẩn thêm để không suy ra "

@@ -14,6 +14,11 @@ Safe writing
     :func:`replace_folder`): a reader sees the old file or the new one, never half of one,
     and a build killed at any moment leaves the previous file whole.
 
+Appending
+    Logs that are only ever appended to (the round's audit log, the assisted entries)
+    get one line at a time through :func:`append_line`: opened for appending, locked
+    against other writers, flushed to disk; earlier lines are never touched.
+
 Permissions
     Ordinary files and folders get what the user's umask gives any file they write
     (``0o666 & ~umask``, ``0o777 & ~umask``). Files holding personal data (the processed
@@ -63,8 +68,7 @@ def file_digest(path: str | Path) -> str:
         if not path.is_file():
             raise IsADirectoryError(path)
     except OSError:
-        raise InputError("The file does not exist.", file=path,
-                         hint="Check the file name and folder (see data/hailong.yaml).") \
+        raise InputError("err.file_missing", file=path, hint="hint.check_file_name") \
             from None
     key = str(path.resolve())
     seen = _DIGESTS.get(key)
@@ -240,3 +244,27 @@ def replace_folder(target: str | Path, fill: Callable[[Path], None], private: bo
         shutil.rmtree(tmp, ignore_errors=True)
         shutil.rmtree(old, ignore_errors=True)
     return target
+
+
+def append_line(path: str | Path, line: str, private: bool = True) -> int:
+    """Append one line of text to ``path`` (created with its folder if missing) and
+    return its line number; locked against other writers, flushed to disk.
+
+    ``private`` (default): the file is readable by its owner only (it holds answers or
+    names).
+    """
+    import fcntl
+
+    path = Path(path)
+    make_dir(path.parent, private=private)
+    text = line.rstrip("\n") + "\n"
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, file_mode(private))
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        with os.fdopen(os.dup(fd), "rb") as f:
+            count = sum(1 for _ in f)
+        os.write(fd, text.encode("utf-8"))
+        os.fsync(fd)
+        return count + 1
+    finally:
+        os.close(fd)  # releases the lock

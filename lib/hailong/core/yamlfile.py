@@ -6,6 +6,7 @@ from pathlib import Path
 
 import yaml
 
+from hailong.core.catalogue import Msg, is_key
 from hailong.core.errors import ConfigError
 
 
@@ -21,15 +22,15 @@ def read_yaml(path: str | Path, what: str, hint: str | None = None) -> dict:
         ...) and the file.
     """
     path = Path(path)
+    what = Msg(what) if is_key(what) else what  # "what.codebook_file": shown in the language
     if not path.is_file():
-        raise ConfigError(f"The {what} does not exist.", file=path, hint=hint)
+        raise ConfigError("err.yaml_missing", file=path, hint=hint, what=what)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise ConfigError(f"The {what} is not valid YAML: {exc}", file=path) from None
+        raise ConfigError("err.yaml_invalid", file=path, what=what, exc=exc) from None
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise ConfigError(f"The {what} must be a mapping of keys to values.", file=path,
-                          found=type(raw).__name__)
+        raise ConfigError("err.yaml_not_mapping", file=path, found=type(raw).__name__, what=what)
     return raw

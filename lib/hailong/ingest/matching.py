@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from hailong.core.catalogue import Msg
 from hailong.core.errors import InputError
 from hailong.ingest.readers import FILE_COLUMN, ROW_COLUMN, normalize_text
 
@@ -167,20 +168,17 @@ class NameMatch:
 
     def _message(self, r) -> str:
         """What a person does about one unresolved submission."""
-        where = (f"in district {r.scope} ({self.names.get(r.scope, r.scope)})"
-                 if r.scope != "city" else "anywhere in the city")
+        where = (Msg("val.match.in_district", code=r.scope,
+                     name=self.names.get(r.scope, r.scope))
+                 if r.scope != "city" else Msg("val.match.in_city"))
         if not r.coop_name.strip():
-            text, hint = ("The submission gives no cooperative name to look up.",
-                          "Find the cooperative (respondent, phone) and fill in its code.")
+            text, hint = "val.match.no_name", "val.match.hint_no_name"
         elif r.candidates:
-            text = (f"The name {r.coop_name!r} fits several cooperatives of the roster "
-                    f"{where}: {r.candidates}.")
-            hint = "Ask the respondent which one it is and fill in its code."
+            text, hint = "val.match.several", "val.match.hint_several"
         else:
-            text = f"The name {r.coop_name!r} matches no cooperative of the roster {where}."
-            hint = ("Find the cooperative in the roster and fill in its code, or add it to "
-                    "the roster if it is missing.")
-        return str(InputError(text, file=r.source_file, row=int(r.source_row), hint=hint))
+            text, hint = "val.match.none", "val.match.hint_none"
+        return str(InputError(text, file=r.source_file, row=int(r.source_row), hint=hint,
+                              name=repr(r.coop_name), where=where, candidates=r.candidates))
 
 
 def _joined(reason: str, note: str) -> str:

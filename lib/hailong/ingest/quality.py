@@ -19,7 +19,9 @@ from pathlib import Path
 import pandas as pd
 
 import hailong.ingest.readers as ingest
+from hailong.core.catalogue import Msg
 from hailong.core.errors import InputError
+from hailong.core.messages import say
 from hailong.core.safetext import excel_text
 from hailong.core.text import mask_contacts
 from hailong.ingest import validate
@@ -51,10 +53,8 @@ STATUS_LABELS = {
     "formula": "Công thức chưa có kết quả (formula without a saved result)",
     "no_rows": "Không có dòng dữ liệu (no data rows)",
 }
-#: What to do about an export that holds only its headers.
-NO_ROWS = ("The file has no data rows, only the column headers: nothing in it can be used. "
-           "Export the answers again from the survey tool (after the first submissions), "
-           "or check that this is the right file.")
+#: What to do about an export that holds only its headers (shown in the message language).
+NO_ROWS = Msg("val.no_rows")
 #: The CSV's file name in ``data/processed/<round>/``.
 DATA_QUALITY_FILE = "data-quality.csv"
 
@@ -69,28 +69,23 @@ def file_lines(sources: dict[str, dict], rows_read: dict[str, int] | None = None
         read_as = src.get("read_as") or {}
         if src.get("kind") == "responses" and rows_read is not None \
                 and rows_read.get(file, 1) == 0:
-            out.append({"file": file, "status": "no_rows", "reason": "no data rows",
-                        "action": NO_ROWS})
+            out.append({"file": file, "status": "no_rows", "reason": say("val.q.no_rows"),
+                        "action": str(NO_ROWS)})
         formulas = read_as.get("uncached_formulas") or []
         if formulas:
             out.append({"file": file, "column": ", ".join(formulas), "status": "formula",
-                        "reason": f"{len(formulas)} formula cell(s) without a saved result, "
-                                  "read as blank",
+                        "reason": say("val.q.formulas", n=len(formulas)),
                         "action": ingest.formula_message(file, formulas)})
         if read_as.get("converted_from"):
             rows = read_as.get("converted_rows") or []
             out.append({
                 "file": file, "status": "converted",
-                "reason": f"text typed in the old {read_as['converted_from']} encoding",
-                "action": (f"{read_as.get('converted_cells', 0)} cells in {len(rows)} rows "
-                           f"(rows {row_ranges(rows, None)}) were converted to Unicode; the file "
-                           "itself is unchanged. Check a few names; to avoid this, save the "
-                           "file in Unicode (CSV UTF-8 or .xlsx).")})
+                "reason": say("val.q.converted", encoding=read_as["converted_from"]),
+                "action": say("val.q.converted_action", cells=read_as.get("converted_cells", 0),
+                              n=len(rows), rows=row_ranges(rows, None))})
         for col in src.get("extra_columns") or []:
             out.append({"file": file, "column": col, "status": "ignored",
-                        "reason": "not a column hailong knows",
-                        "action": "Nothing to do, unless the column holds answers: then give "
-                                  "it the question's header."})
+                        "reason": say("val.q.ignored"), "action": say("val.q.ignored_action")})
     return out
 
 
@@ -245,18 +240,18 @@ class CheckReport:
     def verdict(self) -> str:
         """The last line of ``hailong validate``, without the exit status."""
         if self.unusable:
-            return "an input cannot be used as it is; correct it and run again"
+            return say("val.verdict.unusable")
         parts = []
         if self.set_aside:
-            parts.append(f"{self.set_aside} row(s) set aside")
+            parts.append(say("val.verdict.rows", n=self.set_aside))
         if self.answers_set_aside:
-            parts.append(f"{self.answers_set_aside} answer(s) set aside as missing")
+            parts.append(say("val.verdict.answers", n=self.answers_set_aside))
         if self.without_rows:
             names = ", ".join(f.path.name for f in self.without_rows)
-            parts.append(f"no data rows in {names} (only headers)")
+            parts.append(say("val.verdict.no_rows", names=names))
         if not parts:
-            return "every row can be used"
-        return "; ".join(parts) + "; the others can be used"
+            return say("val.verdict.clean")
+        return "; ".join(parts) + say("val.verdict.others")
 
     def problems(self) -> list[str]:
         """Every problem, one line each (file, row, column, found, expected, what to do)."""
@@ -264,8 +259,9 @@ class CheckReport:
         out += [str(p.error()) for p in self.roster_problems]
         if self.validated is not None:
             ledger = self.validated.ledger
+            # merged rows name the columns whose answers differ from the submission kept
             shown = ledger[(ledger["status"] == "set_aside")
-                           | ledger["reason"].str.contains("different answers", regex=False)
+                           | ((ledger["status"] == "merged") & (ledger["column"] != ""))
                            | ((ledger["message"] != "") & (ledger["status"] == "accepted"))]
             out += [line for m in shown["message"] for line in m.splitlines() if line]
             out += [" ".join(n["action"].split()) for n in self.validated.notes]
@@ -275,7 +271,7 @@ class CheckReport:
 
     def data_quality(self) -> pd.DataFrame:
         """The data-quality table, with lines for unusable files and roster problems."""
-        lines = [{"file": str(f.path), "status": "unusable", "reason": "file cannot be used",
+        lines = [{"file": str(f.path), "status": "unusable", "reason": say("val.q.unusable"),
                   "action": f.error} for f in self.files if f.error]
         lines += [{"file": p.file, "row": p.row, "coop_id": "", "column": p.column,
                    "status": "roster", "reason": p.reason or p.message,
@@ -292,33 +288,32 @@ class CheckReport:
         """The per-file summary lines ``hailong validate`` prints."""
         out = []
         for f in self.files:
-            what = {"roster": "roster", "responses": "survey export"}.get(f.kind, "file")
+            what = say({"roster": "val.kind.roster", "responses": "val.kind.responses"}
+                       .get(f.kind, "val.kind.file"))
             how = ingest.ReadAs(**f.read_as).describe() if f.read_as else ""
-            tag = ", from the configuration" if f.configured else ""
+            tag = say("val.kind.configured") if f.configured else ""
             out.append(f"  {shown(f.path)}  ({what}{tag}{'; ' + how if how else ''})")
             if f.error:
-                out.append("      cannot be used (see below)")
+                out.append("      " + say("val.file.unusable"))
             elif f.kind == "roster":
                 n = f.rows_read or 0
-                state = ("all usable" if not self.roster_problems
-                         else f"{len(self.roster_problems)} problem(s): the roster cannot be "
-                              "used until they are corrected")
-                out.append(f"      {n} cooperatives read, {state}")
+                state = (say("val.file.roster_ok") if not self.roster_problems
+                         else say("val.file.roster_problems", n=len(self.roster_problems)))
+                out.append("      " + say("val.file.roster", n=n, state=state))
             elif f.kind == "responses" and f.rows_read == 0:
-                out.append("      0 rows read: the file has no data rows (only headers)")
+                out.append("      " + say("val.file.no_rows"))
             elif f.counts:
                 c = f.counts
-                cells = (f"; {f.answers_set_aside} answer(s) set aside as missing"
+                cells = (say("val.file.answers", n=f.answers_set_aside)
                          if f.answers_set_aside else "")
-                out.append(f"      {c['read']} rows read: {c['accepted']} accepted, "
-                           f"{c['merged']} merged (duplicates), {c['set_aside']} set aside"
-                           + cells)
+                out.append("      " + say("val.rows_summary", read=c["read"],
+                                          accepted=c["accepted"], merged=c["merged"],
+                                          set_aside=c["set_aside"]) + cells)
             elif f.kind == "responses":
-                out.append(f"      {f.rows_read} rows read, not checked (the roster cannot "
-                           "be used)")
+                out.append("      " + say("val.file.not_checked", n=f.rows_read))
             if f.extra_columns:
                 cols = ", ".join(f'"{c}"' for c in f.extra_columns)
-                out.append(f"      extra columns ignored: {cols}")
+                out.append("      " + say("val.file.extra_columns", columns=cols))
         return out
 
 
@@ -366,10 +361,9 @@ def check_files(files: Sequence[str | Path], codebook: Codebook, units: Units, *
         checks.insert(0, rosters[0])
     report = CheckReport(files=checks)
     for extra in rosters[1:]:
-        extra.error = str(InputError(
-            "Only one roster can be checked at a time.", file=extra.path,
-            hint=f"Check the exports against one roster ({rosters[0].path.name}), then run "
-                 "again with the other."))
+        extra.error = str(InputError("err.only_one_roster_checked", file=extra.path,
+                                     hint="hint.check_exports_against_one",
+                                     name=rosters[0].path.name))
     spec = ingest.load_roster_spec(columns_spec_path)
     roster_raw = None
     if rosters and rosters[0].usable:

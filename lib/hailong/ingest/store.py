@@ -138,8 +138,8 @@ def read_manifest(out_dir: str | Path) -> dict:
     """
     path = Path(out_dir) / MANIFEST
     if not path.is_file():
-        raise InputError("There are no processed data here.", file=path,
-                         hint="Process the round first (its inputs are read again).")
+        raise InputError("err.there_processed_data_here", file=path,
+                         hint="hint.process_round_first_inputs")
     return json.loads(path.read_text(encoding="utf-8"))
 
 

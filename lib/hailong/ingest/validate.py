@@ -37,7 +37,9 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from hailong.core.catalogue import Lines, Msg, render
 from hailong.core.errors import InputError
+from hailong.core.messages import say
 from hailong.ingest.matching import match_to_roster
 from hailong.ingest.readers import (
     FILE_COLUMN,
@@ -138,11 +140,11 @@ class Validated:
         """One line for the terminal, e.g. ``"412 rows read: 396 accepted, ..."`` (and
         ``"; 3 of 10,324 answers set aside"`` when answers were set aside)."""
         c = self.counts()
-        text = (f"{c['read']} rows read: {c['accepted']} accepted, "
-                f"{c['merged']} merged (duplicates), {c['set_aside']} set aside")
+        text = say("val.rows_summary", read=c["read"], accepted=c["accepted"],
+                   merged=c["merged"], set_aside=c["set_aside"])
         a = self.answer_counts
         if a["set_aside"]:
-            text += f"; {a['set_aside']} of {a['read']} answers set aside"
+            text += say("val.answers_summary", set_aside=a["set_aside"], read=a["read"])
         return text
 
 
@@ -159,22 +161,24 @@ class Rule:
     test
         Column -> bool Series (``wide``: whole frame -> bool Series); ``True`` = fine.
     explain
-        The failing row -> ``(message, expected, hint)``.
+        The failing row -> ``(message, expected, hint)``: phrases of the catalogue
+        (:class:`~hailong.core.catalogue.Msg`) or text from the data.
     label
-        Short reason for the ledger, e.g. ``"answer outside the scale"``.
+        Short reason for the ledger, e.g. ``Msg("val.label.outside_scale")``.
     """
 
     name: str
     column: str
     test: Callable[[pd.Series | pd.DataFrame], pd.Series]
-    explain: Callable[[pd.Series], tuple[str, str | None, str | None]]
-    label: str = ""
+    explain: Callable[[pd.Series], tuple[Msg | str, Msg | str | None, Msg | str | None]]
+    label: Msg | str = ""
     wide: bool = False
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One failed check on one row, in the user's terms."""
+    """One failed check on one row, in the user's terms (the message, expected value,
+    hint and label are phrases of the catalogue, shown in the message language)."""
 
     index: int
     order: tuple[int, int]  # (Excel row, column position): the order problems are listed in
@@ -182,24 +186,29 @@ class Problem:
     row: int
     column: str
     found: object
-    message: str
-    expected: str | None = None
-    hint: str | None = None
-    label: str = ""
+    message: Msg | str
+    expected: Msg | str | None = None
+    hint: Msg | str | None = None
+    label: Msg | str = ""
 
-    def error(self, message: str | None = None) -> InputError:
+    def error(self, message: Msg | str | None = None) -> InputError:
         return InputError(message or self.message, file=self.file, row=self.row,
                           column=self.column, found=self.found, expected=self.expected,
                           hint=self.hint)
 
-    def line(self) -> str:
+    def render(self, lang: str | None = None) -> str:
         """``row N, column "C": message (found 'x')`` — one line of a list."""
-        return f'row {self.row}, column "{self.column}": {self.message} (found {self.found!r})'
+        return render("val.problem_line", lang, row=self.row, column=self.column,
+                      message=self.message, found=repr(self.found))
+
+    def line(self) -> str:
+        """:meth:`render` in the message language of the moment."""
+        return self.render()
 
     @property
     def reason(self) -> str:
         """Short ledger reason naming the column and the value."""
-        return f'{self.label}: column "{self.column}" = {self.found!r}'
+        return say("val.reason", label=self.label, column=self.column, found=repr(self.found))
 
 
 # --------------------------------------------------------------------------- pandera
@@ -391,15 +400,13 @@ def timestamp_problem(text: str) -> tuple[str, str] | None:
     if value is not None:
         if lo <= value.year <= hi:
             return None
-        return (f"The date is impossible for a submission (year {value.year}).",
-                "impossible date")
+        return say("val.ts.impossible_year", year=value.year), say("val.label.impossible_date")
     if not text.strip():
-        return "The time stamp is empty.", "time stamp missing"
+        return say("val.ts.empty"), say("val.label.ts_missing")
     shape = _DATE_SHAPE.fullmatch(text.strip())
     if shape:
-        return ("This date does not exist (the day or the month is out of range; dates are "
-                "read day first: dd/mm/yyyy).", "impossible date")
-    return "The time stamp is not a date and time.", "time stamp not readable"
+        return say("val.ts.no_such_date"), say("val.label.impossible_date")
+    return say("val.ts.not_a_date"), say("val.label.ts_unreadable")
 
 
 def _mapped(series: pd.Series, fn: Callable[[str], object]) -> pd.Series:
@@ -419,7 +426,7 @@ def _roster_rules(df: pd.DataFrame, codebook: Codebook, units: Units, spec: Rost
     communes = set(units.codes("commune"))
     parent = units.table["parent_code"].to_dict()
     sectors, members = sector_lookup(codebook), member_lookup(spec)
-    fix = "Correct the roster, then run again."
+    fix = Msg("val.hint.correct_roster")
 
     def district(row: pd.Series) -> str:
         return f"{row['district_code']} ({units.name(row['district_code'])})"
@@ -430,37 +437,38 @@ def _roster_rules(df: pd.DataFrame, codebook: Codebook, units: Units, spec: Rost
 
     rules = [
         Rule("not_blank", "coop_id", lambda s: s != "",
-             lambda r: ("The cooperative code is empty.", "a code such as HP-0001", fix)),
+             lambda r: (Msg("val.code_empty"), Msg("val.exp.code_example"), fix)),
         Rule("unique", "coop_id", lambda s: (s == "") | ~s.duplicated(keep=False),
-             lambda r: (f"The cooperative code is used more than once (rows {same_id(r)}).",
-                        "a code used once", "Remove the repeated row or give it its own code.")),
+             lambda r: (Msg("val.code_twice", rows=same_id(r)), Msg("val.exp.code_once"),
+                        Msg("val.hint.code_twice"))),
         # After 01/07/2025 there is no district level: the column stays empty.
         Rule("known_district", "district_code",
              lambda s: s.isin(districts) | ((s == "") & (len(districts) == 0)),
-             lambda r: ("The district code is empty." if r["district_code"] == ""
-                        else "Unknown district code.", f"one of {', '.join(districts)}", fix)),
+             lambda r: (Msg("val.district_empty") if r["district_code"] == ""
+                        else Msg("val.district_unknown"),
+                        Msg("exp.one_of", valid=", ".join(districts)), fix)),
         Rule("known_commune", "commune_code", lambda s: (s == "") | s.isin(communes),
-             lambda r: ("Unknown commune code.",
-                        "a commune code of the unit table, or empty", fix)),
+             lambda r: (Msg("val.commune_unknown"), Msg("val.exp.commune_or_empty"), fix)),
         Rule("commune_in_district", "commune_code",
              lambda d: (d["commune_code"] == "") | ~d["commune_code"].isin(communes)
              | ~d["district_code"].isin(districts)
              | (d["commune_code"].map(parent) == d["district_code"]),
-             lambda r: (f"The commune is not in district {district(r)}.",
-                        f"a commune of district {district(r)}, or empty",
-                        "Check both the commune code and the district code."), wide=True),
+             lambda r: (Msg("val.commune_elsewhere", district=district(r)),
+                        Msg("val.exp.commune_of", district=district(r)),
+                        Msg("val.hint.commune_elsewhere")), wide=True),
         Rule("known_sector", "sector", lambda s: _mapped(s, normalize_text).isin(sectors),
-             lambda r: ("Unknown sector.",
+             lambda r: (Msg("val.sector_unknown"),
                         "; ".join(s["vi"] for s in codebook.sectors.values()), fix)),
         Rule("yes_no", "member", lambda s: _mapped(s, normalize_text).isin(members),
-             lambda r: ("Not a yes/no value.",
+             lambda r: (Msg("val.not_yes_no"),
                         " / ".join(f'"{w}"' for w in spec.yes + spec.no), fix)),
         Rule("year", "founded_year", lambda s: (s == "") | s.str.fullmatch(r"\d{4}"),
-             lambda r: ("The founding year is not a year.", "a year such as 2015, or empty", fix)),
+             lambda r: (Msg("val.founded_not_year"), Msg("val.exp.year_or_empty"), fix)),
     ]
     if level == "commune":
         rules.append(Rule("commune_required", "commune_code", lambda s: s != "",
-                          lambda r: ("The commune code is empty.", "a commune code", fix)))
+                          lambda r: (Msg("val.commune_empty"), Msg("val.exp.commune_code"),
+                                     fix)))
     return rules
 
 
@@ -469,9 +477,10 @@ def _roster_error(problems: list[Problem]) -> InputError:
     message = problems[0].message
     if len(problems) > 1:
         shown = problems[:MAX_LISTED]
-        which = f"all {len(shown)}" if len(shown) == len(problems) else f"the first {len(shown)}"
-        message += (f" The roster has {len(problems) - 1} other problem(s); {which}:\n"
-                    + "\n".join(f"  {p.line()}" for p in shown) + "\n")
+        which = Msg("val.roster.all" if len(shown) == len(problems) else "val.roster.first",
+                    n=len(shown))
+        message = Msg("val.roster.more", first=message, others=len(problems) - 1,
+                      which=which, lines=Lines(shown, "\n  "))
     return problems[0].error(message)
 
 
@@ -506,8 +515,8 @@ def roster_problems(raw: pd.DataFrame, codebook: Codebook, units: Units, *,
     spec = spec or load_roster_spec()
     df = raw.reset_index(drop=True)
     if df.empty:
-        raise InputError("The roster lists no cooperative.", file=next(iter(_files(raw)), None),
-                         hint="Every cooperative of the survey must be a row of the roster.")
+        raise InputError("err.roster_lists_cooperative", file=next(iter(_files(raw)), None),
+                         hint="hint.every_cooperative_survey_row")
     rules = _roster_rules(df, codebook, units, spec, level)
     return _problems(df, _schema(rules), rules)
 
@@ -549,22 +558,20 @@ def _row_rules(roster_ids: set[str]) -> list[Rule]:
     the submission)."""
     return [
         Rule("not_blank", "coop_id", lambda s: s != "",
-             lambda r: ("The cooperative code is empty.", "a cooperative code of the roster",
-                        "Find the cooperative by its name in the roster and fill in its code."),
-             label="blank cooperative code"),
+             lambda r: (Msg("val.code_empty"), Msg("val.exp.roster_code"),
+                        Msg("val.hint.find_by_name")),
+             label=Msg("val.label.blank_code")),
         Rule("in_roster", "coop_id", lambda s: (s == "") | s.isin(roster_ids),
-             lambda r: ("This cooperative code is not in the roster.", "a code of the roster",
-                        "Correct the code in a copy of the export, or add the cooperative "
-                        "to the roster."),
-             label="not in the roster"),
+             lambda r: (Msg("val.not_in_roster"), Msg("val.exp.code_of_roster"),
+                        Msg("val.hint.not_in_roster")),
+             label=Msg("val.label.not_in_roster")),
         Rule("timestamp", "submitted_at",
              lambda s: _mapped(s, lambda t: timestamp_problem(t) is None).astype(bool),
              lambda r: ((timestamp_problem(r["submitted_at"]) or ("",))[0],
-                        f"a date and time of {PLAUSIBLE_YEARS[0]}–{PLAUSIBLE_YEARS[1]}: "
-                        "dd/mm/yyyy HH:MM:SS, dd/mm/yyyy, ISO 8601 or an Excel date",
-                        "Correct the time stamp in a copy of the export (the survey tool "
-                        "records it; ask whoever typed it in)."),
-             label="time stamp not usable"),
+                        Msg("val.exp.timestamp", low=PLAUSIBLE_YEARS[0],
+                            high=PLAUSIBLE_YEARS[1]),
+                        Msg("val.hint.timestamp")),
+             label=Msg("val.label.ts_unusable")),
     ]
 
 
@@ -578,9 +585,8 @@ def _response_rules(codebook: Codebook, roster_ids: set[str]) -> list[Rule]:
 
     return _row_rules(roster_ids) + [
         Rule("in_scale", item.id, in_scale,
-             lambda r: ("Answer outside the scale.", expected,
-                        "Correct the answer in the export (ask the cooperative if unsure)."),
-             label="answer outside the scale")
+             lambda r: (Msg("val.outside_scale"), expected, Msg("val.hint.outside_scale")),
+             label=Msg("val.label.outside_scale"))
         for item in codebook.scored_items]
 
 
@@ -588,7 +594,7 @@ def scale_expected(codebook: Codebook) -> str:
     """What an answer may be: the scale's labels (and numbers), or no opinion."""
     scale = ", ".join(f'"{lb["vi"]}" ({v})' for v, lb in codebook.scale.labels.items())
     no_opinion = ", ".join(f'"{x}"' for x in codebook.no_opinion)
-    return f"{scale} (or the number alone); {no_opinion} or blank for no opinion"
+    return say("val.exp.scale", scale=scale, no_opinion=no_opinion)
 
 
 def _choose_latest(coop: pd.Series, times: pd.Series, ok: np.ndarray) -> np.ndarray:
@@ -630,23 +636,19 @@ def _merged_entry(coop_id: str, kept_file: str, kept_row: int,
     """Ledger reason, message (without its leading ``file, row N: ``) and columns of a
     submission replaced by a later one (at ``kept_row`` of ``kept_file``); ``headers``:
     the columns whose answers differ."""
-    where = f"row {kept_row} of {Path(kept_file).name}"
-    reason = f"duplicate: a later submission ({where}) is used"
+    where = say("val.row_of", row=kept_row, name=Path(kept_file).name)
+    reason = say("val.reason.duplicate", where=where)
     if headers:
         shown = ", ".join(f'"{h}"' for h in headers[:5]) + (
-            f" and {len(headers) - 5} more" if len(headers) > 5 else "")
-        reason += f"; different answers in {len(headers)} column(s)"
-        text = (f"{coop_id} answered twice with different answers; the later "
-                f"submission ({where}) is counted, this one is not. The answers differ in "
-                f"{len(headers)} column(s): {shown}.")
-        hint = ("Check with the cooperative which answers are right. If it is these, remove "
-                "the later submission from a copy of the export and use that copy.")
+            say("val.and_more", n=len(headers) - 5) if len(headers) > 5 else "")
+        reason += say("val.reason.different", n=len(headers))
+        error = InputError("val.twice_different", hint="val.hint.twice_different",
+                           coop_id=coop_id, where=where, n=len(headers), shown=shown)
     else:
-        reason += "; same answers"
-        text = (f"Another submission of {coop_id} was sent later ({where}), with the "
-                "same answers; this one is not counted.")
-        hint = "Nothing to do."
-    return reason, str(InputError(text, hint=hint)), "; ".join(headers)
+        reason += say("val.reason.same")
+        error = InputError("val.twice_same", hint="val.hint.nothing_to_do", coop_id=coop_id,
+                           where=where)
+    return reason, str(error), "; ".join(headers)
 
 
 @dataclass
@@ -729,6 +731,7 @@ def _cell_lines(df: pd.DataFrame, codebook: Codebook, bad: np.ndarray, accepted:
     """
     items = codebook.scored_items
     expected = scale_expected(codebook)
+    outside = say("val.label.outside_scale")
     files = df[FILE_COLUMN].to_numpy(object)
     rows, coop = df[ROW_COLUMN].to_numpy(), df["coop_id"].to_numpy(object)
     where = bad & accepted[:, None]
@@ -761,16 +764,13 @@ def _cell_lines(df: pd.DataFrame, codebook: Codebook, bad: np.ndarray, accepted:
         for i in np.flatnonzero(where[:, j]):
             file, header = str(files[i]), headers(files[i], item.id)
             message = "" if (file, j) in covered else str(InputError(
-                "Answer outside the scale; it is counted as missing, the cooperative's other "
-                "answers are used.", file=file, row=int(rows[i]), column=header,
-                found=column[i], expected=expected,
-                hint="Correct the answer in a copy of the export (ask the cooperative if "
-                     "unsure)."))
+                "err.answer_outside_scale_counted", file=file, row=int(rows[i]), column=header,
+                found=column[i], expected=expected, hint="hint.correct_answer_copy_export"))
             lines.append({"source_file": file, "source_row": int(rows[i]),
                           "coop_id": coop[i], "column": header, "item": item.id,
                           "found": column[i], "status": CELL_SET_ASIDE,
-                          "reason": f'answer outside the scale: column "{header}" = '
-                                    f"{column[i]!r}", "message": message})
+                          "reason": say("val.reason", label=outside, column=header,
+                                        found=repr(column[i])), "message": message})
     cells = pd.DataFrame(lines, columns=CELL_COLUMNS).astype(
         {c: "str" for c in CELL_COLUMNS if c != "source_row"} | {"source_row": "int64"})
     cells = cells.sort_values(["source_file", "source_row"], kind="stable").reset_index(drop=True)
@@ -788,18 +788,14 @@ def _column_note(file: str, value: str, columns: list[tuple[str, str, list[int],
     rows = sorted({r for _, _, rs, _ in columns for r in rs})
     headers = [h for h, *_ in columns]
     shown = ", ".join(f'"{h}"' for h in headers[:5]) + (
-        f" and {len(headers) - 5} more" if len(headers) > 5 else "")
-    text = (f"{total} answers in {len(headers)} column(s) are outside the scale, {value!r} "
-            f"{times} times: {shown} (rows {row_ranges(rows)}). Each is counted as missing; "
-            "the other answers of these cooperatives are used.")
-    hint = (f"If {value!r} is how the survey tool writes \"no opinion\", add \"{value}\" to "
-            f"the list 'no_opinion:' of the codebook ({codebook.path}) and run again; "
-            "otherwise correct these answers in a copy of the export.")
+        say("val.and_more", n=len(headers) - 5) if len(headers) > 5 else "")
+    error = InputError("val.column_note", file=file, expected=expected,
+                       hint="val.hint.column_note", total=total, n=len(headers),
+                       value=repr(value), times=times, shown=shown, rows=row_ranges(rows),
+                       value_text=value, codebook=codebook.path)
     return {"file": file, "column": "; ".join(headers), "status": CELL_SET_ASIDE,
-            "reason": f"{total} answers outside the scale, mostly {value!r} (column-level "
-                      "note)",
-            "action": str(InputError(text, file=file, expected=expected, hint=hint)),
-            "answers": total}
+            "reason": say("val.reason.column_note", total=total, value=repr(value)),
+            "action": str(error), "answers": total}
 
 
 def row_ranges(rows: Sequence[int], shown: int | None = 10) -> str:
@@ -814,7 +810,7 @@ def row_ranges(rows: Sequence[int], shown: int | None = 10) -> str:
         i = j + 1
     if shown is None or len(out) <= shown:
         return ", ".join(out)
-    return ", ".join(out[:shown]) + f" and {len(out) - shown} more ranges"
+    return ", ".join(out[:shown]) + say("val.more_ranges", n=len(out) - shown)
 
 
 def validate_responses(raw: pd.DataFrame, roster: pd.DataFrame,
@@ -880,7 +876,7 @@ def validate_responses(raw: pd.DataFrame, roster: pd.DataFrame,
                                   [headers(file, names[c]) for c in cols])
             for i in m[at]:
                 reason[i], text, column[i] = entry
-                message[i] = f"{file}, row {rows[i]}: {text}"  # = InputError(file=, row=)
+                message[i] = f"{file}, {row_label(rows[i])}: {text}"  # = InputError(file=, row=)
     ledger = pd.DataFrame({"source_file": files, "source_row": rows, "coop_id": coop,
                            "status": status, "reason": reason, "message": message,
                            "column": column}, columns=LEDGER_COLUMNS).astype(
@@ -924,17 +920,16 @@ def _responses_frame(rows: pd.DataFrame, times: pd.Series, roster: pd.DataFrame,
 def _warnings(*frames: pd.DataFrame) -> list[str]:
     """One warning per ignored column of each file, per file converted from a legacy
     encoding, and per sheet with formulas whose result was not saved (read as blank)."""
-    out = [f'{Path(file).name}: column "{col}" is not used (not a known column).'
+    out = [say("val.warn.column_unused", name=Path(file).name, column=col)
            for f in frames for file, cols in f.attrs.get("extra_columns", {}).items()
            for col in cols]
     for f in frames:
         for file, read_as in (f.attrs.get("read_as") or {}).items():
             if read_as.get("converted_from"):
-                out.append(f"{Path(file).name}: text typed in the old "
-                           f"{read_as['converted_from']} encoding was converted to Unicode "
-                           f"({read_as['converted_cells']} cells in "
-                           f"{len(read_as['converted_rows'])} rows); the file itself is "
-                           "unchanged.")
+                out.append(say("val.warn.converted", name=Path(file).name,
+                               encoding=read_as["converted_from"],
+                               cells=read_as["converted_cells"],
+                               rows=len(read_as["converted_rows"])))
             if read_as.get("uncached_formulas"):
                 out.append(formula_message(file, read_as["uncached_formulas"]))
     return out
@@ -991,3 +986,8 @@ def validate_round(roster_raw: pd.DataFrame, responses_raw: pd.DataFrame, codebo
                      rows_read=_rows_read(roster_raw, responses_raw),
                      sources=sources(roster_raw, responses_raw), cells=checked.cells,
                      notes=checked.notes, answers=checked.answer_counts)
+
+
+def row_label(row: int) -> str:
+    """``row 12`` / ``dòng 12`` in the message language."""
+    return say("err.label.row", row=row)

@@ -86,6 +86,20 @@ class ProgressData:
     submissions: pd.DataFrame
     unresolved: pd.DataFrame
 
+    def assisted(self, as_of: dt.date | None = None) -> int:
+        """How many cooperatives answered through the working group's assisted entry
+        (their accepted submission is an entry of :mod:`hailong.ingest.entries`), by the
+        end of ``as_of`` (default: all)."""
+        entries = self.round.entries
+        s = self.submissions
+        if entries is None or not len(s):
+            return 0
+        mine = s["source_file"].astype(str) == str(entries)
+        if as_of is not None:
+            mine &= s["submitted_at"] <= _end_of(as_of)
+        ok = mine & (s["status"] == "accepted")
+        return int(s.loc[ok, "coop_id"].nunique())
+
     @property
     def data_date(self) -> dt.date | None:
         """Day of the last usable submission (the default ``as_of``)."""
@@ -169,9 +183,8 @@ def as_of_date(value: object, default: dt.date | None = None) -> dt.date:
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         if default is None:
-            raise ParameterError("There is no date to report on: no usable submission yet.",
-                                 expected="a date such as 2023-05-16",
-                                 hint="Give the date explicitly (as_of / --as-of).")
+            raise ParameterError("err.there_date_report_on", expected="exp.date_such_2023_05",
+                                 hint="hint.give_date_explicitly")
         return default
     if isinstance(value, dt.datetime):
         return value.date()
@@ -183,8 +196,7 @@ def as_of_date(value: object, default: dt.date | None = None) -> dt.date:
             return dt.datetime.strptime(text, form).date()
         except ValueError:
             pass
-    raise ParameterError("Not a date.", found=value,
-                         expected="YYYY-MM-DD (2023-05-16) or dd/mm/yyyy (16/05/2023)")
+    raise ParameterError("err.not_a_date", found=value, expected="exp.yyyy_mm_dd_2023")
 
 
 # --------------------------------------------------------------------------- counts
@@ -197,7 +209,7 @@ def _end_of(day: dt.date) -> pd.Timestamp:
 def _group_keys(roster: pd.DataFrame, by: str) -> pd.Series:
     """Each roster row's group under grouping ``by`` (as text)."""
     if by not in GROUPINGS:
-        raise ParameterError("Unknown grouping.", found=by, expected=", ".join(GROUPINGS))
+        raise ParameterError("err.unknown_grouping", found=by, expected=", ".join(GROUPINGS))
     if by == "city":
         return pd.Series(CITY, index=roster.index, dtype="str")
     if by == "member":
@@ -318,8 +330,8 @@ def pace(roster: pd.DataFrame, answers: pd.DataFrame, as_of: dt.date, deadline: 
         last (see the module docstring). ``projected`` is a date or ``None``.
     """
     if not 0 < target <= 1:
-        raise ParameterError("The target is a share of the roster.", found=target,
-                             expected="a number above 0 and at most 1 (1 = 100%)")
+        raise ParameterError("err.target_share_roster", found=target,
+                             expected="exp.number_above_0_at")
     window_start = as_of - dt.timedelta(days=window)  # answers after this day count
     if opened is not None and window_start < opened - dt.timedelta(days=1):
         window_start = opened - dt.timedelta(days=1)
@@ -428,8 +440,8 @@ def progress(data: ProgressData, as_of: object = None, *, previous: object = Non
     day = as_of_date(as_of, data.data_date)
     before = as_of_date(previous, day - dt.timedelta(days=PREVIOUS_DAYS))
     if before > day:
-        raise ParameterError("The previous report's day is after the day reported on.",
-                             found=before.isoformat(), expected=f"a day before {day}")
+        raise ParameterError("err.previous_report_s_day", found=before.isoformat(),
+                             expected="exp.day_before", day=day)
     target = float(target if target is not None else data.round.target)
     end = as_of_date(deadline, data.round.deadline) if (deadline or data.round.deadline) else None
     roster, answers, opened = data.roster, data.answers, data.round.opened

@@ -179,8 +179,8 @@ class Results:
         files = [directory / f"{name}.parquet" for name in TABLES] + [directory / "meta.json"]
         for path in files:
             if not path.is_file():
-                raise InputError("Stored results are incomplete.", file=path,
-                                 hint="Compute them again (hailong build).")
+                raise InputError("err.stored_results_incomplete", file=path,
+                                 hint="hint.compute_them_again_hailong")
         tables = {name: pd.read_parquet(path) for name, path in zip(TABLES, files)}
         meta = json.loads(files[-1].read_text(encoding="utf-8"))
         return cls(**tables, meta=meta)
@@ -214,7 +214,7 @@ class Results:
         """
         code = self._check_unit(unit)
         if lang not in ("vi", "en"):
-            raise ParameterError("Unknown language.", found=lang, expected="vi or en")
+            raise ParameterError("err.unknown_language", found=lang, expected="exp.vi_en")
         s = self.scores
         s = s[(s["unit"] == code) & (s["kind"] == "dimension")]
         labels = self.measures[["measure", "order", lang]].rename(columns={lang: "label"})
@@ -236,7 +236,7 @@ class Results:
         """
         code = self._check_unit(unit)
         if lang not in ("vi", "en"):
-            raise ParameterError("Unknown language.", found=lang, expected="vi or en")
+            raise ParameterError("err.unknown_language", found=lang, expected="exp.vi_en")
         s = self.scores
         s = s[(s["unit"] == code) & (s["kind"] == kind)]
         if code == CITY and weighted and len(self.weighted):
@@ -258,9 +258,8 @@ class Results:
         code = str(code).strip()
         valid = list(self.units["unit"])
         if code not in valid:
-            raise ParameterError(f"No results for unit {code!r}.",
-                                 expected="one of " + ", ".join(valid),
-                                 hint="Use the GSO code of the unit, or 'city'.")
+            raise ParameterError("err.results_unit", expected="exp.one_of", valid=", ".join(valid),
+                                 hint="hint.use_gso_code_unit", code=code)
         return code
 
 

@@ -88,11 +88,9 @@ def check_round_has_data(config: Config, round_year: int | str | None = None) ->
     missing = [p for p in _inputs(rnd) if not p.is_file()]
     if missing:
         have = ", ".join(str(y) for y in available_rounds(config=config)) or "none"
-        raise ParameterError(
-            f"Round {rnd.year} has no data: a file it needs does not exist.",
-            file=missing[0], expected=f"a round with data: {have}",
-            hint=f"Put the round's files where 'rounds.{rnd.year}' in "
-                 f"{config.path.name} says, or pick a listed round.")
+        raise ParameterError("err.round_data_file_needs", file=missing[0],
+                             expected="exp.round_data", hint="hint.put_round_s_files",
+                             year=rnd.year, have=have, name=config.path.name)
     return rnd
 
 
@@ -155,8 +153,8 @@ class RoundData:
         """The reader's name of a measure (dimension, item, ``INDEX`` or ``OVERALL``)."""
         m = self.results.measures.set_index("measure")
         if measure not in m.index:
-            raise ParameterError("Unknown measure.", found=measure,
-                                 expected="one of " + ", ".join(m.index))
+            raise ParameterError("err.unknown_measure", found=measure,
+                                 expected="exp.one_of", valid=", ".join(m.index))
         return str(m.at[measure, lang])
 
     def _repr_html_(self) -> str:
@@ -296,7 +294,7 @@ def load_item_mapping(path: str | Path, old: Codebook | None = None,
         version, or two items mapped to the same one.
     """
     path = Path(path)
-    raw = read_yaml(path, "item mapping file")
+    raw = read_yaml(path, "what.item_mapping_file")
     try:
         items, notes = {}, {}
         for old_id, target in (raw["items"] or {}).items():
@@ -308,9 +306,8 @@ def load_item_mapping(path: str | Path, old: Codebook | None = None,
         mapping = ItemMapping(str(raw["from"]), str(raw["to"]), items, notes,
                               tuple(str(x) for x in raw.get("added") or ()), path)
     except (KeyError, TypeError, AttributeError) as exc:
-        raise ConfigError(f"The item mapping is not valid: {exc}", file=path,
-                          expected="keys 'from', 'to' and 'items' (see the file's header)"
-                          ) from None
+        raise ConfigError("err.item_mapping_valid", file=path, expected="exp.keys_from_items_see",
+                          exc=exc) from None
     if old is not None and new is not None:
         _check_mapping(mapping, old, new)
     return mapping
@@ -318,25 +315,24 @@ def load_item_mapping(path: str | Path, old: Codebook | None = None,
 
 def _check_mapping(m: ItemMapping, old: Codebook, new: Codebook) -> None:
     if (m.from_version, m.to_version) != (old.version, new.version):
-        raise ConfigError("The item mapping is for other codebook versions.", file=m.path,
+        raise ConfigError("err.item_mapping_other_codebook", file=m.path,
                           found=f"{m.from_version} -> {m.to_version}",
-                          expected=f"{old.version} -> {new.version}")
+                          expected="exp.mapping_versions", version=old.version,
+                          version2=new.version)
     old_ids = [it.id for it in old.scored_items]
     new_ids = {it.id for it in new.scored_items}
     unlisted = [i for i in old_ids if i not in m.items]
     if unlisted:
-        raise ConfigError("The item mapping does not list every item of the older version.",
-                          file=m.path, found=unlisted,
-                          hint="Map each to its item in the newer version, or to null.")
+        raise ConfigError("err.item_mapping_does_list", file=m.path, found=unlisted,
+                          hint="hint.map_each_item_newer")
     unknown = [t for t in m.items.values() if t is not None and t not in new_ids]
     if unknown:
-        raise ConfigError("The item mapping names items the newer version does not have.",
-                          file=m.path, found=unknown, expected=", ".join(sorted(new_ids)))
+        raise ConfigError("err.item_mapping_names_items", file=m.path, found=unknown,
+                          expected=", ".join(sorted(new_ids)))
     targets = [t for t in m.items.values() if t is not None]
     twice = sorted({t for t in targets if targets.count(t) > 1})
     if twice:
-        raise ConfigError("Two items of the older version map to the same item.",
-                          file=m.path, found=twice)
+        raise ConfigError("err.two_items_older_version", file=m.path, found=twice)
 
 
 def find_mapping(old: Codebook, new: Codebook, folder: str | Path | None = None) -> ItemMapping:
@@ -355,17 +351,15 @@ def find_mapping(old: Codebook, new: Codebook, folder: str | Path | None = None)
         return ItemMapping.identity(new)
     folder = Path(folder or new.path.parent)
     for path in sorted(folder.glob(MAPPING_GLOB)):
-        raw = read_yaml(path, "item mapping file")
+        raw = read_yaml(path, "what.item_mapping_file")
         pair = (str(raw.get("from")), str(raw.get("to")))
         if pair == (old.version, new.version):
             return load_item_mapping(path, old, new)
         if pair == (new.version, old.version):
             return load_item_mapping(path, new, old).inverse()
-    raise ConfigError(
-        f"No item mapping between codebook versions {old.version} and {new.version}.",
-        file=folder, expected=f"a {MAPPING_GLOB} file with from: {old.version}, "
-                              f"to: {new.version}",
-        hint="Write one (see mapping-v0-v1.yaml): rounds are compared only through it.")
+    raise ConfigError("err.item_mapping_between_codebook", file=folder, expected="exp.file_from",
+                      hint="hint.write_one_see_mapping", version=old.version,
+                      version2=new.version, mapping_glob=MAPPING_GLOB)
 
 
 # --------------------------------------------------------------------------- trends
@@ -481,9 +475,8 @@ def _placed(resp: pd.DataFrame, inp: RoundInput, unit_col: str, crosswalk: Cross
     if inp.same_geography:
         return resp, pd.DataFrame(columns=["unit", "sources", "approximate"])
     if crosswalk is None:
-        raise ConfigError(f"Round {inp.year} has other units than the target round, and no "
-                          "crosswalk is configured.",
-                          hint="Add 'crosswalk:' to the target round in data/hailong.yaml.")
+        raise ConfigError("err.round_other_units_than", hint="hint.add_crosswalk_target_round",
+                          year=inp.year)
     placed = crosswalk.carry(resp[LEVEL_COLUMNS[from_level]].astype(str), rule)
     placed = placed.dropna(subset=["unit"])
     out = resp.loc[placed["record"].to_numpy()].copy()
@@ -620,7 +613,7 @@ def line_up(rounds: Sequence[RoundInput], codebook: Codebook, units: Units,
     asked = [{v for v in mappings[r.year].items.values() if v is not None} for r in rounds]
     keep = [i for i in scored if all(i in a for a in asked)]
     if codebook.overall.id not in keep:
-        raise ConfigError("The overall question is not asked in every round lined up.",
+        raise ConfigError("err.overall_question_asked_every",
                           found=[r.year for r, a in zip(rounds, asked)
                                  if codebook.overall.id not in a])
     common = _common_codebook(codebook, set(keep))

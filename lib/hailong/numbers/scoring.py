@@ -66,6 +66,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from hailong.core.catalogue import either
 from hailong.core.errors import InputError, ParameterError
 from hailong.numbers import disclosure
 from hailong.numbers import stats as st
@@ -154,8 +155,7 @@ def compute_results(
     """
     unit_col = _level_column(level)
     if isinstance(min_n, bool) or not isinstance(min_n, (int, np.integer)) or min_n < 0:
-        raise ParameterError("min_n must be a whole number of respondents.", found=min_n,
-                             expected="an integer >= 0")
+        raise ParameterError("err.min_n_whole_number", found=min_n, expected="exp.integer_0")
     measures = _measures(codebook)
     item_ids = [it.id for it in codebook.scored_items]
     _require(responses, ("coop_id", unit_col, *RESPONDENT_FIELDS[1:], *item_ids), "responses")
@@ -231,18 +231,18 @@ def unit_codes(values: pd.Series) -> pd.Series:
 
 def _level_column(level: str) -> str:
     if level not in LEVEL_COLUMNS:
-        raise ParameterError("Unknown reporting level.", found=level,
-                             expected=" or ".join(LEVEL_COLUMNS),
-                             hint="Set 'unit_level' of the round in data/hailong.yaml.")
+        raise ParameterError("err.unknown_reporting_level", found=level,
+                             expected=either(LEVEL_COLUMNS),
+                             hint="hint.set_unit_level_round")
     return LEVEL_COLUMNS[level]
 
 
 def _require(frame: pd.DataFrame, columns, what: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise InputError(f"The {what} table lacks columns.", found=missing,
-                         expected="the canonical columns of docs/design.md",
-                         hint="Read the data through hailong's ingest and validate steps.")
+        raise InputError("err.table_lacks_columns", found=missing,
+                         expected="exp.canonical_columns_docs_design",
+                         hint="hint.read_data_through_hailong", what=what)
 
 
 def _by_unit_and_city(frame: pd.DataFrame, by: list[str], column: str, how):
@@ -280,8 +280,8 @@ def _units_table(units: Units, level: str) -> pd.DataFrame:
     """The units of ``level`` in code order, then the city (named after the province)."""
     t = units.of_level(level)
     if t.empty:
-        raise ParameterError(f"The unit table has no unit of level {level!r}.",
-                             file=units.path, hint="Check 'units:' and 'unit_level:'.")
+        raise ParameterError("err.unit_table_unit_level", file=units.path,
+                             hint="hint.check_units_unit_level", level=level)
     province = units.province
     city = pd.DataFrame({"code": [CITY], "level": [province["level"]],
                          "name": [province["name"]], "full_name": [province["full_name"]]})
@@ -308,12 +308,11 @@ def _answers_long(resp: pd.DataFrame, resp_units: pd.Series, codebook: Codebook)
     if bad.any():
         first = long[bad].iloc[0]
         where = resp.iloc[int(first["row"])]
-        raise InputError(
-            "An answer is not a value of the answer scale.",
-            file=where.get("source_file"), row=_int_or_none(where.get("source_row")),
-            column=first["measure"], found=first["value"],
-            expected=", ".join(str(v) for v in codebook.scale.labels),
-            hint="Answers must be converted from labels by the validate step.")
+        raise InputError("err.answer_value_answer_scale", file=where.get("source_file"),
+                         row=_int_or_none(where.get("source_row")),
+                         column=first["measure"], found=first["value"],
+                         expected=", ".join(str(v) for v in codebook.scale.labels),
+                         hint="hint.answers_converted_from_labels")
     return long
 
 

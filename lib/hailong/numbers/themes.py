@@ -153,23 +153,20 @@ def load_themes(path: str | Path) -> ThemeBook:
         If the file is missing, not YAML, or a theme lacks ``id``, ``vi`` or keywords.
     """
     path = Path(path)
-    raw = read_yaml(path, "themes dictionary",
-                    hint="Set 'themes:' in data/hailong.yaml to an existing file.")
+    raw = read_yaml(path, "what.themes_dictionary", hint="hint.set_themes_key")
     themes, seen = [], set()
     for k, t in enumerate(raw.get("themes") or []):
         try:
             tid, vi, words = str(t["id"]), str(t["vi"]), t["keywords"]
         except (KeyError, TypeError):
-            raise ConfigError(f"Theme {k + 1} lacks 'id', 'vi' or 'keywords'.", file=path,
-                              found=t) from None
+            raise ConfigError("err.theme_lacks_id_vi", file=path, found=t, k=k + 1) from None
         if tid in seen or not words:
-            raise ConfigError("Each theme needs a unique id and at least one keyword.",
-                              file=path, found=tid)
+            raise ConfigError("err.each_theme_needs_unique", file=path, found=tid)
         seen.add(tid)
         themes.append(Theme(tid, nfc(vi), nfc(str(t.get("en", vi))),
                             tuple(dict.fromkeys(match_form(w) for w in words if match_form(w)))))
     if not themes:
-        raise ConfigError("The themes dictionary lists no theme.", file=path)
+        raise ConfigError("err.themes_dictionary_lists_theme", file=path)
     other = raw.get("other") or {"id": "khac", "vi": "Khác", "en": "Other"}
     red = raw.get("redaction") or {}
     return ThemeBook(

@@ -45,9 +45,9 @@ _MEMBER = {True: "Thành viên", False: "Chưa là thành viên"}
 def _check(frame: pd.DataFrame, columns: Sequence[str]) -> None:
     missing = [c for c in columns if c is not None and c not in frame.columns]
     if missing:
-        raise ParameterError("The respondent frame has no such column.", found=missing,
-                             expected="one of " + ", ".join(map(str, frame.columns)),
-                             hint="Use data.respondents of hailong.numbers.rounds.load_round.")
+        raise ParameterError("err.respondent_frame_such_column", found=missing,
+                             expected="exp.one_of", valid=", ".join(map(str, frame.columns)),
+                             hint="hint.use_data_respondents_hailong")
 
 
 def select(frame: pd.DataFrame, **equal) -> pd.DataFrame:
@@ -113,7 +113,7 @@ def crosstab(frame: pd.DataFrame, rows: str, columns: str | None = None,
     """
     _check(frame, [rows, columns, measure])
     if stat not in ("index", "mean", "n"):
-        raise ParameterError("Unknown statistic.", found=stat, expected="index, mean or n")
+        raise ParameterError("err.unknown_statistic", found=stat, expected="exp.index_mean_n")
     data = frame.assign(_v=pd.to_numeric(frame[measure], errors="coerce"))
     data = data.dropna(subset=["_v"])
     data = data.assign(_r=_labels(data[rows]))

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from hailong.core.catalogue import either
 from hailong.core.errors import ParameterError
 from hailong.core.messages import LANGS, message  # LANGS: the report languages
 from hailong.core.text import nfc
@@ -43,9 +45,9 @@ _TYPES_EN = {
 def check_lang(lang: str) -> str:
     """Return ``lang`` if it is a report language, else raise :class:`ParameterError`."""
     if lang not in LANGS:
-        raise ParameterError("Unknown report language.", found=lang,
-                             expected=" or ".join(repr(x) for x in LANGS),
-                             hint='Use lang = "vi" (Vietnamese) or lang = "en" (English).')
+        raise ParameterError("err.unknown_report_language", found=lang,
+                             expected=either(repr(x) for x in LANGS),
+                             hint="hint.use_lang_vi_vietnamese")
     return lang
 
 
@@ -123,8 +125,8 @@ def _unit_row(source: object, code: str | None) -> Mapping:
         rows = table[table["level"] == "province"]
     if rows.empty:
         valid = ", ".join(table[key].astype(str))
-        raise ParameterError("Unknown unit code.", found=code, expected=f"one of {valid}",
-                             hint="Use the GSO code of the unit, or 'city'.")
+        raise ParameterError("err.unknown_unit_code", found=code, expected="exp.one_of",
+                             hint="hint.use_gso_code_unit", valid=valid)
     return rows.iloc[0]
 
 
@@ -201,7 +203,7 @@ def t(key: str, lang: str = "vi", unit_level: str | None = None, **kw: object) -
     ``unit_level`` (:func:`unit_words`; default ``"district"``) unless ``kw`` gives them.
 
     >>> t("sec_method", "vi")
-    'Phương pháp tính'
+    'Phụ lục: Phương pháp'
     >>> t("sec_districts", "en", unit_level="commune")
     'Comparison of the communes'
     """
@@ -229,6 +231,26 @@ _TABLE = ('style="border-collapse:collapse;font-family:\'DejaVu Sans\',\'Noto Sa
 _CELL = "padding:4px 10px;border-bottom:1px solid #ddd;"
 
 
+#: A figure as printed: "68,7", "+3,5", "80,1%", "12" (also "trên 0" / "above 0" of
+#: :func:`change_interval`).
+_FIGURE = r"(?:[+-]?\d[\d.,]*%?|trên 0|dưới 0|above 0|below 0)"
+#: What must never break across lines: "12 (12–13)", "+0,1 – +7,4", "68,7–71,7",
+#: "Khá – có thể Trung bình" (a whole borderline tier).
+_TOGETHER = re.compile(
+    rf"\d+ \(\d+–\d+\)|{_FIGURE} – {_FIGURE}|{_FIGURE}–{_FIGURE}"
+    r"|^[^\s<>–]+(?: [^\s<>–]+)? – (?:có thể|possibly) [^<>–.]{1,40}$")
+
+
+def keep_together(text: str) -> str:
+    """Ranges in ``text`` (HTML or Markdown) wrapped in ``<span class="nowrap">``, so that
+    a line never breaks inside one ("68,7–/71,7", "12 (12–/13)").
+
+    >>> keep_together("Khoảng 68,7–71,7; hạng 12 (12–13)")
+    'Khoảng <span class="nowrap">68,7–71,7</span>; hạng <span class="nowrap">12 (12–13)</span>'
+    """
+    return _TOGETHER.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', text)
+
+
 def html_table(frame: pd.DataFrame, numeric: Sequence[str] = (), note: str | None = None,
                caption: str | None = None, nowrap: Sequence[str] = ()) -> str:
     """An HTML table of already formatted text, for ``IPython.display.HTML``.
@@ -239,7 +261,8 @@ def html_table(frame: pd.DataFrame, numeric: Sequence[str] = (), note: str | Non
         Cells as strings (use :func:`number`, :func:`percent` ...); the column labels are
         the header. The index is not shown.
     numeric
-        Columns aligned right. A cell equal to :data:`SUPPRESSED` is shown grey.
+        Columns aligned right. A cell equal to :data:`SUPPRESSED` is shown grey; ranges
+        in them never break across lines (:func:`keep_together`).
     note, caption
         Text under / above the table (escaped).
     nowrap
@@ -257,8 +280,8 @@ def html_table(frame: pd.DataFrame, numeric: Sequence[str] = (), note: str | Non
             cls, align = (' class="num"', "right") if c in numeric else ("", "left")
             grey = "color:#888;" if text == SUPPRESSED else ""
             grey += "white-space:nowrap;" if c in nowrap else ""
-            cells.append(f'<td{cls} style="{_CELL}text-align:{align};{grey}">'
-                         f"{html.escape(text)}</td>")
+            shown = keep_together(html.escape(text)) if c in numeric else html.escape(text)
+            cells.append(f'<td{cls} style="{_CELL}text-align:{align};{grey}">{shown}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = (f'<caption style="text-align:left;font-weight:bold;padding:4px 0">'
            f"{html.escape(caption)}</caption>") if caption else ""
@@ -478,9 +501,9 @@ def withheld_note(meta: Mapping | None, lang: str = "vi") -> str:
     """
     m = meta or {}
     if m.get("min_n") is None:
-        raise ParameterError("The note on withheld figures needs the threshold min_n.",
-                             found=sorted(m), expected="Results.meta (it carries min_n)",
-                             hint="Pass meta=res.meta.")
+        raise ParameterError("err.note_on_withheld_figures", found=sorted(m),
+                             expected="exp.results_meta_carries_min",
+                             hint="hint.pass_meta_res_meta")
     n = m["min_n"]
     if m.get("secondary_suppression"):
         group_n = m.get("group_n", StatsSettings.group_n)
@@ -548,18 +571,21 @@ def signed(x: float | None, decimals: int = 1, lang: str = "vi") -> str:
 
 
 def change_interval(low: float | None, high: float | None, lang: str = "vi") -> str:
-    """The interval of a change, signed: ``(1.08, 5.97)`` -> ``"+1,1 – +6,0"``.
+    """The interval of a change, signed, one decimal: ``(1.08, 5.97)`` -> ``"+1,1 – +6,0"``.
 
-    A bound that would print as 0,0 gets a second decimal (``"+0,01 – +7,41"``), so a
-    significant change never shows an interval that seems to touch 0; "—" when missing.
+    A bound that is not 0 but would print as 0,0 reads "trên 0" / "dưới 0" ("above 0" /
+    "below 0": ``(0.01, 7.41)`` -> ``"trên 0 – +7,4"``), so a significant change never
+    shows an interval that seems to touch 0, and no figure has two decimals; "—" when
+    missing.
     """
     if is_missing(low) or is_missing(high):
         check_lang(lang)
         return SUPPRESSED
-    decimals = 2 if 0 in (float(rounded(low, 1)), float(rounded(high, 1))) else 1
 
     def bound(x: float) -> str:
-        text = number(x, decimals, lang)
+        if float(x) != 0 and float(rounded(x, 1)) == 0:
+            return t("change_above_zero" if float(x) > 0 else "change_below_zero", lang)
+        text = number(x, 1, lang)
         return "+" + text if float(x) > 0 else text
 
     return f"{bound(low)} – {bound(high)}"

@@ -82,9 +82,22 @@ def group_frame(table: pd.DataFrame, names: Mapping[str, str], lang: str = "vi")
 
 
 def progress_table_html(p: Progress, names: Mapping[str, str], lang: str = "vi") -> str:
-    """:func:`progress_frame` as an HTML table (figures right-aligned)."""
+    """:func:`progress_frame` as an HTML table (figures right-aligned).
+
+    Once the deadline has passed nothing is needed per day: the column "Cần mỗi ngày"
+    would be "—" throughout, so it is left out and a note under the table says why;
+    otherwise a note says what it counts (empty where the target is reached).
+    """
     frame = progress_frame(p, names, lang)
-    return fmt.html_table(frame, numeric=list(frame.columns[1:]))
+    needed = fmt.t("col_needed", lang)
+    note = None
+    if needed in frame.columns:
+        if frame[needed].isin([fmt.SUPPRESSED, ""]).all():
+            frame = frame.drop(columns=[needed])
+            note = fmt.t("per_day_closed", lang, deadline=fmt.date(p.deadline, lang))
+        else:
+            note = fmt.t("per_day_reached_note", lang)
+    return fmt.html_table(frame, numeric=list(frame.columns[1:]), note=note)
 
 
 def group_table_html(table: pd.DataFrame, names: Mapping[str, str], lang: str = "vi") -> str:
@@ -99,13 +112,17 @@ def title(p: Progress, data: ProgressData, lang: str = "vi") -> str:
     return "# " + fmt.t("progress_title", lang, period=period, day=fmt.date(p.as_of, lang))
 
 
-def summary(p: Progress, names: Mapping[str, str], lang: str = "vi") -> str:
-    """The report's opening paragraph (Markdown): where the city stands and what it takes."""
+def summary(p: Progress, names: Mapping[str, str], lang: str = "vi", assisted: int = 0) -> str:
+    """The report's opening paragraph (Markdown): where the city stands and what it takes;
+    ``assisted``: how many of the answers came through the working group's assisted entry
+    (:meth:`hailong.numbers.coverage.ProgressData.assisted`), said when there are any."""
     c = p.city
     parts = [fmt.t("progress_status", lang, day=fmt.date(p.as_of, lang),
                    answered=fmt.count(c["answered"], lang), roster=fmt.count(c["roster_n"], lang),
                    share=fmt.percent(c["share"], 1, lang), change=fmt.count(int(c["change"]), lang),
                    previous=fmt.date(p.previous, lang))]
+    if assisted:
+        parts.append(fmt.t("progress_assisted", lang, count=fmt.count(assisted, lang)))
     if p.deadline is not None:
         target = fmt.percent(p.target, 0, lang)
         if c["reached"]:

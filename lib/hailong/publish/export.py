@@ -37,6 +37,11 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 REPORT_TEMPLATE = "hailong_report"
 #: Folder of outputs that are never published (never linked from the index).
 
+#: The Content-Security-Policy of every published page (a ``<meta>`` in its head): no
+#: script and no request leaves the page (images and fonts only as ``data:`` URIs, styles
+#: only inline), so a slip in escaping respondents' text stays inert.
+CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
+       "base-uri 'none'; form-action 'none'")
 #: Cell tags whose cells are papermill's error banners (only in failed notebooks).
 _DROP_TAGS = {"papermill-error-cell-tag"}
 #: Image outputs, and the alternative text of one that has none.
@@ -45,7 +50,8 @@ _IMAGE_TYPES = {"image/png", "image/jpeg", "image/svg+xml"}
 #: footer): message keys ``index_<name>`` and ``page_<name>`` of the catalogue.
 _INDEX_KEYS = ("code", "unit", "updated", "data_date", "built_at", "none", "headline",
                "downloads", "workbook")
-_PAGE_KEYS = ("unit", "period", "data_date", "toc", "page", "made_by", "chart")
+_PAGE_KEYS = ("unit", "period", "data_date", "toc", "page", "made_by", "chart", "table",
+              "chart_data")
 
 
 def index_text(lang: str = "vi") -> dict[str, str]:
@@ -220,15 +226,16 @@ def export_html(executed_ipynb: Path, html_path: Path, title: str, lang: str = "
     info = info or ReportInfo()
     nb = reader_view(nbformat.read(str(executed_ipynb), as_version=4), lang)
     text = _page_text(lang)
+    # the generator's name and version are in the report's appendix, not here
     footer = " · ".join(x for x in (
         info.organisation,
-        f"{text['data_date']} {fmt_date(info.data_date, lang)}" if info.data_date else "",
-        f"{text['made_by']} {__version__}") if x)
+        f"{text['data_date']} {fmt_date(info.data_date, lang)}" if info.data_date else "")
+        if x)
     resources = {"hailong": {
-        "title": title, "lang": lang, "css": stylesheet(), "version": __version__,
+        "title": title, "lang": lang, "css": stylesheet(), "version": __version__, "csp": CSP,
         "page_css": page_css(title, info.organisation, lang), "subtitle": "",
         "info": {"organisation": info.organisation, "facts": info.facts(lang)},
-        "footer": footer}}
+        "footer": footer, "chart_data": text["chart_data"]}}
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
     return atomic_write(Path(html_path), polish(body, lang, organisation=info.organisation))
 
@@ -350,7 +357,83 @@ def polish(page: str, lang: str = "vi", organisation: str = "") -> str:
         (lead.insert_after(toc) if lead.parent is main else main.insert(0, toc))
     for heading in main.find_all(["h1", "h3", "h4"]):
         heading.attrs.pop("id", None)
+    _heading_order(soup)
+    _accessible_tables(soup, main, lang)
     return soup.decode(formatter=_formatter())
+
+
+# ------------------------------------------------------------------ phone and accessibility
+#: Columns a reader looks for first (message keys of their headers): on a phone, where a
+#: table becomes one card per row, they come first in the card, after the row's name.
+KEY_COLUMNS = ("col_index", "col_tier", "col_vs_city", "col_trend_reading", "col_behind",
+               "col_answered_of", "col_coverage", "index_headline")
+#: A table of at least this many columns becomes cards on a phone (class ``reflow``).
+REFLOW_COLUMNS = 3
+
+
+def _heading_order(soup) -> None:
+    """Headings without jumps: a heading is at most one level below the one before it
+    (the key findings' ``<h3>`` right after the title's ``<h1>`` becomes an ``<h2>``)."""
+    previous = 0
+    for heading in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
+        level = int(heading.name[1])
+        if level > previous + 1:
+            level = previous + 1
+            heading.name = f"h{level}"
+        previous = level
+
+
+def _accessible_tables(soup, main, lang: str) -> None:
+    """Every table of the page described for assistive technology and ready to reflow.
+
+    - header cells get ``scope="col"`` (header row) or ``scope="row"``; a row's first
+      cell, when it names the row (not a figure), becomes its header cell;
+    - a table without a caption gets one (hidden on screen): the heading it stands under;
+    - every body cell carries its column's header as ``data-label``; cells of the
+      :data:`KEY_COLUMNS` get class ``key``; a table of :data:`REFLOW_COLUMNS` columns or
+      more gets class ``reflow``: on a narrow screen the stylesheet shows each row as a
+      card (its name, then the key figures, then the rest, each with its label), so no
+      table scrolls sideways.
+    """
+    keys = {t(k, lang) for k in KEY_COLUMNS}
+    captions: dict[str, int] = {}
+    for table in main.find_all("table"):
+        rows = table.find_all("tr")
+        if not rows:
+            continue
+        head_row = table.thead.find("tr") if table.thead is not None else None
+        if head_row is None and all(c.name == "th" for c in rows[0].find_all(["th", "td"])):
+            head_row = rows[0]
+        labels = []
+        if head_row is not None:
+            for cell in head_row.find_all(["th", "td"]):
+                if cell.name == "th":
+                    cell["scope"] = "col"
+                labels.append(_heading_text(cell))
+        for row in rows:
+            if row is head_row:
+                continue
+            cells = row.find_all(["th", "td"], recursive=False)
+            for k, cell in enumerate(cells):
+                if k == 0 and cell.name == "td" and "num" not in (cell.get("class") or []) \
+                        and len(cells) > 1 and labels:
+                    cell.name = "th"
+                if cell.name == "th":
+                    cell["scope"] = "row"
+                label = labels[k] if k < len(labels) else ""
+                if label and cell.name == "td":
+                    cell["data-label"] = label
+                    if label in keys:
+                        cell["class"] = [*(cell.get("class") or []), "key"]
+        if len(labels) >= REFLOW_COLUMNS:
+            table["class"] = [*(table.get("class") or []), "reflow"]
+        if table.caption is None:
+            heading = table.find_previous(["h2", "h3", "h4"])
+            text = _heading_text(heading) if heading is not None else t("page_table", lang)
+            captions[text] = captions.get(text, 0) + 1
+            caption = soup.new_tag("caption", attrs={"class": "sr-only"})
+            caption.string = text if captions[text] == 1 else f"{text} ({captions[text]})"
+            table.insert(0, caption)
 
 
 def _only_emphasis(p) -> bool:
@@ -455,7 +538,7 @@ def write_index(out_dir: Path, entries: list[IndexEntry], round_label: str, org_
     withheld = show_headline and any(r["headline"] == SUPPRESSED for r in rows)
     html = env.get_template("site_index.html.j2").render(
         lang=lang, title=t("index_title", lang, label=round_label), org_name=org_name,
-        entries=rows, text=text, css=stylesheet(), version=__version__,
+        entries=rows, text=text, css=stylesheet(), version=__version__, csp=CSP,
         data_date=fmt_date(data_date, lang) if data_date else None,
         built_at=format_datetime(built_at or dt.datetime.now(), lang),
         show_headline=show_headline, show_pdf=any(r["pdf_href"] for r in rows),

@@ -304,10 +304,13 @@ def write_html(path: str | Path, data: cov.ProgressData, p: cov.Progress,
 
 
 def write_internal(data: cov.ProgressData, as_of: object = None, out: str | Path | None = None,
-                   lang: str = "vi", p: cov.Progress | None = None) -> dict[str, Path]:
+                   lang: str = "vi", p: cov.Progress | None = None,
+                   who: str | None = None) -> dict[str, Path]:
     """Write the follow-up workbook and HTML page of ``as_of`` (default: the data's last day).
 
-    Files: ``<out>/<year>/internal/followup-<as_of>.xlsx`` and ``.html``.
+    Files: ``<out>/<year>/internal/followup-<as_of>.xlsx`` and ``.html``. Given ``who``
+    (the login, or ``"local"``), the lists written are recorded in the round's audit log
+    (:mod:`hailong.core.audit`).
 
     Returns
     -------
@@ -318,8 +321,14 @@ def write_internal(data: cov.ProgressData, as_of: object = None, out: str | Path
     lists = followup_lists(data, p.as_of, lang)
     folder = make_dir(internal_dir(out, data.round.year), private=True)  # personal data
     stem = f"followup-{p.as_of.isoformat()}" + ("" if lang == "vi" else f".{lang}")
-    return {"xlsx": write_workbook(folder / f"{stem}.xlsx", data, p, lists, lang),
-            "html": write_html(folder / f"{stem}.html", data, p, lists, lang)}
+    written = {"xlsx": write_workbook(folder / f"{stem}.xlsx", data, p, lists, lang),
+               "html": write_html(folder / f"{stem}.html", data, p, lists, lang)}
+    if who is not None:
+        from hailong.core import audit
+
+        audit.record(data.config.data_dir, data.round.year, who, "internal_lists",
+                     as_of=p.as_of.isoformat(), files=[x.name for x in written.values()])
+    return written
 
 
 def _write_round(output: RoundOutput) -> list[Path]:

@@ -46,6 +46,8 @@ NUMBER_FORMATS = {"count": "#,##0", "percent": "0.0%", "index": "0.0", "mean": "
 OPTIONAL_COLUMNS = (("low", "wb_low", "index"), ("high", "wb_high", "index"),
                     ("satisfied_low", "wb_satisfied_low", "percent"),
                     ("satisfied_high", "wb_satisfied_high", "percent"),
+                    ("coops_satisfied_low", "wb_coops_satisfied_low", "percent"),
+                    ("coops_satisfied_high", "wb_coops_satisfied_high", "percent"),
                     ("tier", "col_tier", "tier"), ("vs_city", "col_vs_city", "vs_city"),
                     ("unreliable", "wb_unreliable", "flag"))
 
@@ -169,13 +171,17 @@ def _tables(results: Results, lang: str) -> list[Sheet]:
     dims = list(measures.loc[measures["kind"] == "dimension", "measure"])
     optional = _optional(results, lang)
     numeric = [c for c, _, kind in optional if kind in NUMBER_FORMATS]
-    scores = _published(_published_scores(results), ["mean", "index", "satisfied", *numeric])
+    scores = _published(_published_scores(results),
+                        ["mean", "index", "satisfied", "coops_satisfied", *numeric])
     by = {(str(r["unit"]), r["measure"]): r for r in scores.to_dict("records")}
     overall_no = next((number[m] for m in number if m == "OVERALL"), "")
     col_unit, col_code = fmt.t("col_unit", lang), _tx("code", lang)
     col_n_index = _tx("n_index", lang)
     col_overall_index = fmt.t("kf_overall", lang, number=overall_no)
     col_overall_satisfied = fmt.t("kf_overall_satisfied", lang, number=overall_no)
+    # the share of cooperatives satisfied (each its own index), beside that of answers
+    col_coops = (_tx("coops_satisfied", lang) if "coops_satisfied" in results.scores.columns
+                 else "")
 
     index = results.scores[results.scores["measure"] == INDEX]
     withheld_units = set(index.loc[index["suppressed"].astype(bool)
@@ -198,7 +204,8 @@ def _tables(results: Results, lang: str) -> list[Sheet]:
         out = {}
         for col, head, kind in optional:
             place = ("index" if col in ("low", "high") else
-                     "satisfied" if col.startswith("satisfied_") else "end")
+                     "satisfied" if col.startswith("satisfied_") else
+                     "coops" if col.startswith("coops_satisfied_") else "end")
             if place != after:
                 continue
             raw = row.get(col)
@@ -223,6 +230,8 @@ def _tables(results: Results, lang: str) -> list[Sheet]:
                col_n_index: value(u, INDEX, "n"),
                fmt.t("col_index", lang): value(u, INDEX, "index"),
                **extras(u, INDEX, "index"),
+               **({col_coops: value(u, INDEX, "coops_satisfied")} if col_coops else {}),
+               **extras(u, INDEX, "coops"),
                fmt.t("col_satisfied", lang): value(u, INDEX, "satisfied"),
                **extras(u, INDEX, "satisfied"),
                **extras(u, INDEX, "end")}
@@ -234,6 +243,7 @@ def _tables(results: Results, lang: str) -> list[Sheet]:
              fmt.t("col_coverage", lang): "percent", col_n_index: "count",
              fmt.t("col_index", lang): "index", fmt.t("col_satisfied", lang): "percent",
              col_overall_index: "index", col_overall_satisfied: "percent",
+             **({col_coops: "percent"} if col_coops else {}),
              **{head: kind for _, head, kind in optional if kind in NUMBER_FORMATS}}
     sheets = [Sheet(_tx("summary", lang), _tx("about_summary", lang), summary,
                     {c: k for c, k in kinds.items() if c in summary.columns})]

@@ -113,7 +113,7 @@ def _text(node: dict, path: Path, where: str) -> tuple[str, str]:
     try:
         return nfc(str(node["vi"])), nfc(str(node.get("en", node["vi"])))
     except (KeyError, TypeError):
-        raise ConfigError(f"{where} needs a Vietnamese text 'vi'.", file=path) from None
+        raise ConfigError("err.needs_vietnamese_text_vi", file=path, where=where) from None
 
 
 def load_codebook(path: str | Path) -> Codebook:
@@ -125,14 +125,12 @@ def load_codebook(path: str | Path) -> Codebook:
         If the file is missing, an id repeats, or the selected scale is not defined.
     """
     path = Path(path)
-    raw = read_yaml(path, "codebook file",
-                    hint="Check 'codebook:' of the round in data/hailong.yaml.")
+    raw = read_yaml(path, "what.codebook_file", hint="hint.check_codebook_key")
     try:
         scale_id = raw["scale"]
         s = raw["scales"][scale_id]
     except (KeyError, TypeError):
-        raise ConfigError("The codebook must define 'scales' and select one with 'scale'.",
-                          file=path) from None
+        raise ConfigError("err.codebook_define_scales_select", file=path) from None
     labels = {int(lb["value"]): {"vi": nfc(lb["vi"]), "en": lb.get("en", lb["vi"])}
               for lb in s["labels"]}
     scale = Scale(id=scale_id, min=float(s["min"]), max=float(s["max"]),
@@ -144,8 +142,8 @@ def load_codebook(path: str | Path) -> Codebook:
     sectors = {}
     for sct in raw.get("sectors", []):
         if sct["variant"] not in variants:
-            raise ConfigError(f"Sector {sct['id']!r} maps to an unknown variant.", file=path,
-                              found=sct["variant"], expected=", ".join(variants))
+            raise ConfigError("err.sector_maps_unknown_variant", file=path, found=sct["variant"],
+                              expected=", ".join(variants), id=sct['id'])
         sectors[sct["id"]] = {"vi": nfc(sct["vi"]), "en": sct.get("en", sct["vi"]),
                               "variant": sct["variant"]}
     seen: set[str] = set()
@@ -153,14 +151,14 @@ def load_codebook(path: str | Path) -> Codebook:
     def make_item(node: dict, dim: str, where: str) -> Item:
         iid = str(node.get("id", ""))
         if not iid or iid in seen:
-            raise ConfigError(f"{where}: item id {iid!r} is empty or used twice.", file=path)
+            raise ConfigError("err.item_id_empty_used", file=path, where=where, iid=iid)
         seen.add(iid)
         vi, en = _text(node, path, f"{where} {iid}")
         vs = tuple(node.get("variants") or all_variants)
         unknown = set(vs) - set(variants)
         if unknown:
-            raise ConfigError(f"Item {iid} names unknown variants.", file=path,
-                              found=sorted(unknown), expected=", ".join(variants))
+            raise ConfigError("err.item_names_unknown_variants", file=path, found=sorted(unknown),
+                              expected=", ".join(variants), iid=iid)
         return Item(id=iid, number=str(node.get("number", iid)), dimension=dim,
                     vi=vi, en=en, variants=vs)
 
@@ -169,10 +167,10 @@ def load_codebook(path: str | Path) -> Codebook:
         vi, en = _text(d, path, f"dimension {d.get('id')}")
         items = tuple(make_item(i, d["id"], f"dimension {d['id']}") for i in d.get("items", []))
         if not items:
-            raise ConfigError(f"Dimension {d['id']} has no items.", file=path)
+            raise ConfigError("err.dimension_items", file=path, id=d['id'])
         dims.append(Dimension(id=d["id"], vi=vi, en=en, items=items))
     if not dims:
-        raise ConfigError("The codebook has no dimensions.", file=path)
+        raise ConfigError("err.codebook_dimensions", file=path)
     overall = make_item(raw["overall"], "OVERALL", "overall")
     opens = tuple(make_item(q, "OPEN", "open question") for q in raw.get("open_questions", []))
     fields = {k: tuple(nfc(a) for a in v) for k, v in (raw.get("export_fields") or {}).items()}

@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hailong.core.catalogue import Lines, either
 from hailong.core.errors import ConfigError, ParameterError
 from hailong.core.yamlfile import read_yaml
 
@@ -38,6 +39,66 @@ class CrosswalkSpec:
     file: Path
     from_level: str = "commune"
     rule: str = "assign"
+
+
+@dataclass(frozen=True)
+class RoundDocuments:
+    """The official form of one round's reports (``rounds.<year>.document``).
+
+    Attributes
+    ----------
+    date
+        The date the reports are signed ("Hải Phòng, ngày 15 tháng 6 năm 2023"); ``None``
+        leaves the line to be filled in by hand ("ngày … tháng … năm …").
+    issued
+        ``True``: every report of the round is issued (no "DỰ THẢO" mark); a set of unit
+        codes (``"city"`` for the citywide report): those are.
+    numbers
+        The document number of each report (``{"city": "15", "311": "16"}``); a report
+        without one prints "Số:      /BC-…" for the number to be written in.
+    """
+
+    date: dt.date | None = None
+    issued: bool | frozenset = False
+    numbers: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DocumentSettings:
+    """The administrative form of every report (Nghị định 30/2020/NĐ-CP), ``document:``.
+
+    Texts are ``{"vi": ..., "en": ...}``; the national name and motto are fixed phrases
+    of the message catalogue, not settings.
+
+    Attributes
+    ----------
+    parent_body, issuing_body
+        "LIÊN MINH HTX VIỆT NAM" over "LIÊN MINH HTX THÀNH PHỐ HẢI PHÒNG" (top left).
+    symbol
+        The ký hiệu after the number: ``"BC-LMHTX"`` -> "Số: 15/BC-LMHTX".
+    place
+        The place of the date line ("Hải Phòng").
+    signer_title, signer_name
+        The signer's title ("CHỦ TỊCH") and name ("" leaves it to be written).
+    recipients
+        "Nơi nhận:" lines, per language.
+    conclusions
+        Path pattern, relative to the configuration's folder, of each report's
+        "Kết luận và kiến nghị" (Markdown; ``{year}``, ``{unit}``; ``"city"`` for the
+        citywide report), e.g. ``conclusions/{year}/{unit}.md``; ``None``: none.
+    issued
+        ``True``: every report of every round is issued.
+    """
+
+    parent_body: dict = field(default_factory=dict)
+    issuing_body: dict = field(default_factory=dict)
+    symbol: str = ""
+    place: dict = field(default_factory=dict)
+    signer_title: dict = field(default_factory=dict)
+    signer_name: str = ""
+    recipients: dict = field(default_factory=dict)
+    conclusions: str | None = None
+    issued: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,12 +132,16 @@ class Round:
     geography_date: dt.date | None
     roster: Path
     responses: tuple[Path, ...]
+    #: The assisted-entry log (among ``responses`` once it exists).
+    entries: Path | None = None
     opened: dt.date | None = None
     deadline: dt.date | None = None
     #: Share of the roster the round aims to reach by ``deadline`` (1.0 = every cooperative).
     target: float = 1.0
     previous_round: int | None = None
     crosswalk: CrosswalkSpec | None = None
+    #: The official form of the round's reports (date, numbers, issued).
+    document: RoundDocuments = field(default_factory=RoundDocuments)
 
 
 @dataclass(frozen=True)
@@ -95,6 +160,10 @@ class Config:
     #: Largest share of survey rows, or of answers, a build may set aside and still
     #: publish (``max_set_aside:``; 0.02 = 2%); above it ``hailong build`` stops.
     max_set_aside: float = 0.02
+    #: The administrative form of the reports (``document:``).
+    document: DocumentSettings = field(default_factory=DocumentSettings)
+    #: Assisted entry asks for a second person's entry of every sheet (``double_entry:``).
+    double_entry: bool = False
 
     @property
     def data_dir(self) -> Path:
@@ -125,12 +194,9 @@ class Config:
             key = None
         if key not in self.rounds:
             valid = ", ".join(str(y) for y in sorted(self.rounds))
-            raise ParameterError(
-                f"There is no survey round {year!r}.",
-                file=self.path,
-                expected=f"one of {valid}",
-                hint=f"Add the round under 'rounds:' in {self.path.name}, or pick a listed one.",
-            )
+            raise ParameterError("err.there_survey_round", file=self.path, expected="exp.one_of",
+                                 hint="hint.add_round_under_rounds", year=year,
+                                 valid=valid, name=self.path.name)
         return self.rounds[key]
 
     def previous_round(self, year: int | str | None = None) -> int | None:
@@ -148,6 +214,40 @@ class Config:
         earlier = [y for y in self.rounds if y < rnd.year]
         return max(earlier) if earlier else None
 
+    def issued(self, year: int | str | None, unit: str) -> bool:
+        """Whether the report of ``unit`` (``"city"``: the citywide one) of round ``year`` is
+        issued: ``document.issued``, or the round's ``document.issued`` (all, or listed)."""
+        marked = self.round(year).document.issued
+        return bool(self.document.issued or marked is True
+                    or (isinstance(marked, frozenset) and str(unit) in marked))
+
+    def document_number(self, year: int | str | None, unit: str) -> str:
+        """The configured document number of a report, ``""`` when there is none."""
+        return str(self.round(year).document.numbers.get(str(unit), ""))
+
+    def conclusions_path(self, year: int | str | None, unit: str,
+                         lang: str = "vi") -> Path | None:
+        """The Markdown file of a report's conclusions (it may not exist), or ``None``
+        when the configuration names no ``document.conclusions`` pattern. A report in
+        another language than Vietnamese reads its own file, the language before the
+        extension (``city.en.md``), as the reports' files are named."""
+        pattern = self.document.conclusions
+        if not pattern:
+            return None
+        path = self.data_dir / pattern.format(year=self.round(year).year, unit=str(unit))
+        if lang != "vi":
+            path = path.with_name(f"{path.stem}.{lang}{path.suffix}")
+        return path.resolve()
+
+    def conclusions_files(self, year: int | str | None = None) -> list[Path]:
+        """Every conclusions file of round ``year`` there is (sorted), for the build's
+        fingerprint: one appearing, changing or going makes the reports stale."""
+        pattern = self.document.conclusions
+        if not pattern:
+            return []
+        wildcard = pattern.format(year=self.round(year).year, unit="*")
+        return sorted(p.resolve() for p in self.data_dir.glob(wildcard) if p.is_file())
+
     def rounds_until(self, year: int | str | None = None) -> list[int]:
         """Every configured round up to and including ``year``, oldest first."""
         rnd = self.round(year)
@@ -160,9 +260,8 @@ def _date(value, path: Path, what: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ConfigError(
-            f"{what} is not a date.", file=path, found=value, expected="YYYY-MM-DD"
-        ) from None
+        raise ConfigError("err.config_not_a_date", file=path, found=value,
+                          expected="exp.yyyy_mm_dd", what=what) from None
 
 
 def _target(value, path: Path, what: str) -> float:
@@ -172,16 +271,24 @@ def _target(value, path: Path, what: str) -> float:
     except (TypeError, ValueError):
         share = float("nan")
     if not 0 < share <= 1:
-        raise ConfigError(f"{what} is not a share of the roster.", file=path, found=value,
-                          expected="a number above 0 and at most 1 (1.0 = 100%)")
+        raise ConfigError("err.share_roster", file=path, found=value,
+                          expected="exp.share_above_0_at_most_1_0", what=what)
     return share
 
 
 #: Keys the configuration file may have at the top, and in each round.
 TOP_KEYS = ("organisation", "current_round", "min_n", "max_set_aside", "themes",
-            "statistics", "rounds")
+            "statistics", "document", "double_entry", "rounds")
 ROUND_KEYS = ("label", "codebook", "units", "unit_level", "geography_date", "roster",
-              "responses", "opened", "deadline", "target", "previous_round", "crosswalk")
+              "responses", "entries", "opened", "deadline", "target", "previous_round",
+              "crosswalk", "document")
+#: A round's assisted-entry log (:mod:`hailong.ingest.entries`), relative to the data
+#: folder, unless the round says ``entries:``; once it exists it is one of the round's
+#: exports.
+ENTRIES_FILE = "raw/{year}/nhap-phieu.jsonl"
+DOCUMENT_KEYS = ("parent_body", "issuing_body", "symbol", "place", "signer", "recipients",
+                 "conclusions", "issued")
+ROUND_DOCUMENT_KEYS = ("date", "issued", "numbers")
 #: Years a round can be about.
 YEARS = (2000, 2100)
 
@@ -194,9 +301,9 @@ class _Problems:
         self.errors: list[ConfigError] = []
 
     def add(self, message: str, *, found: object = None, expected: str | None = None,
-            hint: str | None = None) -> None:
+            hint: str | None = None, **fields: object) -> None:
         self.errors.append(ConfigError(message, file=self.path, found=found,
-                                       expected=expected, hint=hint))
+                                       expected=expected, hint=hint, **fields))
 
     def check(self, fn, *args, default=None, **kw):
         """``fn(*args, **kw)``, or ``default`` when it raises a :class:`ConfigError`
@@ -212,11 +319,11 @@ class _Problems:
         if len(self.errors) == 1:
             raise self.errors[0]
         if self.errors:
-            lines = [str(ConfigError(e.message, found=e.found, expected=e.expected,
-                                     hint=e.hint)) for e in self.errors]
-            err = ConfigError(f"The configuration has {len(lines)} problems:\n"
-                              + "\n".join(f"  - {line}" for line in lines), file=self.path,
-                              hint="Correct each of them; nothing was read or built.")
+            for e in self.errors:
+                e.file = None  # the file is named once, by the error listing them
+            err = ConfigError("err.config_problems", file=self.path,
+                              hint="hint.correct_each_them_nothing", n=len(self.errors),
+                              lines=Lines(self.errors, "\n  - "))
             err.problems = list(self.errors)
             raise err
 
@@ -224,21 +331,21 @@ class _Problems:
 def _unknown(raw: dict, allowed: tuple[str, ...], where: str, problems: _Problems) -> None:
     for key in raw:
         if str(key) not in allowed:
-            problems.add(f"{where}{key} is not a setting of the configuration.", found=key,
-                         expected="one of " + ", ".join(allowed),
-                         hint="Check its spelling (a misspelt key would be ignored).")
+            problems.add("err.setting_configuration", found=key,
+                         expected="exp.one_of", valid=", ".join(allowed),
+                         hint="hint.check_spelling_misspelt_key", where=where, key_=key)
 
 
 def _path(r: dict, key: str, base: Path, where: str, problems: _Problems) -> Path | None:
     """A required path of a round (relative to the configuration's folder)."""
     value = r.get(key)
     if value is None:
-        problems.add(f"{where} lacks the key {key!r}.",
-                     expected="a file path, relative to the configuration's folder")
+        problems.add("err.lacks_key", expected="exp.file_path_relative_configuration", where=where,
+                     key_=key)
         return None
     if not isinstance(value, str) or not value.strip():
-        problems.add(f"{where}.{key} is not a file path.", found=value,
-                     expected="a file path, relative to the configuration's folder")
+        problems.add("err.file_path", found=value, expected="exp.file_path_relative_configuration",
+                     where=where, key_=key)
         return None
     return (base / value).resolve()
 
@@ -246,14 +353,13 @@ def _path(r: dict, key: str, base: Path, where: str, problems: _Problems) -> Pat
 def _responses(r: dict, base: Path, where: str, problems: _Problems) -> tuple[Path, ...]:
     value = r.get("responses")
     if value is None:
-        problems.add(f"{where} lacks the key 'responses'.",
-                     expected="the survey export(s): a file path or a list of them")
+        problems.add("err.lacks_key_responses", expected="exp.survey_export_s_file", where=where)
         return ()
     value = [value] if isinstance(value, str) else value
     if not isinstance(value, list) or not value \
             or not all(isinstance(p, str) and p.strip() for p in value):
-        problems.add(f"{where}.responses is not a list of file paths.", found=r["responses"],
-                     expected="a file path or a list of them, e.g. [sample/2022/responses.csv]")
+        problems.add("err.responses_list_file_paths", found=r["responses"],
+                     expected="exp.file_path_list_them", where=where)
         return ()
     return tuple((base / p).resolve() for p in value)
 
@@ -265,8 +371,8 @@ def _year(key: object, problems: _Problems, what: str) -> int | None:
     if year is None and isinstance(key, str) and key.strip().isdigit():
         year = int(key)
     if year is None or not low <= year <= high:
-        problems.add(f"{what} is not a year.", found=key,
-                     expected=f"a year from {low} to {high}, e.g. 2022")
+        problems.add("err.year", found=key, expected="exp.year_from_e_g", what=what, low=low,
+                     high=high)
         return None
     return year
 
@@ -275,30 +381,34 @@ def _round(year: int, r: object, base: Path, path: Path, problems: _Problems) ->
     """One round of ``rounds:``, every problem of it added to ``problems``."""
     where = f"rounds.{year}"
     if not isinstance(r, dict):
-        problems.add(f"{where} is not a mapping of settings.", found=r,
-                     expected="codebook, units, roster, responses, ... (see data/hailong.yaml)")
+        problems.add("err.mapping_settings", found=r,
+                     expected="exp.codebook_units_roster_responses", where=where)
         return None
     before = len(problems.errors)
     _unknown(r, ROUND_KEYS, f"{where}.", problems)
     label = r.get("label") or {"vi": f"Năm {year}", "en": str(year)}
     if not isinstance(label, dict):
-        problems.add(f"{where}.label is not a mapping of languages.", found=label,
-                     expected='{vi: "Năm 2022", en: "2022"}')
+        problems.add("err.label_mapping_languages", found=label, expected="exp.label_example",
+                     where=where)
     codebook, units, roster = (_path(r, k, base, where, problems)
                                for k in ("codebook", "units", "roster"))
     responses = _responses(r, base, where, problems)
+    entries = (base / str(r.get("entries") or ENTRIES_FILE.format(year=year))).resolve()
+    if entries.is_file() and entries not in responses:  # the working group's entries
+        responses = (*responses, entries)
     dates = {k: problems.check(_date, r.get(k), path, f"{where}.{k}")
              for k in ("geography_date", "opened", "deadline")}
     if dates["opened"] and dates["deadline"] and dates["opened"] > dates["deadline"]:
-        problems.add(f"{where}.deadline is before {where}.opened.",
-                     found=dates["deadline"].isoformat(),
-                     expected=f"a date on or after {dates['opened'].isoformat()}")
+        problems.add("err.deadline_before_opened", found=dates["deadline"].isoformat(),
+                     expected="exp.date_on_after", where=where,
+                     value=dates['opened'].isoformat())
     target = problems.check(_target, r.get("target", 1.0), path, f"{where}.target")
     previous = problems.check(_previous, r.get("previous_round"), path, where)
     if previous is not None and previous >= year:
-        problems.add(f"{where}.previous_round is not an earlier round.", found=previous,
-                     expected=f"a configured round before {year}")
+        problems.add("err.previous_round_earlier_round", found=previous,
+                     expected="exp.configured_round_before", where=where, year=year)
     crosswalk = problems.check(_crosswalk, r.get("crosswalk"), base, path, where)
+    document = _round_document(r.get("document"), path, where, problems)
     level = None
     if units is not None:
         level = problems.check(_unit_level, r, base, path, where)
@@ -306,8 +416,101 @@ def _round(year: int, r: object, base: Path, path: Path, problems: _Problems) ->
         return None
     return Round(year=year, label=label, codebook=codebook, units=units, unit_level=level,
                  geography_date=dates["geography_date"], roster=roster, responses=responses,
-                 opened=dates["opened"], deadline=dates["deadline"], target=target,
-                 previous_round=previous, crosswalk=crosswalk)
+                 entries=entries, opened=dates["opened"], deadline=dates["deadline"], target=target,
+                 previous_round=previous, crosswalk=crosswalk, document=document)
+
+
+def _texts(value: object, where: str, problems: _Problems, example: str) -> dict:
+    """A text per language (``{vi: ..., en: ...}``; a plain string serves both)."""
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        return {"vi": value, "en": value}
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        problems.add("err.text_per_language", found=value, expected=example, where=where)
+        return {}
+    return {str(k): v for k, v in value.items()}
+
+
+def _document(raw: object, problems: _Problems) -> DocumentSettings:
+    """``document:``: the administrative form of the reports (all optional)."""
+    if raw is None:
+        return DocumentSettings()
+    if not isinstance(raw, dict):
+        problems.add("err.document_mapping_settings", found=raw,
+                     expected="exp.parent_body_issuing_body")
+        return DocumentSettings()
+    _unknown(raw, DOCUMENT_KEYS, "document.", problems)
+    texts = {k: _texts(raw.get(k), f"document.{k}", problems,
+                       '{vi: "LIÊN MINH HTX THÀNH PHỐ HẢI PHÒNG", en: "..."}')
+             for k in ("parent_body", "issuing_body", "place")}
+    symbol = raw.get("symbol") or ""
+    if not isinstance(symbol, str):
+        problems.add("err.document_symbol_text", found=symbol, expected="exp.k_hi_u_after")
+        symbol = ""
+    signer = raw.get("signer") or {}
+    if not isinstance(signer, dict) or not set(signer) <= {"title", "name"} \
+            or not isinstance(signer.get("name", ""), (str, type(None))):
+        problems.add("err.document_signer_title_name", found=signer, expected="exp.name_nguy_n_v")
+        signer = {}
+    recipients = raw.get("recipients") or {}
+    if isinstance(recipients, list):
+        recipients = {"vi": recipients, "en": recipients}
+    if not isinstance(recipients, dict) or not all(
+            isinstance(v, list) and all(isinstance(x, str) for x in v)
+            for v in recipients.values()):
+        problems.add("err.document_recipients_list_lines", found=recipients,
+                     expected="exp.recipients_example")
+        recipients = {}
+    conclusions = raw.get("conclusions")
+    if conclusions is not None and (not isinstance(conclusions, str)
+                                    or "{unit}" not in conclusions):
+        problems.add("err.document_conclusions_path_pattern", found=conclusions,
+                     expected="exp.path_relative_configuration_s")
+        conclusions = None
+    issued = raw.get("issued", False)
+    if not isinstance(issued, bool):
+        problems.add("err.document_issued_true_false", found=issued,
+                     expected="exp.true_every_report_every")
+        issued = False
+    return DocumentSettings(
+        parent_body=texts["parent_body"], issuing_body=texts["issuing_body"], symbol=symbol,
+        place=texts["place"],
+        signer_title=_texts(signer.get("title"), "document.signer.title", problems,
+                            '{vi: "CHỦ TỊCH", en: "CHAIR"}'),
+        signer_name=str(signer.get("name") or ""),
+        recipients={str(k): tuple(v) for k, v in recipients.items()},
+        conclusions=conclusions, issued=issued)
+
+
+def _round_document(raw: object, path: Path, where: str,
+                    problems: _Problems) -> RoundDocuments:
+    """``rounds.<year>.document``: date, issued, numbers of the round's reports."""
+    if raw is None:
+        return RoundDocuments()
+    where = f"{where}.document"
+    if not isinstance(raw, dict):
+        problems.add("err.mapping_settings", found=raw, expected="exp.date_issued_numbers",
+                     where=where)
+        return RoundDocuments()
+    _unknown(raw, ROUND_DOCUMENT_KEYS, f"{where}.", problems)
+    date = problems.check(_date, raw.get("date"), path, f"{where}.date")
+    issued = raw.get("issued", False)
+    if isinstance(issued, list) and all(isinstance(u, (str, int)) and not isinstance(u, bool)
+                                        for u in issued):
+        issued = frozenset(str(u).strip() for u in issued)
+    elif not isinstance(issued, bool):
+        problems.add("err.issued_true_false_list", found=issued, expected="exp.true_all_round_s",
+                     where=where)
+        issued = False
+    numbers = raw.get("numbers") or {}
+    if not isinstance(numbers, dict) or not all(
+            isinstance(v, (str, int)) and not isinstance(v, bool) for v in numbers.values()):
+        problems.add("err.numbers_number_per_unit", found=numbers,
+                     expected="exp.unit_codes_city_citywide", where=where)
+        numbers = {}
+    return RoundDocuments(date=date, issued=issued,
+                          numbers={str(k).strip(): str(v).strip() for k, v in numbers.items()})
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -329,21 +532,20 @@ def load_config(path: str | Path | None = None) -> Config:
         problem when there are several).
     """
     path = Path(path or os.environ.get("HAILONG_CONFIG") or DEFAULT_CONFIG).resolve()
-    raw = read_yaml(path, "configuration file",
-                    hint="Run from the project folder, or set HAILONG_CONFIG.")
+    raw = read_yaml(path, "what.configuration_file", hint="hint.run_from_project")
     base = path.parent
     problems = _Problems(path)
     _unknown(raw, TOP_KEYS, "", problems)
     organisation = raw.get("organisation") or {"vi": "", "en": ""}
     if not isinstance(organisation, dict):
-        problems.add("organisation is not a mapping of languages.", found=organisation,
-                     expected='{vi: "Liên minh ...", en: "... Alliance"}')
+        problems.add("err.organisation_mapping_languages", found=organisation,
+                     expected="exp.organisation_example")
         organisation = {"vi": "", "en": ""}
     rounds: dict[int, Round] = {}
     given = raw.get("rounds")
     if not isinstance(given, dict) or not given:
-        problems.add("The configuration lists no survey round.", found=given,
-                     expected="rounds: a mapping of years to their files (see data/hailong.yaml)")
+        problems.add("err.configuration_lists_survey_round", found=given,
+                     expected="exp.rounds_mapping_years_their")
         given = {}
     for key, r in given.items():
         year = _year(key, problems, f"rounds.{key}")
@@ -355,23 +557,29 @@ def load_config(path: str | Path | None = None) -> Config:
         current = _year(raw["current_round"], problems, "current_round")
         if current is not None and given and current not in rounds \
                 and current not in {_year_quiet(k) for k in given}:
-            problems.add("current_round names a round that is not configured.", found=current,
-                         expected="one of " + ", ".join(str(y) for y in sorted(rounds)))
+            problems.add("err.current_round_names_round", found=current,
+                         expected="exp.one_of", valid=", ".join(str(y) for y in sorted(rounds)))
     elif rounds:
         current = max(rounds)
     for rnd in rounds.values():
         if rnd.previous_round is not None and rnd.previous_round not in rounds \
                 and rnd.previous_round not in {_year_quiet(k) for k in given}:
-            problems.add(f"rounds.{rnd.year}.previous_round names a round that is not "
-                         "configured.", found=rnd.previous_round,
-                         expected="one of " + ", ".join(str(y) for y in sorted(rounds)))
+            problems.add("err.rounds_previous_round_names", found=rnd.previous_round,
+                         expected="exp.one_of", valid=", ".join(str(y) for y in sorted(rounds)),
+                         year=rnd.year)
     min_n = problems.check(_min_n, raw.get("min_n", 5), path)
     max_set_aside = problems.check(_max_set_aside, raw.get("max_set_aside", 0.02), path)
     stats = problems.check(stats_settings, raw.get("statistics"), path)
     themes = problems.check(_themes, raw.get("themes"), base, path)
+    document = _document(raw.get("document"), problems)
+    double = raw.get("double_entry", False)
+    if not isinstance(double, bool):
+        problems.add("err.double_entry_true_false", found=double,
+                     expected="exp.true_second_person_enters")
     problems.raise_any()
     return Config(path=path, organisation=organisation, current_round=current, min_n=min_n,
-                  rounds=rounds, stats=stats, themes=themes, max_set_aside=max_set_aside)
+                  rounds=rounds, stats=stats, themes=themes, max_set_aside=max_set_aside,
+                  document=document, double_entry=bool(double))
 
 
 def _year_quiet(key: object) -> int | None:
@@ -387,13 +595,12 @@ def _themes(value: object, base: Path, path: Path) -> Path | None:
     if not value:
         return None
     if not isinstance(value, str):
-        raise ConfigError("themes is not a file path.", file=path, found=value,
-                          expected="a YAML file, e.g. reference/themes.yaml")
+        raise ConfigError("err.themes_file_path", file=path, found=value,
+                          expected="exp.yaml_file_e_g")
     themes = (base / value).resolve()
     if not themes.is_file():
-        raise ConfigError("themes names a file that does not exist.", file=path, found=value,
-                          expected="an existing YAML file, relative to the configuration's "
-                                   "folder, e.g. reference/themes.yaml")
+        raise ConfigError("err.themes_names_file_does", file=path, found=value,
+                          expected="exp.existing_yaml_file_relative")
     return themes
 
 
@@ -406,10 +613,9 @@ def _max_set_aside(value: object, path: Path) -> float:
     low, high = MAX_SET_ASIDE_RANGE
     ok = isinstance(value, (int, float)) and not isinstance(value, bool)
     if not ok or not low <= float(value) <= high:
-        raise ConfigError("The setting max_set_aside is not allowed.", file=path, found=value,
-                          expected=f"a share from {low:g} to {high:g} (0.02 = 2%)",
-                          hint="It is the largest share of survey rows, or of answers, that "
-                               "a build may set aside and still publish.")
+        raise ConfigError("err.setting_max_set_aside", file=path, found=value,
+                          expected="exp.share_from_0_02",
+                          hint="hint.largest_share_survey_rows", low=low, high=high)
     return float(value)
 
 
@@ -432,8 +638,9 @@ def check_reference_files(config: Config, year: int | str | None = None) -> Roun
         files.append(("crosswalk.file", rnd.crosswalk.file))
     for key, file in files:
         if not file.is_file():
-            problems.add(f"{where}.{key} names a file that does not exist.", found=str(file),
-                         expected="an existing file, relative to the configuration's folder")
+            problems.add("err.names_file_does_exist", found=str(file),
+                         expected="exp.existing_file_relative_configuration",
+                         where=where, key_=key)
     problems.raise_any()
     return rnd
 
@@ -448,10 +655,9 @@ def _min_n(value: object, path: Path) -> int:
     """The configured ``min_n``, checked: a whole number in :data:`MIN_N_RANGE`."""
     low, high = MIN_N_RANGE
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ConfigError("The setting min_n is not allowed.", file=path,
-                          found=value, expected=f"a whole number from {low} to {high}",
-                          hint="min_n is the fewest cooperatives behind any published "
-                               f"figure; below {low} disclosure control would be off.")
+        raise ConfigError("err.setting_min_n_allowed", file=path, found=value,
+                          expected="exp.whole_number_from",
+                          hint="hint.min_n_fewest_cooperatives", low=low, high=high)
     return value
 
 
@@ -468,8 +674,8 @@ def _unit_level(r: dict, base: Path, path: Path, where: str) -> str:
     level = r.get("unit_level")
     if level is not None:
         if level not in UNIT_LEVELS:
-            raise ConfigError(f"{where}.unit_level is not a reporting level.", file=path,
-                              found=level, expected=" or ".join(UNIT_LEVELS))
+            raise ConfigError("err.unit_level_reporting_level", file=path, found=level,
+                              expected=either(UNIT_LEVELS), where=where)
         return str(level)
     units = (base / r["units"]).resolve()
     if not units.is_file():
@@ -486,8 +692,8 @@ def _previous(value, path: Path, where: str) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise ConfigError(f"{where}.previous_round is not a year.", file=path, found=value,
-                          expected="a configured round, e.g. 2023") from None
+        raise ConfigError("err.previous_round_year", file=path, found=value,
+                          expected="exp.configured_round_e_g", where=where) from None
 
 
 def _crosswalk(value, base: Path, path: Path, where: str) -> CrosswalkSpec | None:
@@ -497,17 +703,16 @@ def _crosswalk(value, base: Path, path: Path, where: str) -> CrosswalkSpec | Non
     if isinstance(value, str):
         value = {"file": value}
     if not isinstance(value, dict) or "file" not in value:
-        raise ConfigError(f"{where}.crosswalk needs a 'file'.", file=path, found=value,
-                          expected="{file: reference/crosswalk-....csv, from_level: district, "
-                                   "rule: pool}")
+        raise ConfigError("err.crosswalk_needs_file", file=path, found=value,
+                          expected="exp.crosswalk_example", where=where)
     level = value.get("from_level", "commune")
     rule = value.get("rule", "assign")
     if level not in UNIT_LEVELS:
-        raise ConfigError(f"{where}.crosswalk.from_level is not a level.", file=path,
-                          found=level, expected=" or ".join(UNIT_LEVELS))
+        raise ConfigError("err.crosswalk_from_level_level", file=path, found=level,
+                          expected=either(UNIT_LEVELS), where=where)
     if rule not in ("assign", "pool"):
-        raise ConfigError(f"{where}.crosswalk.rule is not a rule.", file=path, found=rule,
-                          expected="assign or pool")
+        raise ConfigError("err.crosswalk_rule_rule", file=path, found=rule,
+                          expected="exp.assign_pool", where=where)
     return CrosswalkSpec(file=(base / value["file"]).resolve(), from_level=level, rule=rule)
 
 
@@ -590,11 +795,9 @@ def _secondary(value: object, path: Path | None) -> bool:
     """``statistics.secondary_suppression``: ``true``; ``false`` is refused (a withheld
     figure could then be worked out from the city total and the published ones)."""
     if value is not True:
-        raise ConfigError("The setting statistics.secondary_suppression is not allowed.",
-                          file=path, found=value,
-                          expected="true",
-                          hint="Without it a withheld figure can be worked out from the "
-                               "city's and the other units' figures; leave it true.")
+        raise ConfigError("err.setting_statistics_secondary_suppression", file=path, found=value,
+                          expected="exp.true",
+                          hint="hint.without_withheld_figure_worked")
     return True
 
 
@@ -605,8 +808,8 @@ def _share(key: str, value: object, path: Path | None) -> float:
     except (TypeError, ValueError):
         share = None
     if share is None or not 0 <= share <= 1:
-        raise ConfigError(f"statistics.{key} is out of range.", file=path, found=value,
-                          expected="a number from 0 to 1")
+        raise ConfigError("err.statistics_out_range", file=path, found=value,
+                          expected="exp.number_from_0_1", key_=key)
     return share
 
 
@@ -620,7 +823,7 @@ def stats_settings(raw: dict | None, path: Path | None = None) -> StatsSettings:
     """
     raw = raw or {}
     if not isinstance(raw, dict):
-        raise ConfigError("'statistics' must be a mapping.", file=path, found=raw)
+        raise ConfigError("err.statistics_mapping", file=path, found=raw)
     d = StatsSettings()
 
     def number(key: str, default, kind=float, low=None, high=None, open_low=False):
@@ -634,8 +837,8 @@ def stats_settings(raw: dict | None, path: Path | None = None) -> StatsSettings:
         if bad:
             expected = (f"a number between {low} and {high}" if high is not None
                         else f"a number of at least {low}")
-            raise ConfigError(f"statistics.{key} is out of range.", file=path,
-                              found=raw.get(key), expected=expected)
+            raise ConfigError("err.statistics_out_range", file=path, found=raw.get(key),
+                              expected=expected, key_=key)
         return value
 
     tiers = raw.get("tiers")
@@ -647,18 +850,16 @@ def stats_settings(raw: dict | None, path: Path | None = None) -> StatsSettings:
                                         str(t["en"])) for t in tiers),
                                   key=lambda t: -t.lower))
         except (KeyError, TypeError, ValueError):
-            raise ConfigError("statistics.tiers must list {id, min, vi, en} entries.",
-                              file=path, found=tiers,
-                              expected="e.g. - {id: tot, min: 80, vi: Tốt, en: Good}") from None
+            raise ConfigError("err.statistics_tiers_list_entries", file=path, found=tiers,
+                              expected="exp.tiers_example") from None
         if not parsed:
-            raise ConfigError("statistics.tiers is empty.", file=path)
+            raise ConfigError("err.statistics_tiers_empty", file=path)
     ranked = raw.get("ranked", list(d.ranked))
     ranked = [ranked] if isinstance(ranked, str) else ranked
     if not isinstance(ranked, list) or not set(map(str, ranked)) <= set(RANKABLE):
-        raise ConfigError("statistics.ranked names kinds of measures that cannot be ranked.",
-                          file=path, found=raw.get("ranked"),
-                          expected=f"a list of {', '.join(RANKABLE)}",
-                          hint="e.g. ranked: [index]")
+        raise ConfigError("err.statistics_ranked_names_kinds", file=path, found=raw.get("ranked"),
+                          expected="exp.list_of", hint="hint.e_g_ranked_index",
+                          value=', '.join(RANKABLE))
     return StatsSettings(
         confidence=number("confidence", d.confidence, float, 0.0, 1.0, open_low=True),
         rse_threshold=number("rse_threshold", d.rse_threshold, float, 0.0, open_low=True),

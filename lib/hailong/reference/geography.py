@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from hailong.core.catalogue import either
 from hailong.core.errors import ConfigError, ParameterError
 from hailong.core.text import nfc
 
@@ -70,11 +71,10 @@ class Units:
             c = str(c).strip()
             if c != CITY and c not in valid:
                 listing = ", ".join(f"{v} ({self.name(v)})" for v in valid)
-                raise ParameterError(
-                    f"Unknown {level} code {c!r}.",
-                    expected=f"'{CITY}' or one of {listing}",
-                    hint="Use the GSO code of the unit.",
-                )
+                raise ParameterError("err.unknown_unit_code_level", expected="exp.city_or_one_of",
+                                     hint="hint.use_gso_code",
+                                     level=level, c=c, city=CITY,
+                                     listing=listing)
             out.append(c)
         return out
 
@@ -93,12 +93,12 @@ def load_units(path: str | Path, on: dt.date | None = None) -> Units:
     """
     path = Path(path)
     if not path.is_file():
-        raise ConfigError("The administrative-unit table does not exist.", file=path,
-                          hint="Check 'units:' of the round in data/hailong.yaml.")
+        raise ConfigError("err.administrative_unit_table_does", file=path,
+                          hint="hint.check_units_round_data")
     t = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     missing = [c for c in _COLUMNS if c not in t.columns]
     if missing:
-        raise ConfigError("The unit table lacks columns.", file=path, found=missing,
+        raise ConfigError("err.unit_table_lacks_columns", file=path, found=missing,
                           expected=", ".join(_COLUMNS))
     for col in ("name", "full_name", "type"):
         t[col] = t[col].map(nfc)
@@ -109,7 +109,7 @@ def load_units(path: str | Path, on: dt.date | None = None) -> Units:
         t = t[keep]
     dup = t["code"][t["code"].duplicated()]
     if len(dup):
-        raise ConfigError("A unit code repeats.", file=path, found=sorted(set(dup)))
+        raise ConfigError("err.unit_code_repeats", file=path, found=sorted(set(dup)))
     t.index = pd.Index(t["code"].to_numpy(), name=None)
     return Units(path=path, table=t)
 
@@ -130,8 +130,8 @@ def reporting_level(units: Units) -> str:
     for level in ("district", "commune"):
         if (units.table["level"] == level).any():
             return level
-    raise ConfigError("The unit table has neither districts nor communes.", file=units.path,
-                      hint="Check the round's 'units:' file and 'geography_date:'.")
+    raise ConfigError("err.unit_table_neither_districts", file=units.path,
+                      hint="hint.check_round_s_units")
 
 
 # --------------------------------------------------------------------------- crosswalks
@@ -229,9 +229,9 @@ class Crosswalk:
         ['9', '9', '7']
         """
         if rule not in RULES:
-            raise ParameterError("Unknown crosswalk rule.", found=rule,
-                                 expected=" or ".join(repr(r) for r in RULES),
-                                 hint="Set 'rule:' of the round's crosswalk in data/hailong.yaml.")
+            raise ParameterError("err.unknown_crosswalk_rule", found=rule,
+                                 expected=either(repr(r) for r in RULES),
+                                 hint="hint.set_rule_round_s")
         old = pd.DataFrame({"record": codes.index, "from_code": codes.astype(str).to_numpy()})
         if rule == "assign":
             a = self.assignment()
@@ -284,12 +284,12 @@ def load_crosswalk(path: str | Path) -> Crosswalk:
     """
     path = Path(path)
     if not path.is_file():
-        raise ConfigError("The crosswalk file does not exist.", file=path,
-                          hint="Check 'crosswalk:' of the round in data/hailong.yaml.")
+        raise ConfigError("err.crosswalk_file_does_exist", file=path,
+                          hint="hint.check_crosswalk_round_data")
     t = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     missing = [c for c in CROSSWALK_COLUMNS if c not in t.columns]
     if missing:
-        raise ConfigError("The crosswalk lacks columns.", file=path, found=missing,
+        raise ConfigError("err.crosswalk_lacks_columns", file=path, found=missing,
                           expected=", ".join(CROSSWALK_COLUMNS))
     for col in ("from_code", "to_code"):
         t[col] = t[col].str.strip()
@@ -298,24 +298,24 @@ def load_crosswalk(path: str | Path) -> Crosswalk:
     dup = t.duplicated(["from_code", "to_code"])
     if dup.any():
         first = t[dup].iloc[0]
-        raise ConfigError("A pair of old and new unit repeats.", file=path,
-                          row=int(t.index[dup][0]) + 2, found=f"{first['from_code']} -> "
-                          f"{first['to_code']}", hint="List each pair once.")
+        raise ConfigError("err.pair_old_new_unit", file=path, row=int(t.index[dup][0]) + 2,
+                          found=f"{first['from_code']} -> "
+                          f"{first['to_code']}",
+                          hint="hint.list_each_pair_once")
     share = pd.to_numeric(t["share"].where(t["share"].str.strip() != ""), errors="coerce")
     bad = (t["share"].str.strip() != "") & (share.isna() | (share < 0) | (share > 1))
     if bad.any():
         i = int(t.index[bad][0])
-        raise ConfigError("A share is not a number between 0 and 1.", file=path, row=i + 2,
-                          column="share", found=t.at[i, "share"],
-                          expected="a share such as 0.4, or empty when unknown")
+        raise ConfigError("err.share_number_between_0", file=path, row=i + 2, column="share",
+                          found=t.at[i, "share"], expected="exp.share_such_0_4")
     over = share.groupby(t["from_code"]).sum() > 1 + 1e-9
     if over.any():
-        raise ConfigError("The shares of an old unit add up to more than 1.", file=path,
-                          column="share", found=list(over.index[over]))
+        raise ConfigError("err.shares_old_unit_add", file=path, column="share",
+                          found=list(over.index[over]))
     if not t["main"].isin(["0", "1", ""]).all():
         i = int(t.index[~t["main"].isin(["0", "1", ""])][0])
-        raise ConfigError("'main' is not 0 or 1.", file=path, row=i + 2, column="main",
-                          found=t.at[i, "main"], expected="1 (main new unit), 0 or empty")
+        raise ConfigError("err.main_0_1", file=path, row=i + 2, column="main",
+                          found=t.at[i, "main"], expected="exp.1_main_new_unit")
     t["share"] = share.astype("float64")
     t["main"] = t["main"] == "1"
     return Crosswalk(path=path, table=t.reset_index(drop=True))

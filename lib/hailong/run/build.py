@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import hailong.run.plan as planning
+from hailong.core.catalogue import Msg, render
 from hailong.core.errors import BuildError, ParameterError, ReportFailure
 from hailong.publish.paths import round_dir
 from hailong.reference.config import Config, Round, check_reference_files, load_config
@@ -112,6 +113,9 @@ class BuildSummary:
     steps: dict[str, float] = field(default_factory=dict)
     #: What the round's processed data set aside (:func:`hailong.run.losses.set_aside`).
     losses: dict | None = None
+    #: The reports (unit codes, ``city``) of this build without the Alliance's
+    #: "Kết luận và kiến nghị" file (``document.conclusions`` in the configuration).
+    no_conclusions: list[str] = field(default_factory=list)
 
 
 def index_entries(jobs: Iterable[ReportJob], results: object = None) -> list[IndexEntry]:
@@ -190,10 +194,15 @@ def _load_results(round_year: int, config_path: Path) -> object:
     return results
 
 
-def _failure_message(failures: list[ReportFailure], total: int) -> str:
-    names = ", ".join(f"{f.unit} (cell {f.cell})" if f.cell is not None else f.unit
-                      for f in failures)
-    return f"{len(failures)} of {total} reports failed to build: {names}."
+class _failure_names:
+    """The failed reports as ``311 (cell 4), 312``, in the language of the moment."""
+
+    def __init__(self, failures: list[ReportFailure]) -> None:
+        self.failures = failures
+
+    def render(self, lang: str | None = None) -> str:
+        return ", ".join(f"{f.unit} " + render("err.label.cell", lang, cell=f.cell)
+                         if f.cell is not None else f.unit for f in self.failures)
 
 
 def quick_key(config: Config, rnd: Round, units: list | None, out_dir: Path, lang: str,
@@ -216,7 +225,8 @@ def quick_key(config: Config, rnd: Round, units: list | None, out_dir: Path, lan
 
     folder = Path(notebooks or planning.NOTEBOOK_DIR).resolve()
     try:
-        inputs = files_digest(fingerprint_files(config, rnd))
+        inputs = files_digest([*fingerprint_files(config, rnd),
+                               *config.conclusions_files(rnd.year)])
     except HailongError:
         return None
     browser = None
@@ -250,22 +260,23 @@ def _report_keys(jobs: list[ReportJob], prepared: object, config: Config, rnd: R
     for job in jobs:
         part = (inputs if job.kind == PROGRESS else
                 reads[CITY] if job.unit == CITY else reads.get(job.unit, reads["*"]))
+        said = (config.conclusions_path(rnd.year, job.unit, job.lang)
+                if job.kind != PROGRESS else None)
         keys[job.html.name] = json_digest("report", common, job.kind, job.unit, job.lang,
                                      job.title, job.parameters, job.info,
-                                     files_digest([job.notebook]), part)
+                                     files_digest([job.notebook]), part,
+                                     files_digest([said]) if said is not None else None)
     return keys
 
 
 #: What the folder of the processed data is, for :func:`_out_ready`'s message.
-_PROCESSED = ("folder of the processed data",
-              "It is the folder 'processed' beside the configuration file (docs/design.md).")
+_PROCESSED = ("what.processed_folder", "hint.processed_folder")
 #: Why a build is refused the processed data's lock.
-_SAME_CONFIG = ("Another build with the same configuration is preparing or using its "
-                "processed data; wait for it to finish.")
+_SAME_CONFIG = "hint.same_config"
 
 
-def _out_ready(out_dir: Path, what: str = "output folder",
-               hint: str = "Choose another folder with --out.") -> Path:
+def _out_ready(out_dir: Path, what: str = "what.output_folder",
+               hint: str = "hint.choose_other_out") -> Path:
     """``out_dir``, created if needed, once it is certain the build can write there
     (checked before any data is read).
 
@@ -280,19 +291,17 @@ def _out_ready(out_dir: Path, what: str = "output folder",
             raise PermissionError(13, "Permission denied")
     except OSError as exc:
         blocker = next((p for p in (out_dir, *out_dir.parents) if p.exists()), None)
-        why = ("a file is in the way" if blocker is not None and not blocker.is_dir()
+        why = (Msg("what.file_in_the_way") if blocker is not None and not blocker.is_dir()
                else exc.strerror or type(exc).__name__)
-        raise ParameterError(f"The {what} cannot be used ({why}).", file=out_dir,
+        raise ParameterError("err.output_folder_unusable", file=out_dir,
                              found=str(blocker) if blocker is not None else None,
-                             expected="a folder that exists or can be created, and can be "
-                                      "written to",
-                             hint=hint) from None
+                             expected="exp.folder_exists_created_written", hint=hint,
+                             what=Msg(what), why=why) from None
     return out_dir
 
 
 @contextlib.contextmanager
-def _locked(out_dir: Path, hint: str = "Wait for it to finish, or build into another "
-                                       "folder (--out).") -> Iterator[None]:
+def _locked(out_dir: Path, hint: str = "hint.wait_or_other_out") -> Iterator[None]:
     """Only one build writes into ``out_dir`` at a time (a lock on the folder itself).
 
     Raises
@@ -310,7 +319,7 @@ def _locked(out_dir: Path, hint: str = "Wait for it to finish, or build into ano
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise BuildError(f"Another build is writing to {out_dir}.", hint=hint) from None
+            raise BuildError("err.another_build_writing", hint=hint, out_dir=out_dir) from None
         yield
     finally:
         os.close(fd)  # releases the lock
@@ -351,7 +360,7 @@ _FIRST = {"citywide": 0, PROGRESS: 1}
 
 
 def _run(jobs: list[ReportJob], fn: Callable, executor: Executor,
-         progress: bool) -> Iterator[JobResult]:
+         progress: bool | Callable) -> Iterator[JobResult]:
     """Run ``fn`` on every job with ``executor``; results as they come, with a progress
     bar on stderr. A job whose worker died becomes a failure of that job."""
     from tqdm import tqdm
@@ -369,6 +378,8 @@ def _run(jobs: list[ReportJob], fn: Callable, executor: Executor,
                               file=sys.stderr)
             bar.set_description(job.name)
             bar.update()
+            if callable(progress):  # e.g. the staff page's build worker (hailong.serve)
+                progress(bar.n, len(jobs), outcome)
             yield outcome
 
 
@@ -378,9 +389,54 @@ def _switched_off(workbook: bool, open_data: bool) -> tuple[str, ...]:
                  if not on)
 
 
+def _audited(fn: Callable) -> Callable:
+    """:func:`build` that, given ``who=`` (the login, or ``"local"`` for the command line),
+    records its start and outcome in the round's audit log (:mod:`hailong.core.audit`)."""
+    import inspect
+
+    from hailong.core import audit
+    from hailong.core.errors import HailongError
+
+    signature = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def wrapper(*args, who: str | None = None, **kw):
+        if who is None:
+            return fn(*args, **kw)
+        given = signature.bind_partial(*args, **kw).arguments
+        try:
+            config = load_config(given.get("config_path"))
+            year = config.round(given.get("round_year")).year
+        except HailongError:
+            return fn(*args, **kw)  # the build says what is wrong; there is no round to log
+        units = [str(u) for u in given.get("units") or []]
+
+        def note(what: str, **fields) -> None:
+            audit.record(config.data_dir, year, who, what, units=units,
+                         lang=given.get("lang", "vi"), **fields)
+
+        note("build_start")
+        try:
+            summary = fn(*args, **kw)
+        except (HailongError, KeyboardInterrupt) as err:
+            done = getattr(err, "summary", None)
+            note("build_failed", error=str(err).splitlines()[0] if str(err) else
+                 type(err).__name__,
+                 failures=[f"{f.unit}: {f.error}" for f in getattr(err, "failures", None) or []],
+                 built=[j.unit for j in getattr(done, "built", None) or []])
+            raise
+        note("build_done", built=[j.unit for j in summary.built],
+             up_to_date=len(summary.up_to_date), seconds=round(summary.seconds, 1))
+        return summary
+
+    return wrapper
+
+
+@_audited
 def build(round_year: int | str | None = None, units: Iterable[str | int] | None = None,
           out: str | Path | None = None, config_path: str | Path | None = None,
-          lang: str = "vi", prepare: Callable | None = None, progress: bool = True,
+          lang: str = "vi", prepare: Callable | None = None,
+          progress: bool | Callable = True,
           notebooks: str | Path | None = None, pdf: bool = False,
           workbook: bool = True, *, workers: int | None = None, force: bool = False,
           executor: str | Executor = "local", scheduler: str | None = None,
@@ -399,7 +455,11 @@ def build(round_year: int | str | None = None, units: Iterable[str | int] | None
         up to date only when it is the round's :class:`~hailong.numbers.scoring.Results`
         (otherwise every report is rebuilt).
     progress
-        Show a progress bar on stderr.
+        Show a progress bar on stderr; a callable is also called as
+        ``progress(done, total, job_result)`` after each report.
+    who
+        (keyword) Who asked: the build's start and outcome go to the round's audit log
+        (:mod:`hailong.core.audit`); ``None`` (default): not recorded.
     pdf
         Also print every report built to PDF (``311.pdf``), with one browser per worker
         (:mod:`hailong.publish.pdf`; ``hailong build`` does unless ``--no-pdf``). If the
@@ -506,10 +566,9 @@ def build(round_year: int | str | None = None, units: Iterable[str | int] | None
             ex.close()
     summary.seconds = time.perf_counter() - start
     if summary.failures:
-        err = BuildError(_failure_message(summary.failures, len(jobs)),
-                         failures=summary.failures,
-                         hint="Open the executed notebook named for each failed report "
-                              "to see where it stopped.")
+        err = BuildError("err.reports_failed", failures=summary.failures,
+                         hint="hint.open_executed_notebook_named", n=len(summary.failures),
+                         total=len(jobs), names=_failure_names(summary.failures))
         err.summary = summary
         raise err
     return summary
@@ -686,7 +745,10 @@ def _build_locked(jobs, prepared, config, rnd, out, out_dir, units, lang, notebo
     if index_key is not None or state.entries:
         state.save()
     lap("index", mark)
+    said = {j.unit: config.conclusions_path(rnd.year, j.unit, j.lang) for j in jobs
+            if j.kind != PROGRESS}
+    no_conclusions = [u for u, path in said.items() if path is None or not path.is_file()]
     return BuildSummary(built=built, failures=failures, out_dir=out_dir, index=index,
                         pdf=pdf_batch, workbook=book, outputs=files,
                         up_to_date=[j.unit for j in current], jobs=results,
-                        executor=described, steps=steps)
+                        executor=described, steps=steps, no_conclusions=no_conclusions)

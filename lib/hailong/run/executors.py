@@ -104,10 +104,10 @@ class RecyclePolicy:
             except ValueError:
                 value = -1
             if value < 0:
-                raise ParameterError(f"The environment variable {name} is not allowed.",
-                                     found=raw, expected="a whole number of reports, at least "
-                                     "0 (0: no limit)" if kind is int else "megabytes, at "
-                                     "least 0 (0: no ceiling)")
+                raise ParameterError("err.environment_variable_allowed", found=raw,
+                                     expected="exp.reports_at_least_0" if kind is int
+                                     else "exp.megabytes_at_least_0",
+                                     name=name)
             values[key] = value
         return cls(**values)
 
@@ -507,11 +507,9 @@ class DaskExecutor(Executor):
         try:
             self.client = scheduler if not self._own else Client(scheduler, timeout=timeout)
         except (OSError, TimeoutError) as err:
-            raise ParameterError(f"The Dask scheduler cannot be reached: {err}",
-                                 found=str(scheduler), expected="tcp://HOST:PORT of a "
-                                 "running `dask scheduler`",
-                                 hint="Start it with `dask scheduler`, then workers with "
-                                      "`dask worker tcp://HOST:PORT --nthreads 1`.") from None
+            raise ParameterError("err.dask_scheduler_reached", found=str(scheduler),
+                                 expected="exp.tcp_host_port_running",
+                                 hint="hint.start_dask_scheduler_then", err=err) from None
         info = self.client.scheduler_info()
         self.workers = max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
 
@@ -548,15 +546,16 @@ def open_executor(kind: str = "local", workers: int | None = None,
     ParameterError
         Unknown kind, or ``dask`` without a scheduler address.
     """
+    from hailong.core.catalogue import either
     from hailong.core.errors import ParameterError
 
     if kind == "local":
         return LocalExecutor(workers, preload=preload)
     if kind == "dask":
         if not scheduler:
-            raise ParameterError("The Dask executor needs the scheduler's address.",
-                                 expected="--scheduler tcp://HOST:PORT",
-                                 hint="Start one with `dask scheduler` (it prints it).")
+            raise ParameterError("err.dask_executor_needs_scheduler",
+                                 expected="exp.scheduler_tcp_host_port",
+                                 hint="hint.start_one_dask_scheduler")
         return DaskExecutor(scheduler)
-    raise ParameterError("Unknown executor.", found=kind, expected=" or ".join(KINDS))
+    raise ParameterError("err.unknown_executor", found=kind, expected=either(KINDS))
 

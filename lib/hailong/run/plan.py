@@ -113,13 +113,13 @@ def _notebook(kind: str, notebooks: Path) -> Path:
     """The template of ``kind``, or ConfigError if it is missing."""
     name = KIND_NOTEBOOK.get(kind)
     if name is None:
-        raise ConfigError(f"There is no report notebook for units of level {kind!r}.",
+        raise ConfigError("err.there_report_notebook_units",
                           expected=", ".join(sorted(KIND_NOTEBOOK)),
-                          hint="Check 'unit_level' of the round in the configuration.")
+                          hint="hint.check_unit_level_round", kind=kind)
     path = notebooks / name
     if not path.is_file():
-        raise ConfigError("The report notebook does not exist.", file=path,
-                          hint="Restore it from git, or pass the folder of the notebooks.")
+        raise ConfigError("err.report_notebook_does_exist", file=path,
+                          hint="hint.restore_from_git_pass")
     return path
 
 
@@ -137,7 +137,7 @@ def declared_parameters(notebook: Path) -> set[str]:
     try:
         nb = nbformat.read(str(notebook), as_version=4)
     except Exception as exc:  # invalid JSON or not a notebook
-        raise ConfigError(f"The report notebook cannot be read: {exc}", file=notebook) from None
+        raise ConfigError("err.report_notebook_read", file=notebook, exc=exc) from None
     cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     return {p.name for p in PythonTranslator.inspect(cells[0])} if cells else set()
 
@@ -152,11 +152,9 @@ def check_notebook_parameters(notebook: Path, names: Iterable[str]) -> None:
     declared = declared_parameters(notebook)
     missing = [n for n in names if n not in declared]
     if missing:
-        raise ConfigError(
-            "The report notebook does not declare parameters the build passes.",
-            file=notebook, found=missing,
-            expected=f"a cell tagged 'parameters' assigning {', '.join(names)}",
-            hint="Add them to the notebook's parameters cell.")
+        raise ConfigError("err.report_notebook_does_declare", file=notebook, found=missing,
+                          expected="exp.cell_tagged_parameters_assigning",
+                          hint="hint.add_them_notebook_s", value=', '.join(names))
 
 
 def plan(config: Config, round_year: int | str | None = None,

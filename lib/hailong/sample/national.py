@@ -112,12 +112,12 @@ def generate_national(out_dir: str | Path, seed: int = 2025, config: Config | No
     """
     for name, value in (("seed", seed), ("coops", coops), ("communes", communes)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-            raise ParameterError(f"{name} must be a whole number >= 0.", found=value)
+            raise ParameterError("err.whole_number_0", found=value, name=name)
     if communes < len(PROVINCES) or coops < 1:
-        raise ParameterError("The national sample needs at least one commune per province "
-                             "and one cooperative.", found={"communes": communes,
+        raise ParameterError("err.national_sample_needs_at", found={"communes": communes,
                                                             "coops": coops},
-                             expected=f"communes >= {len(PROVINCES)}, coops >= 1")
+                             expected="exp.communes_coops_1",
+                             n_provinces=len(PROVINCES))
     config = config or load_config()
     codebook = load_codebook(config.round().codebook)
     rng = np.random.default_rng(int(seed))

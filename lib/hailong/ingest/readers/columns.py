@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from hailong.core.catalogue import Msg, either
 from hailong.core.errors import InputError
 from hailong.ingest.readers.text import normalize_text
 
@@ -122,15 +123,18 @@ class Expected:
         return {n for n in (self.matcher.match(c) for c in row if c) if n is not None}
 
 
-def _where_headers(df: pd.DataFrame) -> str:
-    """" (headers read from row 4 of sheet 'X')" when not simply row 1."""
+def _where_headers(df: pd.DataFrame) -> Msg | str:
+    """" (headers read from row 4 of sheet 'X')" when not simply row 1 (in the message
+    language when shown)."""
     read_as = df.attrs.get("read_as") or {}
-    parts = []
-    if read_as.get("header_row", 1) != 1:
-        parts.append(f"row {read_as['header_row']}")
-    if read_as.get("sheet"):
-        parts.append(f"sheet {read_as['sheet']!r}")
-    return f" (headers read from {' of '.join(parts)})" if parts else ""
+    row, sheet = read_as.get("header_row", 1), read_as.get("sheet")
+    if row != 1 and sheet:
+        return Msg("val.headers_row_sheet", row=row, sheet=repr(sheet))
+    if row != 1:
+        return Msg("val.headers_row", row=row)
+    if sheet:
+        return Msg("val.headers_sheet", sheet=repr(sheet))
+    return ""
 
 
 def map_columns(
@@ -186,21 +190,19 @@ def map_columns(
             extra.append(header)
         elif name in rename.values():
             first = next(h for h, n in rename.items() if n == name)
-            raise InputError("Two columns have a header that means the same thing.", file=path,
-                             column=header, found=[first, header],
-                             hint=f"Keep one of them, or rename the other (both read as {name!r}).")
+            raise InputError("err.two_columns_header_means", file=path, column=header,
+                             found=[first, header],
+                             hint="hint.keep_one_them_rename", name=name)
         else:
             rename[header] = name
     missing = [name for name in required if name not in rename.values()]
     if missing:
         aliases = tuple(fields.get(missing[0], ())) or (missing[0],)
-        more = (f" {len(missing) - 1} other required column(s) are missing too."
-                if len(missing) > 1 else "")
-        raise InputError(
-            f"A required column is missing{_where_headers(df)}.{more}", file=path,
-            column=aliases[0], expected=" or ".join(f'"{a}"' for a in aliases),
-            hint="Rename the header to one of the expected names (case, spaces and accents "
-                 "written either way are fine), or check that this is the right file.")
+        more = (Msg("val.more_missing", n=len(missing) - 1) if len(missing) > 1 else "")
+        raise InputError("err.required_column_missing", file=path, column=aliases[0],
+                         expected=either(f'"{a}"' for a in aliases),
+                         hint="hint.rename_header_one_expected",
+                         value=_where_headers(df), more=more)
     out = df.rename(columns=rename)
     out.attrs["headers"] = {name: header for header, name in rename.items()}
     return out, extra

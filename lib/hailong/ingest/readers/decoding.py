@@ -18,27 +18,23 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hailong.core.catalogue import Msg
 from hailong.core.errors import InputError
+from hailong.core.messages import say
 from hailong.ingest import legacy
 
-_CSV_HINT = "Save it from Excel as \"CSV UTF-8 (Comma delimited)\" or as an Excel workbook (.xlsx)."
+_CSV_HINT = "hint.save_as_csv_utf8"  # a key of the message catalogue
 #: Separators a CSV file may use, in order of preference on a tie.
 DELIMITERS = (",", ";", "\t")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 #: File beginnings of things that are not a table of text, and what to do about them.
 _MAGIC = (
-    (b"PK\x03\x04", "a zipped file (an Excel workbook or a Word document?)",
-     "If it is an Excel workbook, give it the extension .xlsx; otherwise export the data "
-     "again as CSV or .xlsx."),
-    (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) or Word (.doc) file",
-     "Open it in Excel and save it as an Excel workbook (.xlsx)."),
-    (b"%PDF", "a PDF document", "Export the data from the survey tool as CSV or .xlsx."),
-    (b"{\\rtf", "a Word (RTF) document", "Export the data from the survey tool as CSV or .xlsx."),
+    (b"PK\x03\x04", "what.zip", "hint.zip_file"),
+    (b"\xd0\xcf\x11\xe0", "what.old_office", "hint.old_office"),
+    (b"%PDF", "what.pdf", "hint.export_csv_xlsx"),
+    (b"{\\rtf", "what.rtf", "hint.export_csv_xlsx"),
 )
-_LEGACY_HINT = ("Convert the text to Unicode first: copy it, and in UniKey's converter "
-                "(\"Công cụ chuyển mã\", Ctrl+Shift+F6) choose source \"{source}\" and "
-                "destination \"Unicode\"; paste it back and save the file as \"CSV UTF-8\" "
-                "or .xlsx (keep the original file as it is).")
+_LEGACY_HINT = "hint.legacy_unikey"  # a key of the message catalogue, with {source}
 _UNIKEY_SOURCE = {"TCVN3": "TCVN3 (ABC)", "VNI": "VNI Windows"}
 #: The longest cell a CSV file may have, in characters (a long comment is fine; beyond
 #: this the file is refused with a message naming the line). Python's csv module stops
@@ -92,23 +88,26 @@ class ReadAs:
 
     def describe(self) -> str:
         """``"CSV, UTF-16, tab-separated, headers on row 4"`` and the like."""
-        parts = [f"{self.source} export" if self.source else "", self.format]
+        parts = [say("val.read.export", source=self.source) if self.source else "",
+                 self.format]
         parts = [p for p in parts if p]
         if self.encoding:
-            parts.append(self.encoding)
+            plain, bom = self.encoding.removesuffix(" with BOM"), self.encoding.endswith(" BOM")
+            parts.append(say("val.read.with_bom", encoding=plain) if bom else self.encoding)
         if self.delimiter:
-            parts.append(f"{_DELIMITER_NAMES.get(self.delimiter, self.delimiter)}-separated")
+            name = _DELIMITER_NAMES.get(self.delimiter)
+            parts.append(say(f"val.read.{name}") if name else
+                         say("val.read.separated", delimiter=self.delimiter))
         if self.sheet:
-            parts.append(f"sheet {self.sheet!r}")
+            parts.append(say("val.read.sheet", sheet=repr(self.sheet)))
         if self.header_row != 1:
-            parts.append(f"headers on row {self.header_row}")
+            parts.append(say("val.read.header_row", row=self.header_row))
         text = ", ".join(parts)
         if self.converted_from:
-            text += (f"; text converted from {legacy.NAMES[self.converted_from]} to Unicode "
-                     f"({self.converted_cells} cells in {len(self.converted_rows)} rows)")
+            text += say("val.read.converted", encoding=legacy.NAMES[self.converted_from],
+                        cells=self.converted_cells, rows=len(self.converted_rows))
         if self.uncached_formulas:
-            text += (f"; {len(self.uncached_formulas)} formula cell(s) without a saved "
-                     "result read as blank")
+            text += say("val.read.formulas", n=len(self.uncached_formulas))
         return text
 
 
@@ -117,11 +116,9 @@ def formula_message(file: str | Path, cells: list[str]) -> str:
     shown = ", ".join(cells[:MAX_FORMULAS_LISTED]) + (
         f" and {len(cells) - MAX_FORMULAS_LISTED} more" if len(cells) > MAX_FORMULAS_LISTED
         else "")
-    return str(InputError(
-        f"{len(cells)} cell(s) hold a formula whose result was not saved in the workbook "
-        f"({shown}); they are read as blank.", file=file,
-        hint="Open the file in Excel (or LibreOffice), let it calculate, and save it "
-             "again; or replace the formulas by their values in a copy."))
+    return str(InputError("err.cell_s_hold_formula", file=file,
+                          hint="hint.open_file_excel_libreoffice",
+                          n_cells=len(cells), shown=shown))
 
 
 def _cell_text(value: object) -> str:
@@ -140,8 +137,7 @@ def _cell_text(value: object) -> str:
 
 
 def _not_text(path: Path, what: str, hint: str) -> InputError:
-    return InputError(f"This is not a table of text: it looks like {what}.", file=path,
-                      hint=hint)
+    return InputError("err.table_text_looks_like", file=path, hint=hint, what=Msg(what))
 
 
 #: Windows-1252 characters of bytes 0x80-0x9F (5 of them are undefined and stay Latin-1).
@@ -169,15 +165,11 @@ def _parse_csv(text: str, path: Path) -> tuple[list[list[str]], str]:
                 return [list(map(same, r, r)) for r in itertools.islice(reader, limit)]
         except csv.Error as exc:
             if "field larger than field limit" in str(exc):
-                raise InputError(
-                    f"A cell ending near line {reader.line_num} is longer than "
-                    f"{MAX_FIELD_CHARS:,} characters, more than any answer can be.",
-                    file=path,
-                    hint="Look at that line in a text editor: a quote (\") that is opened "
-                         "and never closed makes the rest of the file one cell. Correct it "
-                         "in a copy of the file, or export the data again.") from None
-            raise InputError(f"The file cannot be read as CSV ({exc}).", file=path,
-                             hint=_CSV_HINT) from None
+                raise InputError("err.cell_ending_near_line", file=path,
+                                 hint="hint.look_at_line_text",
+                                 line_num=reader.line_num,
+                                 max_field_chars=MAX_FIELD_CHARS) from None
+            raise InputError("err.file_read_csv", file=path, hint=_CSV_HINT, exc=exc) from None
         finally:
             csv.field_size_limit(before)
 
@@ -223,12 +215,10 @@ def _vietnamese_words(rows: list[list[str]]) -> int:
 
 def _legacy_error(det: legacy.Detection, path: Path) -> InputError:
     examples = ", ".join(f"“{a}”" for a, _ in det.examples)
-    return InputError(
-        f"The text looks typed in the old {det.name} encoding, but it cannot be converted "
-        f"with certainty ({det.explained} of {det.explained + det.unexplained} unusual "
-        f"words recognised, e.g. {examples}).", file=path,
-        expected="text in Unicode",
-        hint=_LEGACY_HINT.format(source=_UNIKEY_SOURCE[det.encoding or "TCVN3"]))
+    return InputError("err.text_looks_typed_old", file=path, expected="exp.text_unicode",
+                      hint=_LEGACY_HINT, source=_UNIKEY_SOURCE[det.encoding or "TCVN3"],
+                      name=det.name, explained=det.explained,
+                      explained2=det.explained + det.unexplained, examples=examples)
 
 
 def _convert_all(rows: list[list[str]], encoding: str, read_as: ReadAs,
@@ -273,8 +263,8 @@ def _read_8bit(data: bytes, path: Path) -> tuple[list[list[str]], ReadAs]:
         raise _legacy_error(det, path)
     if text is not None:
         return rows, ReadAs("CSV", "Windows-1258", delim)
-    raise InputError("The file is not Unicode text, and its encoding could not be recognised.",
-                     file=path, expected="CSV in UTF-8", hint=_CSV_HINT)
+    raise InputError("err.file_unicode_text_encoding", file=path, expected="exp.csv_utf_8",
+                     hint=_CSV_HINT)
 
 
 def _read_text(path: Path) -> tuple[list[list[str]], ReadAs]:
@@ -302,8 +292,8 @@ def _read_text(path: Path) -> tuple[list[list[str]], ReadAs]:
     try:
         text = data.decode(codec)
     except UnicodeDecodeError:
-        raise InputError(f"The file starts like {name} text but is not.", file=path,
-                         hint=_CSV_HINT) from None
+        raise InputError("err.file_starts_like_text", file=path, hint=_CSV_HINT,
+                         name=name) from None
     del data
     rows, delim = _parse_csv(text, path)
     return rows, ReadAs("CSV", name, delim)
@@ -322,8 +312,8 @@ def _read_xlsx(path: Path) -> list[tuple[str, list[list[str]], list[str]]]:
             warnings.simplefilter("ignore")
             wb = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise InputError(f"The file cannot be opened as an Excel workbook ({exc}).",
-                         file=path, hint="Open it in Excel and save it again as .xlsx.") from None
+        raise InputError("err.file_opened_excel_workbook", file=path,
+                         hint="hint.open_excel_save_again", exc=exc) from None
     try:
         sheets = []
         for ws in wb.worksheets:

@@ -3,6 +3,7 @@ with canonical column names, and telling an export from the roster."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import unicodedata
@@ -13,7 +14,16 @@ import pandas as pd
 import yaml
 
 from hailong.core.errors import ConfigError, InputError
-from hailong.ingest.readers.columns import Expected, HeaderMatcher, _canonical, combine, map_columns
+from hailong.ingest import entries
+from hailong.ingest.readers.columns import (
+    FILE_COLUMN,
+    ROW_COLUMN,
+    Expected,
+    HeaderMatcher,
+    _canonical,
+    combine,
+    map_columns,
+)
 from hailong.ingest.readers.roster import load_roster_spec, roster_expected
 from hailong.ingest.readers.tables import read_table
 from hailong.reference.codebook import Codebook, Item
@@ -30,6 +40,8 @@ KOBO_META = frozenset({
     "meta/instanceid", "meta/instancename", "meta/rootuuid", "meta/deprecatedid",
     "formhub/uuid", "start", "end", "today", "deviceid", "username", "phonenumber",
     "simserial", "subscriberid", "audit", "audit_url"})
+#: The suffix of an assisted-entry log (:mod:`hailong.ingest.entries`), read as an export.
+ENTRIES_SUFFIX = ".jsonl"
 #: A time without offset, as KoboToolbox writes ``_submission_time`` (in UTC).
 _ISO_NAIVE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?")
 
@@ -112,7 +124,38 @@ def _kobo_table(table: pd.DataFrame, expect: Expected) -> pd.DataFrame:
     return out
 
 
+def read_entries(path: str | Path, codebook: Codebook) -> pd.DataFrame:
+    """The assisted entries that count (:func:`hailong.ingest.entries.current`) as an
+    export: the canonical columns, ``_file`` the entries file and ``_row`` the entry's
+    line; the time stamp is the visit date (at noon, Vietnam time); answers as the online
+    form writes them. Sheets still to settle under double entry are left out."""
+    path = Path(path)
+    counted, _ = entries.current(entries.read_log(path), codebook)
+    names = list(response_fields(codebook))
+    rows = []
+    for no, e in counted:
+        row = dict.fromkeys(names, "")
+        row.update({k: v for k, v in e.fields.items() if k in row})
+        row["submitted_at"] = dt.datetime.combine(dt.date.fromisoformat(e.visit_date),
+                                                  entries.NOON).isoformat()
+        for item_id, value in e.answers.items():
+            if item_id in row:
+                row[item_id] = entries.answer_text(codebook, value)
+        row[FILE_COLUMN] = str(path)
+        row[ROW_COLUMN] = no
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=[*names, FILE_COLUMN, ROW_COLUMN]).astype(
+        {n: "str" for n in names} | {FILE_COLUMN: "str"})
+    out[ROW_COLUMN] = out[ROW_COLUMN].astype("int64")
+    out.attrs = {"extra_columns": {str(path): []},
+                 "headers": {str(path): {n: n for n in names}},
+                 "read_as": {str(path): {"source": "assisted entry"}}}
+    return out
+
+
 def _read_export(path: Path, codebook: Codebook, sheet: str | None = None) -> pd.DataFrame:
+    if path.suffix.lower() == ENTRIES_SUFFIX:  # the working group's assisted entries
+        return read_entries(path, codebook)
     fields = response_fields(codebook)
     expect = export_expected(codebook)
     table = read_table(path, sheet=sheet, expect=expect)
@@ -125,8 +168,7 @@ def _read_export(path: Path, codebook: Codebook, sheet: str | None = None) -> pd
                                 matcher=expect.matcher)
     except InputError as err:
         if _looks_like_roster(table):
-            err.hint = ("This looks like the cooperative roster, not a survey export: check "
-                        "which file is given as the export. " + (err.hint or ""))
+            err.add_hint("hint.looks_like_roster")
         raise
     out = _canonical(df, list(fields), path, extra)
     headers = out.attrs["headers"][str(path)]
@@ -169,8 +211,7 @@ def read_responses(paths: str | Path | Sequence[str | Path], codebook: Codebook,
     if isinstance(paths, (str, Path)):
         paths = [paths]
     if not paths:
-        raise InputError("No survey export was given.",
-                         hint="List the export file(s) under 'responses:' in data/hailong.yaml.")
+        raise InputError("err.survey_export_was_given", hint="hint.list_export_file_s")
     return combine([_read_export(Path(p), codebook, sheet) for p in paths])
 
 
@@ -187,6 +228,8 @@ def classify(path: str | Path, codebook: Codebook,
         If the file cannot be read at all.
     """
     path = Path(path)
+    if path.suffix.lower() == ENTRIES_SUFFIX:
+        return "responses"
     spec = load_roster_spec(columns_spec_path)
     scores = {}
     for kind, expect in (("responses", export_expected(codebook)),
@@ -194,7 +237,7 @@ def classify(path: str | Path, codebook: Codebook,
         try:
             table = read_table(path, expect=expect)
         except InputError as err:
-            if "Several sheets" not in err.message:
+            if err.key != "err.several_sheets_workbook_expected":
                 raise
             scores[kind] = (1.0, 1)
             continue

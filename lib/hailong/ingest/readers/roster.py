@@ -62,14 +62,13 @@ def load_roster_spec(path: str | Path | None = None) -> RosterSpec:
         If the file is missing or lists no columns.
     """
     path = Path(path or DEFAULT_ROSTER_SPEC)
-    raw = read_yaml(path, "roster column specification")
+    raw = read_yaml(path, "what.roster_spec")
     try:
         cols = raw["columns"]
         fields = {k: tuple(unicodedata.normalize("NFC", a) for a in v.get("aliases", ()))
                   for k, v in cols.items()}
     except (KeyError, AttributeError, TypeError) as exc:
-        raise ConfigError(f"The roster column specification is not valid ({exc}).",
-                          file=path) from None
+        raise ConfigError("err.roster_column_specification_valid", file=path, exc=exc) from None
     return RosterSpec(
         path=path, fields=fields,
         required=tuple(k for k, v in cols.items() if v.get("required")),
@@ -115,7 +114,6 @@ def read_roster(path: str | Path, columns_spec_path: str | Path | None = None, *
                                 matcher=expect.matcher)
     except InputError as err:
         if _looks_like_export(table):
-            err.hint = ("This looks like a survey export, not the roster: check which file "
-                        "is given as the roster. " + (err.hint or ""))
+            err.add_hint("hint.looks_like_export")
         raise
     return _canonical(df, list(spec.fields), path, extra)

@@ -69,8 +69,7 @@ def read_table(path: str | Path, *, sheet: str | None = None,
         sheet = None  # a text file has no sheets
     fixed, refused = _decoded_sheets(path, suffix)
     if not any(c.strip() for _, rows, _ in fixed for r in rows for c in r):
-        raise InputError("The file is empty.", file=path,
-                         hint="Export the data again; the first row must hold the headers.")
+        raise InputError("err.file_empty", file=path, hint="hint.export_data_again_first")
     name, rows, header = _choose_sheet([(n, r) for n, r, _ in fixed], path, sheet, expect)
     if name in refused:
         raise refused[name]
@@ -88,24 +87,19 @@ def _check_file(path: Path) -> None:
     if path.is_dir():
         inside = sorted(p.name for p in path.iterdir()
                         if p.is_file() and p.suffix.lower() in _TEXT_SUFFIXES + _XLSX_SUFFIXES)
-        shown = ", ".join(inside[:5]) + (f" and {len(inside) - 5} more" if len(inside) > 5
-                                         else "")
-        raise InputError("This is a folder, not a file.", file=path,
-                         expected="a file: .csv, .xlsx or .txt",
-                         hint=(f"Name the file inside it ({shown})." if inside else
-                               "Name the file itself (the folder holds no .csv or .xlsx "
-                               "file).") + " See data/hailong.yaml.")
+        shown = ", ".join(inside[:5]) + (f" (+{len(inside) - 5})" if len(inside) > 5 else "")
+        raise InputError("err.folder_file", file=path, expected="exp.file_csv_xlsx_txt",
+                         hint="hint.name_file_inside" if inside else "hint.name_file_itself",
+                         shown=shown)
     if not path.is_file():
-        raise InputError("The file does not exist.", file=path,
-                         hint="Check the file name and folder (see data/hailong.yaml).")
+        raise InputError("err.file_missing", file=path, hint="hint.check_file_name")
     suffix = path.suffix.lower()
     if suffix not in _TEXT_SUFFIXES + _XLSX_SUFFIXES:
-        raise InputError("This kind of file cannot be read.", file=path, found=path.suffix,
+        raise InputError("err.kind_file_read", file=path, found=path.suffix,
                          expected=", ".join((".csv", ".xlsx", ".txt (Unicode text)")),
                          hint=_CSV_HINT)
     if path.stat().st_size == 0:
-        raise InputError("The file is empty.", file=path,
-                         hint="Export the data again; the first row must hold the headers.")
+        raise InputError("err.file_empty", file=path, hint="hint.export_data_again_first")
 
 
 def _decoded_sheets(path: Path, suffix: str
@@ -119,9 +113,8 @@ def _decoded_sheets(path: Path, suffix: str
     else:
         rows, read_as = _read_text(path)
         if suffix == ".txt" and read_as.encoding != "UTF-16" and read_as.delimiter != "\t":
-            raise InputError("This kind of file cannot be read.", file=path, found=path.suffix,
-                             expected=".csv, .xlsx, or .txt saved by Excel as \"Unicode Text\"",
-                             hint=_CSV_HINT)
+            raise InputError("err.kind_file_read", file=path, found=path.suffix,
+                             expected="exp.csv_xlsx_txt_saved", hint=_CSV_HINT)
         sheets = [("", rows, read_as)]
     fixed, refused = [], {}
     for name, rows, ra in sheets:
@@ -170,18 +163,16 @@ def _choose_sheet(sheets: list[tuple[str, list[list[str]]]], path: Path, sheet: 
     if sheet is not None:
         named = [s for s in sheets if normalize_text(s[0]) == normalize_text(sheet)]
         if not named:
-            raise InputError("The workbook has no sheet of this name.", file=path,
-                             found=sheet, expected=", ".join(repr(n) for n, _ in sheets))
+            raise InputError("err.workbook_sheet_name", file=path, found=sheet,
+                             expected=", ".join(repr(n) for n, _ in sheets))
         sheets = named
     scored = [(name, rows, *_header_index(rows, expect)) for name, rows in sheets]
     if len(scored) > 1 and expect is not None:
         complete = [s for s in scored if s[4]]
         if len(complete) > 1:
-            raise InputError(
-                "Several sheets of the workbook have the expected columns.", file=path,
-                found=[s[0] for s in complete],
-                hint="Name the sheet to read (hailong validate --sheet NAME), or save a copy "
-                     "of the workbook that keeps only the sheet to use.")
+            raise InputError("err.several_sheets_workbook_expected", file=path,
+                             found=[s[0] for s in complete],
+                             hint="hint.name_sheet_read_hailong")
         if complete:
             scored = complete
         else:
@@ -200,8 +191,7 @@ def _to_frame(rows: list[list[str]], path: Path, header: int = 0) -> pd.DataFram
     head = ([c.strip() for c in rows[header]] + [""] * width)[:width] \
         if len(rows) > header else []
     if not any(head):
-        raise InputError("The file is empty or its first row has no column headers.",
-                         file=path, hint="The first row must hold the column headers.")
+        raise InputError("err.file_empty_first_row", file=path, hint="hint.first_row_hold_column")
     body = rows[header + 1:]
     with paused_gc():
         columns = [pc.utf8_trim_whitespace(pa.array(col, type=pa.large_string()))

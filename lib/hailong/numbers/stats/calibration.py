@@ -79,7 +79,7 @@ def rake(sample: pd.DataFrame, margins: Mapping[str, pd.Series], start_weights=N
     keys = _margin_codes(sample, margins)
     w = _start(start_weights, len(sample))
     if isinstance(max_iter, bool) or int(max_iter) < 1:
-        raise ParameterError("max_iter must be a whole number of at least 1.", found=max_iter)
+        raise ParameterError("err.max_iter_whole_number", found=max_iter)
     gap = math.inf
     for _ in range(int(max_iter)):
         for code, target in keys.values():
@@ -89,11 +89,10 @@ def rake(sample: pd.DataFrame, margins: Mapping[str, pd.Series], start_weights=N
         gap = _gap(w, keys)
         if gap <= tol:
             return pd.Series(w, index=sample.index, name="weight")
-    raise ParameterError(
-        "Raking did not converge: the margins cannot all be met.",
-        found=f"largest relative gap {gap:.3g} after {int(max_iter)} cycles",
-        expected=f"a gap of at most {tol:g}",
-        hint="Merge sparse categories of the margins, or drop a margin.")
+    raise ParameterError("err.raking_did_converge_margins",
+                         found=f"largest relative gap {gap:.3g} after {int(max_iter)} cycles",
+                         expected="exp.gap_at_most",
+                         hint="hint.merge_sparse_categories_margins", tol=tol)
 
 
 def margin_gap(weights, sample: pd.DataFrame, margins: Mapping[str, pd.Series]) -> float:
@@ -105,7 +104,7 @@ def margin_gap(weights, sample: pd.DataFrame, margins: Mapping[str, pd.Series]) 
 def trim_cap(weights, factor: float = TRIM_FACTOR) -> float:
     """The trimming cap ``factor × median weight`` (Potter 1990)."""
     if not factor > 0:
-        raise ParameterError("The trimming factor must be positive.", found=factor)
+        raise ParameterError("err.trimming_factor_positive", found=factor)
     return float(factor * np.median(np.asarray(weights, dtype="float64")))
 
 
@@ -145,9 +144,9 @@ def trim(weights, cap: float | None = None, factor: float = TRIM_FACTOR,
         return s
     limit = trim_cap(w, factor) if cap is None else float(cap)
     if not limit > 0:
-        raise ParameterError("The trimming cap must be positive.", found=cap)
+        raise ParameterError("err.trimming_cap_positive", found=cap)
     if (sample is None) != (margins is None):
-        raise ParameterError("Re-raking needs both the sample and the margins.")
+        raise ParameterError("err.re_raking_needs_both")
     for _ in range(max(int(rounds), 0)):
         if (w <= limit).all():
             break
@@ -217,15 +216,14 @@ def calibrate(sample: pd.DataFrame, margins: Mapping[str, pd.Series], start_weig
 
 def _start(start_weights, n: int) -> np.ndarray:
     if n == 0:
-        raise ParameterError("There are no respondents to weight.")
+        raise ParameterError("err.there_respondents_weight")
     if start_weights is None:
         return np.ones(n)
     w = np.asarray(start_weights, dtype="float64")
     if w.shape != (n,):
-        raise ParameterError("start_weights must have one weight per sample row.",
-                             found=len(w), expected=str(n))
+        raise ParameterError("err.start_weights_one_weight", found=len(w), expected=str(n))
     if not (np.isfinite(w) & (w > 0)).all():
-        raise ParameterError("start_weights must be positive numbers.")
+        raise ParameterError("err.start_weights_positive_numbers")
     return w.copy()
 
 
@@ -234,44 +232,42 @@ def _margin_codes(sample: pd.DataFrame,
     """``{column: (category code of each row, target per code)}``, once the margins are
     known to fit the sample; categories without population or respondents are left out."""
     if not margins:
-        raise ParameterError("Raking needs at least one margin.")
+        raise ParameterError("err.raking_needs_at_least")
     out, totals = {}, {}
     for name, margin in margins.items():
         if name not in sample.columns:
-            raise ParameterError("The sample lacks a margin's column.", found=name,
+            raise ParameterError("err.sample_lacks_margin_s", found=name,
                                  expected=", ".join(map(str, sample.columns)))
         m = pd.Series(margin, dtype="float64")
         if not m.index.is_unique:
-            raise ParameterError(f"Margin {name!r} lists a category twice.",
-                                 found=list(m.index[m.index.duplicated()]))
+            raise ParameterError("err.margin_lists_category_twice",
+                                 found=list(m.index[m.index.duplicated()]),
+                                 name=name)
         if not (np.isfinite(m.to_numpy()) & (m.to_numpy() >= 0)).all():
-            raise ParameterError(f"Margin {name!r} has a count that is not a number ≥ 0.")
+            raise ParameterError("err.margin_count_number_0", name=name)
         values = sample[name]
         if values.isna().any():
-            raise ParameterError(f"Respondents without a category of margin {name!r}.",
-                                 found=int(values.isna().sum()))
+            raise ParameterError("err.respondents_without_category_margin",
+                                 found=int(values.isna().sum()), name=name)
         code = pd.Index(m.index).get_indexer(values)
         unknown = sorted({str(v) for v in values[code < 0]})
         if unknown:
-            raise ParameterError(f"Respondents in categories margin {name!r} does not list.",
-                                 found=unknown, expected=", ".join(map(str, m.index)))
+            raise ParameterError("err.respondents_categories_margin_does", found=unknown,
+                                 expected=", ".join(map(str, m.index)), name=name)
         seen = np.bincount(code, minlength=len(m))
         empty = [str(k) for k, n, t in zip(m.index, seen, m) if n == 0 and t > 0]
         if empty:
-            raise ParameterError(
-                f"Margin {name!r}: categories with population but no respondents.",
-                found=empty, hint="Merge each into a category with respondents.")
+            raise ParameterError("err.margin_categories_population_but", found=empty,
+                                 hint="hint.merge_each_into_category", name=name)
         nobody = [str(k) for k, n, t in zip(m.index, seen, m) if n > 0 and t == 0]
         if nobody:
-            raise ParameterError(
-                f"Margin {name!r}: categories with respondents but no population.",
-                found=nobody)
+            raise ParameterError("err.margin_categories_respondents_but", found=nobody, name=name)
         out[name] = (code, m.to_numpy())
         totals[name] = float(m.sum())
     sizes = list(totals.values())
     if max(sizes) - min(sizes) > 1e-9 * max(max(sizes), 1.0):
-        raise ParameterError("The margins count different population sizes.", found=totals,
-                             hint="Every margin must count the same population.")
+        raise ParameterError("err.margins_count_different_population", found=totals,
+                             hint="hint.every_margin_count_same")
     return out
 
 

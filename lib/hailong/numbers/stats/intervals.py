@@ -32,8 +32,8 @@ def _check_confidence(confidence: float) -> float:
     except (TypeError, ValueError):
         c = float("nan")
     if not 0 < c < 1:
-        raise ParameterError("The confidence level must be a share between 0 and 1.",
-                             found=confidence, expected="e.g. 0.95 for 95%")
+        raise ParameterError("err.confidence_level_share_between", found=confidence,
+                             expected="exp.e_g_0_95")
     return c
 
 
@@ -60,9 +60,9 @@ def _fpc_variance(n, population, kind: str):
         return np.ones_like(n)
     N = np.asarray(population, dtype="float64")
     if np.any(np.nan_to_num(n) > np.nan_to_num(N, nan=np.inf)):
-        raise ParameterError("The sample is larger than its population.",
+        raise ParameterError("err.sample_larger_than_population",
                              found={"n": n.tolist(), "population": N.tolist()},
-                             expected="n <= population (the roster count)")
+                             expected="exp.n_population_roster_count")
     with np.errstate(divide="ignore", invalid="ignore"):
         if kind == "mean":
             f = 1 - n / N
@@ -125,7 +125,7 @@ def wilson_interval(successes: float, n: float, confidence: float = 0.95,
     """
     z = z_value(confidence)
     if n < 0 or successes < 0 or successes > n:
-        raise ParameterError("A proportion needs 0 <= successes <= n.",
+        raise ParameterError("err.proportion_needs_0_successes",
                              found={"successes": successes, "n": n})
     if n == 0:
         return (math.nan, math.nan)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from hailong.core.catalogue import either
 from hailong.core.errors import ParameterError
 
 #: The adjustments :func:`adjust_p` knows.
@@ -49,8 +50,8 @@ def adjust_p(p, method: str = "holm") -> np.ndarray:
         Adjusted p-values, capped at 1, in the order of ``p``.
     """
     if method not in METHODS:
-        raise ParameterError("Unknown p-value adjustment.", found=method,
-                             expected=" or ".join(METHODS))
+        raise ParameterError("err.unknown_p_value_adjustment", found=method,
+                             expected=either(METHODS))
     p = np.asarray(p, dtype="float64")
     out = np.full(p.shape, np.nan)
     keep = ~np.isnan(p)

@@ -67,8 +67,8 @@ def cronbach_alpha(items: pd.DataFrame, nan_policy: str = "pairwise",
     0.96
     """
     if nan_policy not in ("pairwise", "listwise"):
-        raise ParameterError("Unknown nan_policy.", found=nan_policy,
-                             expected="'pairwise' or 'listwise'")
+        raise ParameterError("err.unknown_nan_policy", found=nan_policy,
+                             expected="exp.pairwise_listwise")
     _check_confidence(confidence)
     data = pd.DataFrame(items).apply(pd.to_numeric, errors="coerce").astype("float64")
     if nan_policy == "listwise":
@@ -106,8 +106,8 @@ def spearman_brown(items: pd.DataFrame,
     c = _check_confidence(confidence)
     data = pd.DataFrame(items).apply(pd.to_numeric, errors="coerce").astype("float64")
     if data.shape[1] != 2:
-        raise ParameterError("Spearman–Brown is for two items.", found=data.shape[1],
-                             expected="2 columns")
+        raise ParameterError("err.spearman_brown_two_items", found=data.shape[1],
+                             expected="exp.2_columns")
     data = data.dropna(how="any")
     n = len(data)
     if n < 4 or (data.std() == 0).any():

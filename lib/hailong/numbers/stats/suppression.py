@@ -86,8 +86,8 @@ def suppress_table(table: pd.DataFrame, min_n: int = 5, margins: str = "both",
     it (a national table of 3,300 communes withholds ~50,000 entries).
     """
     if margins not in ("both", "rows", "columns", "none"):
-        raise ParameterError("Unknown margins.", found=margins,
-                             expected="'both', 'rows', 'columns' or 'none'")
+        raise ParameterError("err.unknown_margins", found=margins,
+                             expected="exp.both_rows_columns_none")
     counts = table.apply(pd.to_numeric, errors="coerce").fillna(0).to_numpy(dtype="float64")
     r, c = counts.shape
     ext, exists = _extended(counts, margins)

@@ -98,7 +98,7 @@ def poststratify(sample: pd.DataFrame, population: pd.DataFrame, by: Sequence[st
                           "respondents": s_key.value_counts()}).fillna(0).astype("int64")
     table = table.sort_index()
     if table["respondents"].sum() == 0:
-        raise ParameterError("There are no respondents to weight.")
+        raise ParameterError("err.there_respondents_weight")
     target, rule = _collapse(table, min_cell)
     cells = table.reset_index(names="_key")
     cells["cell"] = cells["_key"].map(target)
@@ -125,16 +125,15 @@ def _check_poststrata(sample: pd.DataFrame, population: pd.DataFrame, by: Sequen
     """``by`` as a list, once the arguments of :func:`poststratify` are known to be valid."""
     by = list(by)
     if len(by) != 2:
-        raise ParameterError("Post-strata need an outer and an inner key.", found=by,
-                             expected="[unit column, group column]")
+        raise ParameterError("err.post_strata_need_outer", found=by,
+                             expected="exp.unit_column_group_column")
     if isinstance(min_cell, bool) or int(min_cell) < 1:
-        raise ParameterError("min_cell must be a whole number of at least 1.",
-                             found=min_cell)
+        raise ParameterError("err.min_cell_whole_number", found=min_cell)
     for name, frame in (("sample", sample), ("population", population)):
         missing = [c for c in by if c not in frame.columns]
         if missing:
-            raise ParameterError(f"The {name} lacks the post-strata columns.",
-                                 found=missing, expected=by)
+            raise ParameterError("err.lacks_post_strata_columns", found=missing, expected=by,
+                                 name=name)
     return by
 
 
@@ -231,7 +230,7 @@ def weighted_ratio(numerator, denominator, weights, strata=None,
     x = np.asarray(denominator, dtype="float64")
     w = np.asarray(weights, dtype="float64")
     if not (len(y) == len(x) == len(w)):
-        raise ParameterError("numerator, denominator and weights differ in length.")
+        raise ParameterError("err.numerator_denominator_weights_differ")
     total = (w * x).sum()
     if len(w) == 0 or total == 0:
         return math.nan, math.nan

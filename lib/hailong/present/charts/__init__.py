@@ -26,7 +26,8 @@ Charts, by the report section they serve (one module each):
 - :mod:`~hailong.present.charts.progress`: the survey-progress charts.
 
 They rest on :mod:`~hailong.present.charts.base` (theme, palette, figure, title and source
-line, SVG output) and :mod:`~hailong.present.charts.units` (charts with one row per unit).
+line, SVG output; each chart's phone variant, :func:`responsive`, and text alternative,
+:func:`description`) and :mod:`~hailong.present.charts.units` (charts with one row per unit).
 
 The charts with one row per unit have a ``*_pages`` form (:func:`coverage_pages`,
 :func:`ranking_pages`, :func:`heatmap_pages`) returning a list of figures of at most
@@ -41,18 +42,29 @@ from hailong.present.charts.base import _TEXT_METRICS as _TEXT_METRICS
 from hailong.present.charts.base import (
     CITY_COLOUR,
     FONT,
+    NARROW_MEDIA,
+    NARROW_MIME,
+    NARROW_MIN_FONT,
+    NARROW_WIDTH,
     NEUTRAL_COLOUR,
     PALETTE,
     REST_COLOUR,
     ROW_HEIGHT,
     ROWS_FIT,
+    SCALE_COLOURS,
     SIZES,
     TIER_COLOURS,
     WHISKER_COLOUR,
     WRAP,
+    contrast,
+    description,
     figure_svg,
+    luminance,
+    narrow,
+    responsive,
     set_theme,
     show,
+    text_colour,
 )
 from hailong.present.charts.base import _share_text_metrics as _share_text_metrics
 from hailong.present.charts.coverage import coverage_by_district, coverage_chart, coverage_pages
@@ -98,6 +110,9 @@ __all__ = [
     # theme, figures, SVG
     "FONT", "SIZES", "PALETTE", "TIER_COLOURS", "WHISKER_COLOUR", "CITY_COLOUR", "REST_COLOUR",
     "NEUTRAL_COLOUR", "WRAP", "ROW_HEIGHT", "ROWS_FIT", "set_theme", "figure_svg", "show",
+    # phone variants, text alternatives, colours readers can tell apart
+    "NARROW_WIDTH", "NARROW_MIN_FONT", "NARROW_MIME", "NARROW_MEDIA", "narrow", "responsive",
+    "description", "SCALE_COLOURS", "luminance", "contrast", "text_colour",
     # one row per unit
     "UNITS_PER_FIGURE", "split_units",
     # index, dimensions, ranking, heatmap

@@ -20,6 +20,8 @@ from hailong.present.charts.base import (
     _figure,
     _finish,
     _number_axis,
+    narrow,
+    responsive,
 )
 from hailong.present.charts.units import (
     UNITS_PER_FIGURE,
@@ -33,6 +35,7 @@ from hailong.present.charts.units import (
 from hailong.reference.geography import CITY
 
 
+@responsive
 def coverage_chart(
     coverage_row: pd.Series | pd.DataFrame,
     *,
@@ -62,11 +65,15 @@ def coverage_chart(
     ax.text(0, 0, fmt.percent(coverage_row["share"], 1, lang), ha="center", va="center",
             fontsize=16, fontweight="bold")
     ax.set_aspect("equal")
+    where = ({"loc": "upper center", "bbox_to_anchor": (0.5, 0.0)} if narrow() else
+             {"loc": "center left", "bbox_to_anchor": (1.0, 0.5)})
     ax.legend(handles=[Patch(facecolor=c, label=n) for c, n in zip(colours, names)],
-              loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
-    return _finish(fig, title or fmt.t("coverage_title", lang), source)
+              frameon=False, **where)
+    return _finish(fig, title or fmt.t("coverage_title", lang), source,
+                   [*names, fmt.percent(coverage_row["share"], 1, lang)])
 
 
+@responsive
 def coverage_by_district(
     coverage: pd.DataFrame,
     names: Mapping[str, str],
@@ -98,16 +105,18 @@ def coverage_by_district(
     ax = fig.add_subplot()
     _ranked_bars(ax, t, text, lang)
     city = coverage[coverage["unit"] == CITY]
+    facts = [f"{r.name} {x}" for r, x in zip(t.itertuples(), text)]
     if not city.empty and not fmt.is_missing(city["share"].iloc[0]):
         share = city["share"].iloc[0]
-        _city_line(ax, 100 * share, lang,
-                   fmt.t("city_value", lang, value=fmt.percent(share, 1, lang)))
+        city_text = fmt.t("city_value", lang, value=fmt.percent(share, 1, lang))
+        _city_line(ax, 100 * share, lang, city_text)
+        facts.insert(0, city_text)
     ax.set_xlim(0, 118)
     ax.set_xticks(range(0, 101, 20))
     _number_axis(ax.xaxis, lang)
     ax.set_xlabel(fmt.t("axis_coverage", lang))
     return _finish(fig, _paged(title or fmt.t("coverage_by_district_title", lang,
-                                              unit_level=unit_level), page), source)
+                                              unit_level=unit_level), page), source, facts)
 
 
 def _coverage_rows(coverage: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping, Sequence
 
+import matplotlib.colors as mpl_colors
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -22,7 +23,9 @@ from hailong.core.text import nfc
 from hailong.present import fmt
 from hailong.present.charts.base import (
     CITY_COLOUR,
+    NARROW_WIDTH,
     NEUTRAL_COLOUR,
+    SCALE_COLOURS,
     SIZES,
     _dash,
     _figure,
@@ -31,7 +34,10 @@ from hailong.present.charts.base import (
     _notes,
     _number_axis,
     _wrap,
+    narrow,
+    responsive,
     set_theme,
+    text_colour,
 )
 
 
@@ -39,8 +45,11 @@ def diverging_colours(n: int) -> list:
     """``n`` colours from red (lowest answer) through grey (middle) to blue (highest).
 
     Built on ColorBrewer's RdBu, which is safe for colour-blind readers; the middle
-    answer of an odd scale is neutral grey.
+    answer of an odd scale is neutral grey. The five-point scale has its own colours,
+    :data:`~hailong.present.charts.base.SCALE_COLOURS`.
     """
+    if n == len(SCALE_COLOURS):
+        return [c if c == NEUTRAL_COLOUR else mpl_colors.to_rgb(c) for c in SCALE_COLOURS]
     half = n // 2
     ends = sns.color_palette("RdBu", 2 * half + 2)
     reds, blues = ends[:half], ends[-half:] if half else []
@@ -49,10 +58,10 @@ def diverging_colours(n: int) -> list:
 
 
 def _text_colour(colour) -> str:
-    r, g, b = sns.color_palette([colour])[0]
-    return "white" if 0.299 * r + 0.587 * g + 0.114 * b < 0.5 else "black"
+    return text_colour(colour)
 
 
+@responsive
 def answer_distribution(
     distribution_rows: pd.DataFrame,
     scale_labels: Mapping[int, str],
@@ -95,7 +104,7 @@ def answer_distribution(
             if width > 0:
                 ax.barh(i, width, left=left, color=colours[v], height=0.7,
                         edgecolor="white", linewidth=0.5)
-                if width >= 7:
+                if width >= (10 if narrow() else 7):
                     ax.text(left + width / 2, i, fmt.number(width, 0, lang), ha="center",
                             va="center", fontsize=7.5, color=_text_colour(colours[v]))
             left += width
@@ -108,16 +117,23 @@ def answer_distribution(
     handles = [Patch(facecolor=colours[v], label=nfc(scale_labels[v])) for v in values]
     _legend_above(ax, handles=handles, ncols=len(values))
     withheld = bool(share.isna().all(axis=1).any())
+    facts = []
+    for measure, name in labels.items():
+        row = share.loc[measure]
+        parts = ", ".join(f"{nfc(scale_labels[v])} {fmt.percent(row[v], 0, lang)}"
+                          for v in values if not fmt.is_missing(row[v]))
+        facts.append(f"{nfc(str(name))}: {parts or fmt.SUPPRESSED}")
     return _finish(fig, title or fmt.t("distribution_title", lang),
-                   _notes(source, lang, withheld, meta))
+                   _notes(source, lang, withheld, meta), facts)
 
 
 SIZES.update({"items": (9.0, 0.0)})
 #: Height in inches of one row (a question or a dimension's heading) of the item chart,
 #: and of what surrounds the rows (title, legend, axis, notes, source).
 ITEM_ROW, ITEM_FRAME = 0.36, 2.1
-#: Question labels are wrapped at this width, on at most two lines ("…" after).
-ITEM_WRAP = 46
+#: Question labels are wrapped at this width (never cut short); on a phone, above their
+#: bar, at the second width.
+ITEM_WRAP, ITEM_WRAP_NARROW = 46, 44
 #: At most this many questions in one item chart (a dimension is never split), so that
 #: a chart fits an A4 page.
 ITEM_MAX = 16
@@ -146,8 +162,36 @@ def item_groups(measures: pd.DataFrame, max_items: int = ITEM_MAX) -> list[list[
 
 
 def _item_label(number: object, text: str) -> str:
-    """``"1.1. Cấp ủy, chính quyền ..."`` on at most two lines."""
-    return textwrap.fill(nfc(f"{number}. {text}"), ITEM_WRAP, max_lines=2, placeholder=" …")
+    """``"1.1. Cấp ủy, chính quyền ..."`` (whole, one line: :func:`_item_layout` wraps it)."""
+    return nfc(f"{number}. {text}")
+
+
+def _item_layout(rows: Sequence[tuple[str, str | None]], small: bool
+                 ) -> tuple[list[str], list[float], float]:
+    """The wrapped labels of the item chart's rows, the height of each row's bar (or
+    heading; the first at 0), and the height of all rows, in rows of the desktop chart
+    (the rows span -0,5 to that height - 0,5).
+
+    On the desktop a label stands left of its bar and a row grows by 0,4 for every line
+    beyond two; on a phone (``small``) a question's label stands above its bar, a
+    heading on lines of its own.
+    """
+    labels, ys, y = [], [], 0.0
+    for label, item in rows:
+        width = (ITEM_WRAP_NARROW - (6 if item is None else 0)) if small else (
+            ITEM_WRAP + 20 if item is None else ITEM_WRAP)
+        text = textwrap.fill(label, width)
+        lines = text.count("\n") + 1
+        labels.append(text)
+        if small:
+            above = 0.42 * lines + 0.12 if item is not None else 0.45 * (lines - 1)
+            ys.append(y + above)
+            y = ys[-1] + 1
+        else:
+            extra = 0.4 * max(lines - 2, 0) if item is not None else 0.0
+            ys.append(y + extra / 2)
+            y += 1 + extra
+    return labels, ys, y
 
 
 def _scale_sides(values: Sequence[int]) -> tuple[list[int], int | None, list[int]]:
@@ -158,6 +202,7 @@ def _scale_sides(values: Sequence[int]) -> tuple[list[int], int | None, list[int
     return values[:half], middle, values[len(values) - half:]
 
 
+@responsive
 def item_distribution(
     distribution_rows: pd.DataFrame,
     measures: pd.DataFrame,
@@ -212,11 +257,13 @@ def item_distribution(
                                            aggfunc="first", dropna=False)
              .reindex(index=ids, columns=values) * 100)
     set_theme()
-    fig = Figure(figsize=(SIZES["items"][0], ITEM_FRAME + ITEM_ROW * len(rows)),
-                 layout="constrained")
+    small = narrow()
+    texts, row_y, height = _item_layout(rows, small)
+    fig = Figure(figsize=(NARROW_WIDTH if small else SIZES["items"][0],
+                          ITEM_FRAME + ITEM_ROW * height), layout="constrained")
     ax = fig.add_subplot()
     # every question's segments at once: one bar call per answer, not per segment
-    ys = np.array([y for y, (_, item) in enumerate(rows) if item is not None], dtype=float)
+    ys = np.array([y for y, (_, item) in zip(row_y, rows) if item is not None], dtype=float)
     table = share.to_numpy(dtype="float64")
     shown = ~np.isnan(table).all(axis=1) if len(ids) else np.zeros(0, dtype=bool)
     withheld = bool((~shown).any())
@@ -249,7 +296,7 @@ def item_distribution(
     for r, y in enumerate(ys):
         for v in order:
             width = table[r, col[v]]
-            if width >= 6:
+            if width >= (10 if small else 6):
                 ax.text(starts[v][r] + width / 2, y, fmt.number(width, 0, lang), ha="center",
                         va="center", fontsize=7.5, color=_text_colour(colours[v]),
                         in_layout=False)
@@ -264,28 +311,46 @@ def item_distribution(
     ax.xaxis.set_major_locator(MultipleLocator(20))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.number(abs(v), 0, lang)))
     ax.set_xlabel(fmt.t("axis_diverging", lang))
-    # a dimension's heading: bold, across the plot, on a row of its own
-    for y, (label, item) in enumerate(rows):
+    # a dimension's heading: bold, across the plot, on a row of its own; on a phone each
+    # question's label above its bar, across the plot
+    for k, (text, y, (_, item)) in enumerate(zip(texts, row_y, rows)):
         if item is None:
-            ax.text(lo + 1, y + 0.1, " ".join(label.split()), ha="left", va="center",
-                    fontsize=9.5, fontweight="bold", color=CITY_COLOUR)
-            if y:
-                ax.axhline(y - 0.5, color="#bbbbbb", linewidth=0.8)
-    ax.set_yticks(range(len(rows)), [label if item else "" for label, item in rows])
-    ax.set_ylim(len(rows) - 0.5, -0.5)
+            ax.text(lo + 1, y + 0.1, text if small else " ".join(text.split()), ha="left",
+                    va="center", fontsize=9.5, fontweight="bold", color=CITY_COLOUR)
+            if k:
+                ax.axhline(y - 0.5 - (0.45 * text.count("\n") if small else 0),
+                           color="#bbbbbb", linewidth=0.8)
+        elif small:
+            ax.text(lo + 1, y - 0.44, text, ha="left", va="bottom", fontsize=8.5,
+                    linespacing=1.1)
+    if small:  # the labels are in the plot: no ticks to make
+        ax.set_yticks([])
+    else:
+        ax.set_yticks(row_y, ["" if item is None else text
+                              for text, (_, item) in zip(texts, rows)])
+    ax.set_ylim(height - 0.5, -0.5)
     ax.grid(axis="y", visible=False)
     handles = [Patch(facecolor=colours[v], label=nfc(scale_labels[v])) for v in values]
     # above the plot, right-aligned: it may reach over the question labels
     ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1, 1.01),
-              ncols=len(values), frameon=False, borderaxespad=0, handlelength=1.2,
-              columnspacing=1.2)
+              ncols=2 if small else len(values), frameon=False, borderaxespad=0,
+              handlelength=1.2, columnspacing=1.2)
     note = (fmt.t("items_note", lang, neutral=nfc(scale_labels[middle])) if middle is not None
             else fmt.t("items_note_even", lang))
     source = f"{note}\n{_notes(source, lang, withheld, meta)}"
     numbers = [str(m.set_index("measure").loc[i, "number"]) for i in ids]
     default = (fmt.t("items_title", lang, first=numbers[0], last=numbers[-1]) if numbers
                else fmt.t("sec_items", lang))
-    return _finish(fig, title or default, source)
+    facts = []
+    for item, number_ in zip(ids, numbers):
+        row = share.loc[item]
+        if row.isna().all():
+            facts.append(f"{number_} {fmt.SUPPRESSED}")
+            continue
+        facts.append(fmt.t("chart_item", lang, label=number_,
+                           below=fmt.percent(row[low].sum() / 100, 0, lang),
+                           above=fmt.percent(row[high].sum() / 100, 0, lang)))
+    return _finish(fig, title or default, source, facts)
 
 
 def item_charts(

@@ -18,11 +18,14 @@ from hailong.present import fmt
 from hailong.present.charts.base import (
     _LABEL_BOX,
     CITY_COLOUR,
+    NARROW_WIDTH,
     PALETTE,
     SIZES,
     _figure,
     _finish,
     _number_axis,
+    narrow,
+    responsive,
     set_theme,
 )
 from hailong.present.charts.units import _by_unit, _city_line, _ranked_bars, _sorted_desc
@@ -49,6 +52,7 @@ def _share_bars(ax, t: pd.DataFrame, lang: str) -> None:
     ax.set_xlabel(fmt.t("axis_coverage", lang))
 
 
+@responsive
 def progress_by_district(
     coverage: pd.DataFrame,
     names: Mapping[str, str],
@@ -77,9 +81,16 @@ def progress_by_district(
     _share_bars(ax, t, lang)
     _target_line(ax, target, lang)
     return _finish(fig, title or fmt.t("progress_by_district_title", lang,
-                                       unit_level=unit_level), source)
+                                       unit_level=unit_level), source, _share_facts(t, lang))
 
 
+def _share_facts(t: pd.DataFrame, lang: str) -> list[str]:
+    """"Name 91,1% (72/79)" per row of ``t``."""
+    return [f"{r.name} {fmt.percent(r.share, 1, lang)} ({fmt.count(r.answered, lang)}/"
+            f"{fmt.count(r.roster_n, lang)})" for r in t.itertuples()]
+
+
+@responsive
 def coverage_by_group(
     coverage: pd.DataFrame,
     names: Mapping[str, str],
@@ -104,12 +115,13 @@ def coverage_by_group(
     t = t.set_index("unit").loc[[u for u in names if u in set(t["unit"])]].reset_index()
     size = SIZES["coverage_by_group"]
     set_theme()
-    fig = Figure(figsize=(size[0], size[1] + 0.35 * max(len(t) - 3, 0)), layout="constrained")
+    width = NARROW_WIDTH if narrow() else size[0]
+    fig = Figure(figsize=(width, size[1] + 0.35 * max(len(t) - 3, 0)), layout="constrained")
     ax = fig.add_subplot()
     _share_bars(ax, t, lang)
     if target is not None:
         _target_line(ax, target, lang)
-    return _finish(fig, title or fmt.t("groups_title", lang), source)
+    return _finish(fig, title or fmt.t("groups_title", lang), source, _share_facts(t, lang))
 
 
 def _day_axis(axis, lang: str) -> None:
@@ -125,6 +137,7 @@ def _day_axis(axis, lang: str) -> None:
     axis.set_major_formatter(FuncFormatter(label))
 
 
+@responsive
 def cumulative_curve(
     curve: pd.DataFrame,
     *,
@@ -184,4 +197,12 @@ def cumulative_curve(
     ax.set_ylabel(fmt.t("axis_answered_n", lang))
     _day_axis(ax.xaxis, lang)
     ax.grid(axis="x", visible=False)
-    return _finish(fig, title or fmt.t("cumulative_title", lang), source)
+    facts = []
+    if len(t):
+        last = t.iloc[-1]
+        facts.append(f"{fmt.t('legend_answered', lang)} {fmt.count(last['answered'], lang)}"
+                     f" ({fmt.percent(last['share'], 1, lang)}), "
+                     f"{fmt.date(days.iloc[-1], lang)}")
+    facts.append(fmt.t("target_value", lang, value=f"{fmt.percent(target, 0, lang)} = "
+                                                   f"{fmt.count(goal, lang)}"))
+    return _finish(fig, title or fmt.t("cumulative_title", lang), source, facts)

@@ -8,6 +8,7 @@ dimension in every unit).
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 
 import numpy as np
@@ -30,9 +31,13 @@ from hailong.present.charts.base import (
     _legend_above,
     _notes,
     _number_axis,
+    _raise_small_text,
     _whisker,
     _whisker_handle,
     _wrap,
+    narrow,
+    responsive,
+    text_colour,
 )
 from hailong.present.charts.units import (
     UNITS_PER_FIGURE,
@@ -69,6 +74,7 @@ def _text_handle(label: str) -> Patch:
     return Patch(facecolor="none", edgecolor="none", label=label)
 
 
+@responsive
 def dimension_profile(
     unit_dims: pd.DataFrame,
     city_dims: pd.DataFrame | None,
@@ -100,7 +106,10 @@ def dimension_profile(
         The source line (:func:`hailong.present.fmt.source_line`).
     """
     dims = _dims(unit_dims)
+    small = narrow()  # a phone: each area's name above its bar, across the chart
     fig = _figure("profile")
+    if small:
+        fig.set_figheight(2.4 + 0.7 * len(dims))
     ax = fig.add_subplot()
     y = np.arange(len(dims))
     colour = sns.color_palette(PALETTE)[0]
@@ -111,7 +120,7 @@ def dimension_profile(
         if _withheld(row):
             _dash(ax, i)
             continue
-        ax.barh(i, row["index"], color=colour, height=0.6, label=legend)
+        ax.barh(i, row["index"], color=colour, height=0.42 if small else 0.6, label=legend)
         legend = None  # one legend entry for all bars
         right = row["index"]
         if whiskers and not fmt.is_missing(row["low"]):
@@ -126,10 +135,17 @@ def dimension_profile(
         shown = city.notna().to_numpy()
         ax.scatter(city.to_numpy()[shown], y[shown], marker="D", s=28, color=CITY_COLOUR,
                    zorder=3, label=city_label)
-    ax.set_yticks(y, [_wrap(v) for v in dims["label"]])
-    ax.invert_yaxis()
+    if small:
+        ax.set_yticks(y, [""] * len(y))
+        for i, label in enumerate(dims["label"]):
+            ax.text(0.5, i - 0.27, textwrap.fill(nfc(str(label)), 40), ha="left",
+                    va="bottom", fontsize=8.5, linespacing=1.1)
+        ax.set_ylim(len(dims) - 0.5, -0.95)
+    else:
+        ax.set_yticks(y, [_wrap(v) for v in dims["label"]])
+        ax.invert_yaxis()
     ax.set_xlim(0, 108)
-    ax.xaxis.set_major_locator(MultipleLocator(20))
+    ax.xaxis.set_major_locator(MultipleLocator(25 if small else 20))
     _number_axis(ax.xaxis, lang)
     ax.set_xlabel(fmt.t("axis_index", lang))
     ax.grid(axis="y", visible=False)
@@ -146,9 +162,20 @@ def dimension_profile(
     withheld = any(_withheld(r) for _, r in dims.iterrows())
     flagged = "unreliable" in dims.columns and dims["unreliable"].fillna(False).astype(bool).any()
     source = _notes(source, lang, withheld, meta, flagged)
-    return _finish(fig, title or f"{fmt.t('profile_title', lang)} – {unit_label}", source)
+    city_of = (_dims(city_dims).set_index("measure")["index"] if city_dims is not None
+               else pd.Series(dtype=float))
+    facts = []
+    for _, row in dims.iterrows():
+        value = fmt.SUPPRESSED if _withheld(row) else fmt.number(row["index"], 1, lang)
+        city_value = city_of.get(row["measure"])
+        versus = (f" ({city_label} {fmt.number(city_value, 1, lang)})"
+                  if city_label and not fmt.is_missing(city_value) else "")
+        facts.append(f"{nfc(str(row['label']))} {value}{versus}")
+    return _finish(fig, title or f"{fmt.t('profile_title', lang)} – {unit_label}", source,
+                   [f"{unit_label}: {facts[0]}", *facts[1:]] if facts else ())
 
 
+@responsive
 def district_comparison(
     scores: pd.DataFrame,
     names: Mapping[str, str],
@@ -194,9 +221,16 @@ def district_comparison(
     city = rows[rows["unit"] == CITY]
     if weighted is not None and len(weighted):
         city = weighted[weighted["measure"] == "INDEX"]
+    facts = [f"{r.name} {fmt.number(r.value, 1, lang)}" for r in t.itertuples()
+             if not fmt.is_missing(r.value)]
+    hidden = [str(r.name) for r in t.itertuples() if fmt.is_missing(r.value)]
+    if hidden:
+        facts.append(fmt.t("chart_withheld_units", lang, names=", ".join(hidden)))
     if not city.empty and not fmt.is_missing(city["index"].iloc[0]):
         value = city["index"].iloc[0]
-        _city_line(ax, value, lang, fmt.t("city_value", lang, value=fmt.number(value, 1, lang)))
+        city_text = fmt.t("city_value", lang, value=fmt.number(value, 1, lang))
+        _city_line(ax, value, lang, city_text)
+        facts.insert(0, city_text)
     ax.set_xlim(0, 118 if detail else 108)
     ax.set_xticks(range(0, 101, 20))
     _number_axis(ax.xaxis, lang)
@@ -206,7 +240,7 @@ def district_comparison(
     default = (fmt.t("ranking_title", lang, unit_level=unit_level,
                      level=fmt.level(meta.get("confidence"), lang))
                if detail else fmt.t("comparison_title", lang, unit_level=unit_level))
-    return _finish(fig, _paged(title or default, page), source)
+    return _finish(fig, _paged(title or default, page), source, facts)
 
 
 def _ranking_rows(scores: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
@@ -265,6 +299,7 @@ def _ranking_bars(ax, frame: pd.DataFrame, meta: Mapping, lang: str) -> None:
     _legend_above(ax, ncols=len(handles), handles=handles)
 
 
+@responsive
 def heatmap(
     scores: pd.DataFrame,
     names: Mapping[str, str],
@@ -317,7 +352,12 @@ def heatmap(
         annot = np.where(flags & ~np.isnan(values), annot + fmt.UNRELIABLE, annot)
     # many units (a commune round): one row per unit instead of one column
     tall = len(names) > HEATMAP_COLUMNS if tall is None else tall
-    columns = [_wrap(v) for v in labels.values()] if tall else list(names.values())
+    facts = _heat_facts(values, list(names.values()), list(labels.values()), lang)
+    # a phone: one row per unit, the areas numbered (their names in the note under it)
+    numbered = narrow()
+    tall = tall or numbered
+    columns = ([str(k) for k in range(1, len(labels) + 1)] if numbered
+               else [_wrap(v) for v in labels.values()] if tall else list(names.values()))
     row_names = list(names.values()) if tall else [_wrap(v) for v in labels.values()]
     if tall:
         values, annot = values.T, annot.T
@@ -326,16 +366,24 @@ def heatmap(
     low, high = value_range or _heat_range(values)
     sns.heatmap(values, ax=ax, cmap=HEATMAP_CMAP, vmin=low, vmax=max(high, low + 10),
                 annot=annot, fmt="", annot_kws={"fontsize": 8}, linewidths=0.5,
+                cbar=not numbered,  # a phone: the figures in the cells say it all
                 linecolor="white", cbar_kws={"label": fmt.t("axis_index", lang), "shrink": 0.8,
                                              "format": FuncFormatter(
                                                  lambda v, _p: fmt.number(v, 0, lang))})
+    mesh = ax.collections[0]  # the figures in the cells: white or black, 4,5:1 at least
+    for text in list(ax.texts):
+        x, y = text.get_position()
+        r, c = int(y), int(x)
+        if 0 <= r < values.shape[0] and 0 <= c < values.shape[1] and not np.isnan(values[r, c]):
+            text.set_color(text_colour(mesh.cmap(mesh.norm(values[r, c]))))
     for r, c in zip(*np.where(np.isnan(values))):
         ax.add_patch(Rectangle((c, r), 1, 1, facecolor="#f2f2f2", hatch="///",
                                edgecolor="#bbbbbb", linewidth=0))
         ax.text(c + 0.5, r + 0.5, fmt.SUPPRESSED, ha="center", va="center", fontsize=9,
                 color="#444444")
-    ax.set_xticks(np.arange(len(columns)) + 0.5, columns, rotation=45,
-                  ha="left" if tall else "right", rotation_mode="anchor")
+    ax.set_xticks(np.arange(len(columns)) + 0.5, columns, rotation=0 if numbered else 45,
+                  ha="center" if numbered else "left" if tall else "right",
+                  rotation_mode="anchor")
     if tall:  # the areas' names above the long table of units
         ax.tick_params(axis="x", top=True, labeltop=True, bottom=False, labelbottom=False)
     ax.set_yticks(np.arange(len(row_names)) + 0.5, row_names, rotation=0)
@@ -343,8 +391,28 @@ def heatmap(
     ax.set_ylabel("")
     source = _notes(source, lang, bool(np.isnan(values).any()), meta,
                     any(fmt.UNRELIABLE in str(a) for a in annot.ravel()))
+    if numbered:
+        key = "; ".join(f"{k} {nfc(str(v))}" for k, v in enumerate(labels.values(), 1))
+        source = f"{key}\n{source}"
+        _raise_small_text(fig)
     return _finish(fig, _paged(title or fmt.t("heatmap_title", lang, unit_level=unit_level),
-                               page), source)
+                               page), source, facts)
+
+
+def _heat_facts(values: np.ndarray, units: list[str], areas: list[str],
+                lang: str) -> list[str]:
+    """Per area (row of ``values``): the unit with the highest and the lowest index."""
+    out = []
+    for area, row in zip(areas, values):
+        shown = [(v, u) for v, u in zip(row, units) if not np.isnan(v)]
+        if not shown:
+            out.append(f"{nfc(str(area))} {fmt.SUPPRESSED}")
+            continue
+        high, low = max(shown, key=lambda x: x[0]), min(shown, key=lambda x: x[0])
+        out.append(fmt.t("chart_high_low", lang, label=nfc(str(area)),
+                         high=f"{high[1]} {fmt.number(high[0], 0, lang)}",
+                         low=f"{low[1]} {fmt.number(low[0], 0, lang)}"))
+    return out
 
 
 def _heat_range(values: np.ndarray) -> tuple[float, float]:

@@ -9,11 +9,19 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from hailong.present import fmt
-from hailong.present.charts.base import _figure, _finish, _notes, _number_axis, _wrap
+from hailong.present.charts.base import (
+    _figure,
+    _finish,
+    _notes,
+    _number_axis,
+    _wrap,
+    responsive,
+)
 from hailong.present.charts.units import _ranked_bars
 from hailong.reference.geography import CITY
 
 
+@responsive
 def theme_bars(
     themes: pd.DataFrame,
     labels: Mapping[str, str],
@@ -57,4 +65,5 @@ def theme_bars(
     _number_axis(ax.xaxis, lang)
     ax.set_xlabel(fmt.t("axis_mentions", lang))
     source = _notes(source, lang, bool(t["value"].isna().any()), meta)
-    return _finish(fig, title or fmt.t("themes_title", lang), source)
+    facts = [f"{r.name} {x}" for r, x in zip(t.itertuples(), text)]
+    return _finish(fig, title or fmt.t("themes_title", lang), source, facts)

@@ -23,6 +23,7 @@ from hailong.present.charts.base import (
     _notes,
     _number_axis,
     _whisker_handle,
+    responsive,
 )
 
 SIZES.update({"trend": (8.0, 4.6)})
@@ -36,6 +37,7 @@ def _trend_points(rows: pd.DataFrame, measure: str, z: float) -> pd.DataFrame:
                     high=(t["index"] + half).where(shown))
 
 
+@responsive
 def trend_chart(
     unit_rows: pd.DataFrame,
     city_rows: pd.DataFrame | None = None,
@@ -77,7 +79,7 @@ def trend_chart(
                        city_label, 0.08))
     rounds = sorted({int(r) for s in series for r in s[0]["round"]})
     approximate = withheld = False
-    values, handles = [], []
+    values, handles, facts = [], [], []
     for k, (t, colour, marker, style, label, shift) in enumerate(series):
         x = t["round"].astype(float) + shift * (max(rounds) - min(rounds) or 1) / 4
         y = t["index"].where(t["shown"])
@@ -86,6 +88,10 @@ def trend_chart(
         if label:
             handles.append(Line2D([], [], color=colour, marker=marker, linestyle=style,
                                   linewidth=1.5, markersize=6, label=label))
+        shown = [f"{int(r.round)} {fmt.number(r.index, 1, lang) if r.shown else fmt.SUPPRESSED}"
+                 for r in t.itertuples()]
+        if shown:
+            facts.append(f"{label or unit_label}: {', '.join(shown)}")
         for xi, r in zip(x, t.itertuples()):
             if not r.shown:
                 withheld = withheld or k == 0
@@ -124,4 +130,4 @@ def trend_chart(
                                                                      lang)))
     _legend_above(ax, ncols=len(handles) if len(handles) <= 3 else 2, handles=handles)
     default = fmt.t("trend_title", lang, unit=unit_label)
-    return _finish(fig, title or default, _notes(source, lang, withheld, meta))
+    return _finish(fig, title or default, _notes(source, lang, withheld, meta), facts)

@@ -24,6 +24,12 @@ Text, by the report section it serves (one module each):
 - :mod:`~hailong.present.narrative.methods`: :func:`methodology`,
   :func:`methodology_details`, :func:`reliability_table_html`,
   :func:`data_sources`;
+- :mod:`~hailong.present.narrative.official`: :func:`document` (the report's official
+  form from the configuration), :func:`official_heading`, :func:`signature_html`,
+  :func:`conclusions_html` (the Alliance's own "Kết luận và kiến nghị"),
+  :func:`closing_html` (conclusions and signature);
+- :mod:`~hailong.present.narrative.withheld`: :func:`participation`,
+  :func:`city_context`, :func:`next_round` (the report of a withheld unit);
 - :mod:`~hailong.present.narrative.trend`: :func:`versus_previous`,
   :func:`change_sentence`, :func:`has_trend`, :func:`trend_notes`,
   :func:`trend_table_html`, :func:`trend_units_table_html` (several rounds).
@@ -53,6 +59,16 @@ from hailong.present.narrative.methods import (
     methodology_details,
     reliability_table_html,
 )
+from hailong.present.narrative.official import (
+    OFFICIAL_HEADING,
+    Document,
+    closing_html,
+    conclusions_html,
+    document,
+    has_conclusions,
+    signature_html,
+)
+from hailong.present.narrative.official import heading_html as official_heading
 from hailong.present.narrative.themes import quotes_markdown, themes_summary, themes_table_html
 from hailong.present.narrative.trend import (
     change_sentence,
@@ -63,6 +79,7 @@ from hailong.present.narrative.trend import (
     versus_previous,
 )
 from hailong.present.narrative.units import district_spread, no_map_note, nonresponse_table_html
+from hailong.present.narrative.withheld import city_context, more_needed, next_round, participation
 
 __all__ = [
     # shared
@@ -78,6 +95,11 @@ __all__ = [
     # method
     "methodology", "methodology_details",
     "reliability_table_html", "data_sources",
+    # the official form, the Alliance's conclusions
+    "Document", "document", "OFFICIAL_HEADING", "official_heading", "signature_html",
+    "conclusions_html", "closing_html", "has_conclusions",
+    # a withheld unit's report
+    "participation", "city_context", "more_needed", "next_round",
     # several rounds
     "change_sentence", "has_trend", "versus_previous", "trend_notes", "trend_table_html",
     "trend_units_table_html",

@@ -1,4 +1,6 @@
-"""The method section: scale and formulas, statistics, reliability, data sources.
+"""The method appendix ("Phụ lục: Phương pháp", after the signature): scale and formulas,
+statistics, reliability, data sources and the generator's version — the exact method
+for specialists, kept out of the body, which speaks plainly ("khoảng sai số").
 
 :func:`methodology` (every report) and :func:`methodology_details` (intervals, weighting,
 tiers, ranks, Cronbach's alpha: :func:`reliability_table_html`), closed by

@@ -6,7 +6,7 @@ import pandas as pd
 
 from hailong.core.text import nfc
 from hailong.numbers.scoring import Results
-from hailong.numbers.themes import quote_markdown
+from hailong.numbers.themes import match_form, quote_markdown
 from hailong.present import fmt
 from hailong.present.narrative.base import _join
 
@@ -38,7 +38,14 @@ def themes_table_html(results: Results, code: str, lang: str = "vi") -> str:
                 cells.append(f"{fmt.count(r['respondents'], lang)} "
                              f"({fmt.percent(r['share'], 1, lang)})")
         frame[col] = cells
-    return fmt._table_html(frame, lang, results.meta)
+    note = fmt.table_notes(frame, lang, results.meta)
+    cells = frame.iloc[:, 1:].astype(str)
+    if cells.apply(lambda c: c.str.startswith("0 (")).to_numpy().any():
+        # one convention in every report: 0 is shown (nobody named the theme), a few
+        # mentions are withheld: so the city's "—" can sit beside a unit's "0"
+        zero = fmt.t("themes_zero_note", lang)
+        note = f"{note} {zero}" if note else zero
+    return fmt.html_table(frame, numeric=list(frame.columns[1:]), note=note)
 
 
 def themes_summary(results: Results, code: str, question: str = "RECOMMENDATIONS",
@@ -74,8 +81,12 @@ def quotes_markdown(results: Results, question: str = "RECOMMENDATIONS",
         return ""
     q = q[q["question"] == question]
     labels = fmt.theme_labels(results.meta, lang)
-    lines = []
+    lines, quoted = [], set()
     for theme, rows in q.groupby("theme", sort=False):
-        said = "; ".join(f"“{quote_markdown(text)}”" for text in rows["text"])
-        lines.append(f"- **{labels.get(theme, theme)}:** {said}")
+        # a sentence quoted under an earlier theme is not quoted again
+        fresh = [text for text in rows["text"] if match_form(text) not in quoted]
+        quoted.update(match_form(text) for text in fresh)
+        if fresh:
+            said = "; ".join(f"“{quote_markdown(text)}”" for text in fresh)
+            lines.append(f"- **{labels.get(theme, theme)}:** {said}")
     return nfc("\n".join(lines))

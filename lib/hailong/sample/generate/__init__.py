@@ -121,8 +121,8 @@ def generate_sample(out_dir: str | Path, seed: int = 2022, config: Config | None
         If the round lacks its dates or the unit table has no districts.
     """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ParameterError("The sample seed must be a non-negative whole number.",
-                             found=seed, expected="an integer >= 0, e.g. 2022")
+        raise ParameterError("err.sample_seed_non_negative", found=seed,
+                             expected="exp.integer_0_e_g")
     config = config or load_config()
     rnd = config.round(round_year)
     _round_dates(rnd, config.path)

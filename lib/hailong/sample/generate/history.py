@@ -71,8 +71,8 @@ def _roster_of_round(seed: int, config: Config, rnd: Round, codebook: Codebook,
                           last_year=BASE_YEAR)
     unknown = sorted(set(roster["sector"]) - set(codebook.sectors))
     if unknown:
-        raise ConfigError(f"The codebook of round {rnd.year} lacks sectors of the sample.",
-                          file=rnd.codebook, found=unknown)
+        raise ConfigError("err.codebook_round_lacks_sectors", file=rnd.codebook, found=unknown,
+                          year=rnd.year)
     roster["origin"] = "HP"
     # One generator per year of history, so that every round tells the same history.
     if rnd.year < BASE_YEAR:
@@ -205,6 +205,6 @@ def _after_reform(rng: np.random.Generator, roster: pd.DataFrame, config: Config
     out = pd.concat([roster, hd], ignore_index=True)
     unknown = set(out["commune_code"]) - set(units.codes("commune"))
     if unknown:
-        raise ConfigError("The crosswalk leads to communes the round's unit table lacks.",
-                          file=units.path, found=sorted(unknown))
+        raise ConfigError("err.crosswalk_leads_communes_round", file=units.path,
+                          found=sorted(unknown))
     return out

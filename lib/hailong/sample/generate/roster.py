@@ -78,8 +78,7 @@ def _districts(units: Units) -> list[tuple[str, str, list[str]]]:
     """(code, type, commune codes) of every district, in code order."""
     codes = units.codes("district")
     if not codes:
-        raise ConfigError("The unit table has no district, so no roster can be made.",
-                          file=units.path)
+        raise ConfigError("err.unit_table_district_so", file=units.path)
     communes = set(units.codes("commune"))
     return [(d, units.table.loc[d, "type"], [c for c in units.children(d) if c in communes])
             for d in codes]

@@ -91,9 +91,8 @@ def _choose_responders(rng: np.random.Generator, roster: pd.DataFrame, total: in
 def _round_dates(rnd: Round, config_path: Path | None = None) -> tuple[dt.date, dt.date]:
     """The round's first and last day of answering."""
     if rnd.opened is None or rnd.deadline is None:
-        raise ConfigError(f"Round {rnd.year} needs 'opened' and 'deadline' dates for sample data.",
-                          file=config_path,
-                          hint="Add them under the round (YYYY-MM-DD).")
+        raise ConfigError("err.round_needs_opened_deadline", file=config_path,
+                          hint="hint.add_them_under_round", year=rnd.year)
     return rnd.opened, rnd.deadline
 
 
