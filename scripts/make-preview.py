@@ -4,7 +4,9 @@ Usage: .venv/bin/python scripts/make-preview.py [output/2022] [unit]
 
 - docs/preview-pdf.png: the first three pages of the unit's PDF (cover; summary, key
   figures and contents; the first chart), rendered by poppler's pdftoppm, side by side;
-- docs/preview-html.png: the top of the unit's HTML page as headless Chromium shows it.
+- docs/preview-html.png: the top of the unit's HTML page as headless Chromium shows it;
+- docs/preview-phone.png: the same page on a phone (390 x 844 CSS px, at 2x), its top and
+  a screen further down (the phone drawing of a chart, a table as cards).
 Build first (`make report`).
 """
 
@@ -47,8 +49,26 @@ def main() -> int:
             page.screenshot(path=str(Path(tmp) / "html.png"))
             image = Image.open(Path(tmp) / "html.png").convert("P", palette=Image.ADAPTIVE)
             image.save(docs / "preview-html.png", optimize=True)
+        phone = browser.new_page(viewport={"width": 390, "height": 844},
+                                 device_scale_factor=2, is_mobile=True, has_touch=True)
+        phone.goto(html.resolve().as_uri(), wait_until="load")
+        with tempfile.TemporaryDirectory() as tmp:
+            shots = []
+            for k, anchor in enumerate(("body", "#chi-so-theo-linh-vuc")):
+                phone.evaluate("a => document.querySelector(a).scrollIntoView()", anchor)
+                shots.append(Path(tmp) / f"phone-{k}.png")
+                phone.screenshot(path=str(shots[-1]))
+            frames = [Image.open(s) for s in shots]
+            w, h = frames[0].size
+            gap = 24
+            sheet = Image.new("RGB", (len(frames) * (w + gap) + gap, h + 2 * gap), "#c8ced6")
+            for k, im in enumerate(frames):
+                sheet.paste(im, (gap + k * (w + gap), gap))
+            sheet = sheet.resize((sheet.width // 2, sheet.height // 2), Image.LANCZOS)
+            sheet.convert("P", palette=Image.ADAPTIVE).save(docs / "preview-phone.png",
+                                                             optimize=True)
         browser.close()
-    for name in ("preview-pdf.png", "preview-html.png"):
+    for name in ("preview-pdf.png", "preview-html.png", "preview-phone.png"):
         print(f"docs/{name}: {(docs / name).stat().st_size // 1024} KB")
     return 0
 
