@@ -134,7 +134,9 @@ def run(cmd: list[str], env: dict | None = None, timeout: float | None = None,
     with ``by_kind``, the process's ``by_kind`` attribute holds :class:`CpuByKind`'s."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    child = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
+    # the command's messages in English (parsed below); no audit lines for bench builds
+    child = subprocess.Popen(cmd, env={**os.environ, "HAILONG_LANG": "en", "HAILONG_AUDIT": "off",
+                                       **(env or {})}, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, cwd=cwd)
     watch = CpuByKind(child.pid) if by_kind else None
     stdout, stderr = child.communicate(timeout=timeout)
