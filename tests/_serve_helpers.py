@@ -145,3 +145,21 @@ def audit_lines(config: Path, year: int = 2022) -> list[dict]:
     if not path.is_file():
         return []
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def offline_context(browser, base: str, width: int = 1280):
+    """A browser context for the staff page at ``base``: every request elsewhere (but
+    ``data:`` and ``about:``) refused and recorded in the returned list."""
+    context = browser.new_context(viewport={"width": width, "height": 900},
+                                  accept_downloads=True)
+    outside: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith((base, "data:", "about:")):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    return context, outside

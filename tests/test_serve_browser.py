@@ -14,7 +14,7 @@ import re
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from _serve_helpers import SAMPLE_EXPORT, Server, project_copy
+from _serve_helpers import SAMPLE_EXPORT, Server, offline_context, project_copy
 from hailong.core.messages import message
 from hailong.publish.pdf import CHROMIUM_ARGS, find_chromium
 
@@ -31,21 +31,11 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def page(server):
     base = f"http://127.0.0.1:{server.port}"
-    outside, errors = [], []
+    errors = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(find_chromium()),
                                      args=list(CHROMIUM_ARGS))
-        context = browser.new_context(viewport={"width": 1280, "height": 900},
-                                      accept_downloads=True)
-
-        def route(r):
-            if r.request.url.startswith((base, "data:", "about:")):
-                r.continue_()
-            else:
-                outside.append(r.request.url)
-                r.abort()
-
-        context.route("**/*", route)
+        context, outside = offline_context(browser, base)
         context.on("page", lambda p: p.on("console", lambda m: m.type == "error"
                                           and errors.append(m.text)))
         tab = context.new_page()

@@ -17,7 +17,7 @@ import subprocess
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from _serve_helpers import Server, audit_lines, project_copy
+from _serve_helpers import Server, audit_lines, offline_context, project_copy
 from hailong.core.messages import message
 from hailong.ingest import entries as en
 from hailong.publish.pdf import CHROMIUM_ARGS, find_chromium
@@ -30,18 +30,8 @@ OVERALL_NUMBER = "12"      # the overall question's number in codebook v1
 def _browser_page(pw, base: str, width: int = 1280):
     browser = pw.chromium.launch(executable_path=str(find_chromium()),
                                  args=list(CHROMIUM_ARGS))
-    context = browser.new_context(viewport={"width": width, "height": 900},
-                                  accept_downloads=True)
-    outside, errors = [], []
-
-    def route(r):
-        if r.request.url.startswith((base, "data:", "about:")):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
+    context, outside = offline_context(browser, base, width)
+    errors = []
     tab = context.new_page()
     # a form shown again with its message answers 400 (or 409): the browser logs that
     tab.on("console", lambda m: m.type == "error" and not re.search(

@@ -60,6 +60,17 @@ FOLLOWUP_NAME = re.compile(r"^followup-\d{4}-\d{2}-\d{2}(\.en)?\.(xlsx|html)$")
 QUESTIONNAIRE_NAME = re.compile(r"^phieu-khao-sat-[A-Za-z0-9_-]{1,40}(\.en)?\.(pdf|html)$")
 
 
+
+def intake_page(handler: Base, config: Config, year: int, *, changed: str = "",
+                error: str = "") -> None:
+    """Render Nhận dữ liệu: the latest uploads, the round's inputs, the upload limit, and
+    what was just changed or went wrong."""
+    handler.page("intake.html", config=config, year=year,
+                 uploads=inputs.list_uploads(config, year)[:20],
+                 exports=inputs.current_input(config, year, "responses"),
+                 roster=inputs.current_input(config, year, "roster"), changed=changed,
+                 limit=handler.serve.max_upload // (1024 * 1024), error=error)
+
 class Home(Base):
     def get(self) -> None:
         self.redirect("/intake")
@@ -113,12 +124,7 @@ class Intake(Base):
     def get(self) -> None:
         config = self.config()
         year = self.year(config)
-        self.page("intake.html", config=config, year=year,
-                  uploads=inputs.list_uploads(config, year)[:20],
-                  exports=inputs.current_input(config, year, "responses"),
-                  roster=inputs.current_input(config, year, "roster"),
-                  changed=self.get_argument("changed", ""),
-                  limit=self.serve.max_upload // (1024 * 1024), error="")
+        intake_page(self, config, year, changed=self.get_argument("changed", ""))
 
 
 @tornado.web.stream_request_body
@@ -169,11 +175,7 @@ class Upload(Base):
                                      self.lang)
         except HailongError as err:
             self.set_status(400)
-            self.page("intake.html", config=config, year=year,
-                      uploads=inputs.list_uploads(config, year)[:20],
-                      exports=inputs.current_input(config, year, "responses"),
-                      roster=inputs.current_input(config, year, "roster"), changed="",
-                      limit=self.serve.max_upload // (1024 * 1024), error=str(err))
+            intake_page(self, config, year, error=str(err))
             return
         self.redirect(f"/intake/check/{up.id}?round={year}", status=303)
 
@@ -253,11 +255,7 @@ class Adopt(Base):
             self._change(config, year)
         except HailongError as err:
             self.set_status(400)
-            self.page("intake.html", config=config, year=year,
-                      uploads=inputs.list_uploads(config, year)[:20],
-                      exports=inputs.current_input(config, year, "responses"),
-                      roster=inputs.current_input(config, year, "roster"), changed="",
-                      limit=self.serve.max_upload // (1024 * 1024), error=str(err))
+            intake_page(self, config, year, error=str(err))
 
     def _change(self, config: Config, year: int) -> None:
         action = self.get_argument("action", "adopt")
