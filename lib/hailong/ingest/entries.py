@@ -121,9 +121,7 @@ def form(codebook: Codebook, variant: str = "", lang: str = "vi") -> list[Questi
     """The entry form of a cooperative of ``variant`` (every question if empty): the
     scored questions it is asked, by area, then the overall and the open questions."""
     scale = tuple((v, codebook.scale.label(v, lang)) for v in codebook.scale.labels)
-    no_opinion = (codebook.no_opinion[0] if lang == "vi" and codebook.no_opinion
-                  else message("q_no_opinion", lang))
-    choices = (*scale, (NO_OPINION, no_opinion))
+    choices = (*scale, (NO_OPINION, codebook.no_opinion_label(lang)))
     out = [Question(it.id, it.number, it.text(lang), d.text(lang), choices)
            for d in codebook.dimensions for it in d.items
            if not variant or variant in it.variants]

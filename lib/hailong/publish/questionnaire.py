@@ -166,8 +166,7 @@ def _sheet_html(codebook: Codebook, year: int, organisation: str, sheet: Sheet,
     blank = not sheet.coop_id
     variant = sheet.variant
     labels = [codebook.scale.label(v, lang) for v in codebook.scale.labels]
-    no_opinion = (codebook.no_opinion[0] if lang == "vi" and codebook.no_opinion
-                  else fmt.t("q_no_opinion", lang))
+    no_opinion = codebook.no_opinion_label(lang)
     head_cells = "".join(f'<th scope="col" class="box">{html_text(lb)}</th>'
                          for lb in [*labels, no_opinion])
     asked = [it for it in codebook.items if not variant or variant in it.variants]

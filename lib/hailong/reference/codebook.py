@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hailong.core.errors import ConfigError
+from hailong.core.messages import message
 from hailong.core.text import nfc
 from hailong.core.yamlfile import read_yaml
 
@@ -103,6 +104,13 @@ class Codebook:
             if d.id == dim_id:
                 return d
         raise KeyError(dim_id)
+
+    def no_opinion_label(self, lang: str = "vi") -> str:
+        """How a form offers "no opinion": the codebook's first wording in Vietnamese,
+        the catalogue's phrase in another language."""
+        if lang == "vi" and self.no_opinion:
+            return self.no_opinion[0]
+        return message("q_no_opinion", lang)
 
     def variant_of_sector(self, sector: str) -> str:
         """The respondent variant (NN / PNN / QTD) of a sector id."""
