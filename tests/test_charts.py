@@ -8,6 +8,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.container import ErrorbarContainer
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
@@ -74,6 +75,17 @@ def test_dimension_profile_draws_published_bars_and_a_dash_for_the_withheld_one(
         "Toàn thành phố", "Huyện Thuỷ Nguyên"]
     assert fig.get_supxlabel() == SOURCE
     assert {"71,3", "80,0", "55,5"} <= set(texts(fig))
+
+
+def test_dimension_profile_whiskers_span_each_published_interval_and_none_withheld():
+    with_bounds = UNIT.assign(low=[68.0, 76.5, np.nan, 50.25], high=[74.6, 83.5, np.nan, 60.75])
+    fig = charts.dimension_profile(with_bounds, CITY, unit_label="Huyện Thuỷ Nguyên",
+                                   city_label="Toàn thành phố", source=SOURCE)
+    # one errorbar for all the whiskers: its segments run (low, row) to (high, row)
+    (whiskers,) = [c for c in fig.axes[0].containers if isinstance(c, ErrorbarContainer)]
+    spans = sorted((float(a[1]), float(a[0]), float(b[0]))
+                   for a, b in whiskers.lines[2][0].get_segments())
+    assert spans == [(0.0, 68.0, 74.6), (1.0, 76.5, 83.5), (3.0, 50.25, 60.75)]
 
 
 def test_dimension_profile_in_english_has_english_axis_and_point_decimals():
@@ -272,9 +284,18 @@ ITEM_SHARES = distribution({"D01_1": [0.1, 0.2, 0.3, 0.3, 0.1],
 
 
 def spans(fig: Figure, y: float) -> list[tuple[float, float]]:
-    """(left, right) of the bar segments of row ``y``, left to right."""
-    return sorted((round(b.get_x(), 6), round(b.get_x() + b.get_width(), 6))
-                  for b in bars(fig) if abs(b.get_y() + b.get_height() / 2 - y) < 1e-9)
+    """(left, right) of the bar segments of row ``y``, left to right (the item chart draws
+    its segments as polygons, one collection per answer)."""
+    from matplotlib.collections import PolyCollection
+
+    out = []
+    for c in fig.axes[0].collections:
+        if isinstance(c, PolyCollection):
+            for path in c.get_paths():
+                (x0, y0), (x1, y1) = path.vertices.min(axis=0), path.vertices.max(axis=0)
+                if abs((y0 + y1) / 2 - y) < 1e-9:
+                    out.append((round(x0, 6), round(x1, 6)))
+    return sorted(out)
 
 
 def test_item_chart_centres_the_neutral_answer_and_writes_each_sides_share():
@@ -452,10 +473,10 @@ def test_trend_chart_draws_each_round_with_its_interval():
     fig = charts.trend_chart(tr.unit("311"), tr.unit("city"), unit_label="Huyện Thuỷ Nguyên",
                              city_label="Toàn thành phố", source=SOURCE, confidence=0.95)
     ax = fig.axes[0]
-    unit_points = [c.get_offsets().tolist()[0] for c in points(ax)[:2]]
+    unit_points = points(ax)[0].get_offsets().tolist()
     assert unit_points == [[2021, 70.0], [2022, 74.0]]
     # whiskers: index ± 1,96 × se (se 1 for Thuỷ Nguyên, 0,5 for the city)
-    whiskers = [c.lines[2][0].get_segments()[0] for c in ax.containers]
+    whiskers = [seg for c in ax.containers for seg in c.lines[2][0].get_segments()]
     halves = sorted(round((seg[1][1] - seg[0][1]) / 2, 3) for seg in whiskers)
     assert halves == [0.98, 0.98, 1.96, 1.96]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2021", "2022"]
@@ -472,16 +493,17 @@ def test_trend_chart_marks_approximate_rounds_hollow_and_withheld_ones_with_a_da
     fig = charts.trend_chart(tr.unit("311"), None, unit_label="Phường Hồng Bàng",
                              source=SOURCE)
     ax = fig.axes[0]
-    first, second = points(ax)
-    assert tuple(first.get_facecolor()[0]) == (1.0, 1.0, 1.0, 1.0)     # 2021: hollow
-    assert tuple(second.get_facecolor()[0]) != (1.0, 1.0, 1.0, 1.0)
+    (marks,) = points(ax)
+    first, second = (tuple(c) for c in marks.get_facecolor())
+    assert first == (1.0, 1.0, 1.0, 1.0)                                 # 2021: hollow
+    assert second != (1.0, 1.0, 1.0, 1.0)
     assert "Gần đúng (quy đổi từ địa bàn cũ)" in [
         t.get_text() for t in ax.get_legend().get_texts()]
     withheld = hand_trend(previous_n=3)
     fig = charts.trend_chart(withheld.unit("311"), None, unit_label="Huyện Thuỷ Nguyên",
                              source=SOURCE, meta=PRIMARY)
     assert texts(fig).count("—") == 1
-    assert len(points(fig.axes[0])) == 1                     # one point: 2022
+    assert [len(c.get_offsets()) for c in points(fig.axes[0])] == [1]   # one point: 2022
     assert fig.get_supxlabel().startswith("— : không công bố (dưới 5 HTX trả lời)")
 
 

@@ -58,6 +58,19 @@ def test_units_are_kept_by_their_dates(tmp_path):
     assert len(load_units(path).table) == 3   # no date: every vintage
 
 
+def test_a_unit_table_read_again_sees_its_changes_and_callers_cannot_spoil_it(tmp_path):
+    path = write(tmp_path / "u.csv", HEADER
+                 + "31,Hải Phòng,Thành phố Hải Phòng,province,thành phố,,,\n"
+                 + "311,Thuỷ Nguyên,Huyện Thuỷ Nguyên,district,huyện,31,,\n")
+    first = load_units(path)
+    first.table.loc["311", "name"] = "changed by a caller"
+    assert load_units(path).name("311") == "Thuỷ Nguyên"
+    write(path, HEADER + "31,Hải Phòng,Thành phố Hải Phòng,province,thành phố,,,\n"
+          + "303,Hồng Bàng,Quận Hồng Bàng,district,quận,31,,\n"
+          + "311,Thuỷ Nguyên,Huyện Thuỷ Nguyên,district,huyện,31,,\n")
+    assert load_units(path).codes("district") == ["303", "311"]
+
+
 def test_the_reporting_level_of_each_round_comes_from_its_unit_table():
     config = load_config()
     levels = {y: r.unit_level for y, r in config.rounds.items()}

@@ -1,7 +1,8 @@
 """The message language and the lowest layer of the message catalogue.
 
 The catalogue (``messages.yaml`` beside this module) holds every phrase in Vietnamese and
-English. This module reads it without depending on anything else of hailong, so that
+English. This module reads it without depending on anything else of hailong but
+:mod:`hailong.core.text` and :mod:`hailong.core.yamltext`, so that
 :mod:`hailong.core.errors` can render an error's message in the language of the moment:
 :func:`current_lang` is the language of what the tool says (Vietnamese unless told
 otherwise by :func:`set_lang` / :func:`using_lang` or the ``HAILONG_LANG`` environment
@@ -22,6 +23,7 @@ from types import MappingProxyType
 import yaml
 
 from hailong.core.text import nfc
+from hailong.core.yamltext import parse_yaml
 
 #: Languages, in the order the catalogue gives them; the first is the default.
 LANGS = ("vi", "en")
@@ -41,7 +43,7 @@ def raw_catalogue() -> Mapping[str, Mapping[str, str]]:
     """The catalogue as ``{key: {lang: text}}``, read once, read-only (``{}`` if the file
     cannot be read: :func:`hailong.core.messages.catalogue` reports that)."""
     try:
-        raw = yaml.safe_load(CATALOGUE_FILE.read_text(encoding="utf-8"))
+        raw = parse_yaml(CATALOGUE_FILE.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError):
         return MappingProxyType({})
     if not isinstance(raw, dict):

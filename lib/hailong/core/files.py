@@ -28,6 +28,7 @@ Permissions
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -124,9 +125,15 @@ def code_files() -> list[Path]:
                   if p.is_file() and p.suffix not in _NOT_CODE and "__pycache__" not in p.parts)
 
 
+@functools.cache
 def code_fingerprint() -> str:
     """A hash of the package's code (:func:`code_files`, by path and content): the one
-    rule for "made by other code", shared by stored results, the trend cache and reports."""
+    rule for "made by other code", shared by stored results, the trend cache and reports.
+
+    Read once per process: it stands for the code the process runs, so a file edited
+    while a build runs cannot give two parts of one build two fingerprints (and each
+    report no longer hashes the ~150 files twice).
+    """
     h = hashlib.sha256()
     for path in code_files():
         h.update(path.relative_to(PACKAGE_DIR).as_posix().encode())

@@ -8,6 +8,7 @@ import yaml
 
 from hailong.core.catalogue import Msg, is_key
 from hailong.core.errors import ConfigError
+from hailong.core.yamltext import parse_yaml
 
 
 def read_yaml(path: str | Path, what: str, hint: str | None = None) -> dict:
@@ -26,7 +27,7 @@ def read_yaml(path: str | Path, what: str, hint: str | None = None) -> dict:
     if not path.is_file():
         raise ConfigError("err.yaml_missing", file=path, hint=hint, what=what)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = parse_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ConfigError("err.yaml_invalid", file=path, what=what, exc=exc) from None
     if raw is None:

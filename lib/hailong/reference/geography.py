@@ -15,6 +15,7 @@ documented rule for merges and splits (see data/reference/README.md).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,6 +84,21 @@ class Units:
         return list(t.index[t["parent_code"] == str(code)])
 
 
+@functools.lru_cache(maxsize=8)
+def _unit_table(path: str, resolved: str, size: int, mtime_ns: int) -> pd.DataFrame:
+    """The unit table as read from ``path`` (``resolved``), names in NFC, remembered
+    while the file's size and time stay the same (the configuration reads it for every
+    round, several times in each report: 9 readings a report). Callers get a copy."""
+    t = pd.read_csv(resolved, dtype=str, keep_default_na=False, encoding="utf-8")
+    missing = [c for c in _COLUMNS if c not in t.columns]
+    if missing:
+        raise ConfigError("err.unit_table_lacks_columns", file=Path(path), found=missing,
+                          expected=", ".join(_COLUMNS))
+    for col in ("name", "full_name", "type"):
+        t[col] = t[col].map(nfc)
+    return t
+
+
 def load_units(path: str | Path, on: dt.date | None = None) -> Units:
     """Read a unit table, keeping the units valid on date ``on`` (all if ``None``).
 
@@ -95,13 +111,8 @@ def load_units(path: str | Path, on: dt.date | None = None) -> Units:
     if not path.is_file():
         raise ConfigError("err.administrative_unit_table_does", file=path,
                           hint="hint.check_units_round_data")
-    t = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    missing = [c for c in _COLUMNS if c not in t.columns]
-    if missing:
-        raise ConfigError("err.unit_table_lacks_columns", file=path, found=missing,
-                          expected=", ".join(_COLUMNS))
-    for col in ("name", "full_name", "type"):
-        t[col] = t[col].map(nfc)
+    st = path.stat()
+    t = _unit_table(str(path), str(path.resolve()), st.st_size, st.st_mtime_ns).copy()
     if on is not None:
         day = on.isoformat()
         keep = ((t["valid_from"] == "") | (t["valid_from"] <= day)) & (

@@ -31,6 +31,7 @@ import yaml
 import hailong.sample.generate as hp
 from hailong.core.errors import ParameterError
 from hailong.core.text import nfc
+from hailong.core.yamltext import parse_yaml
 from hailong.reference.codebook import Codebook, load_codebook
 from hailong.reference.config import Config, load_config
 
@@ -297,7 +298,7 @@ def _responses(rng: np.random.Generator, roster: pd.DataFrame, units: pd.DataFra
 def _config_text(config: Config) -> str:
     """The national sample's configuration: one round (2025, by commune), the project's
     codebook, themes, ``min_n`` and statistics settings."""
-    raw = yaml.safe_load(config.path.read_text(encoding="utf-8")) or {}
+    raw = parse_yaml(config.path.read_text(encoding="utf-8")) or {}
     doc = {
         "organisation": {"vi": "Liên minh Hợp tác xã Việt Nam (dữ liệu giả lập)",
                          "en": "Vietnam Cooperative Alliance (synthetic data)"},

@@ -34,6 +34,8 @@ from hailong.core import audit
 from hailong.core.errors import InputError, ParameterError
 from hailong.core.files import atomic_write
 from hailong.core.messages import message
+from hailong.core.yamlfile import read_yaml
+from hailong.core.yamltext import parse_yaml
 from hailong.reference.config import Config, load_config
 
 #: What an upload can be, and the configuration key it can become.
@@ -216,8 +218,6 @@ def check_upload(config_path: str | Path | None, year: int, upload: Upload, who:
 def current_input(config: Config, year: int, key: str) -> list[str]:
     """The round's ``responses`` (or ``roster``) as written in the file (paths relative
     to the data folder)."""
-    from hailong.core.yamlfile import read_yaml
-
     raw = read_yaml(config.path, "configuration")
     value = (raw.get("rounds") or {}).get(int(year), {}).get(key)
     if value is None:
@@ -291,8 +291,6 @@ def set_round_input(config_path: str | Path | None, year: int, key: str, value: 
         If the line cannot be found or the result would not be the same configuration
         with only that key changed.
     """
-    from hailong.core.yamlfile import read_yaml
-
     if key not in KINDS.values() or not value or (key == "roster" and len(value) != 1):
         raise ParameterError(message("web_set_input_failed", lang), found=key)
     config = load_config(config_path)
@@ -308,9 +306,7 @@ def set_round_input(config_path: str | Path | None, year: int, key: str, value: 
     except ParameterError:
         raise ParameterError(message("web_set_input_failed", lang), file=config.path.name,
                              hint=message("web_set_input_hint", lang)) from None
-    import yaml
-
-    old_raw, new_raw = read_yaml(config.path, "configuration"), yaml.safe_load(new_text)
+    old_raw, new_raw = read_yaml(config.path, "configuration"), parse_yaml(new_text)
     expected = json.loads(json.dumps(old_raw, default=str))
     expected["rounds"][str(int(year))] = {**expected["rounds"][str(int(year))],
                                           key: value if key == "responses" else value[0]}

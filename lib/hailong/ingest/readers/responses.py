@@ -14,6 +14,7 @@ import pandas as pd
 import yaml
 
 from hailong.core.errors import ConfigError, InputError
+from hailong.core.yamltext import parse_yaml
 from hailong.ingest import entries
 from hailong.ingest.readers.columns import (
     FILE_COLUMN,
@@ -56,7 +57,7 @@ def _yaml_aliases(path: str, mtime: float) -> dict[str, tuple[str, ...]]:
     """Item id -> the ``aliases:`` listed for it in the codebook YAML (other headers the
     form may give the question)."""
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        raw = parse_yaml(Path(path).read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError):
         return {}
     nodes = [i for d in raw.get("dimensions") or [] for i in d.get("items") or []]

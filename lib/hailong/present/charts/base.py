@@ -24,6 +24,7 @@ import textwrap
 from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib as mpl
+import numpy as np
 import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -215,6 +216,7 @@ def figure_svg(fig: Figure) -> str:
         width, height = fig.get_size_inches()
         svg = RendererSVG(width * 72, height * 72, buffer, image_dpi=dpi,
                           metadata={"Date": None})
+        svg._get_font_height_metrics = _font_heights  # what Text asks for every label
         renderer = MixedModeRenderer(fig, width, height, dpi, svg)
         fig._get_renderer = lambda: renderer
         try:
@@ -223,6 +225,43 @@ def figure_svg(fig: Figure) -> str:
             del fig._get_renderer
         renderer.finalize()
     return buffer.getvalue().replace(_SVG_FONT, _SVG_FONTS)
+
+
+#: Ascent, descent and line gap of fonts (by font properties), at 72 dpi: what
+#: :func:`_font_heights` has worked out.
+_FONT_HEIGHTS: dict = {}
+
+
+def _font_heights(prop) -> tuple[float, float, float] | tuple[None, None, None]:
+    """The ascent, descent and line gap of the font ``prop`` at 72 dpi, from its
+    ``OS/2`` or ``hhea`` table, as :meth:`matplotlib.text.Text._get_layout` works them
+    out for every label it lays out (finding the font file and copying two of its tables
+    each time: 7% of a chart's time). Given to the SVG renderer of :func:`figure_svg`
+    under the name matplotlib asks a renderer for (``_get_font_height_metrics``), so
+    the same numbers are found once per font; ``(None, None, None)`` lets matplotlib
+    measure instead, as it does for a font without those tables."""
+    from matplotlib.font_manager import fontManager, get_font
+
+    key = prop.copy()
+    try:
+        return _FONT_HEIGHTS[key]
+    except KeyError:
+        pass
+    value: tuple = (None, None, None)
+    font = get_font(fontManager._find_fonts_by_props(prop))
+    for table_name, gap, ascent, descent in (
+            ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+            ("hhea", "lineGap", "ascent", "descent")):
+        table = font.get_sfnt_table(table_name)
+        if table is None:
+            continue
+        scale = prop.get_size_in_points() / font.get_sfnt_table("head")["unitsPerEm"]
+        value = (table[ascent] * scale, -table[descent] * scale, table[gap] * scale)
+        break
+    if len(_FONT_HEIGHTS) > 1000:
+        _FONT_HEIGHTS.clear()
+    _FONT_HEIGHTS[key] = value
+    return value
 
 
 def description(fig: Figure) -> str:
@@ -352,10 +391,15 @@ def _dash(ax, y: float, x: float = 1.0) -> None:
     ax.text(x, y, fmt.SUPPRESSED, va="center", ha="left", color="#555555", fontsize=10)
 
 
-def _whisker(ax, y: float, value: float, low: float, high: float) -> None:
-    """An interval whisker from ``low`` to ``high`` at height ``y``."""
-    ax.errorbar(value, y, xerr=[[value - low], [high - value]], fmt="none",
-                ecolor=WHISKER_COLOUR, elinewidth=1, capsize=3, zorder=4)
+def _whiskers(ax, ys: Sequence[float], values: Sequence[float], lows: Sequence[float],
+              highs: Sequence[float]) -> None:
+    """Interval whiskers from ``lows`` to ``highs`` at heights ``ys``, all in one artist
+    (one ``errorbar`` per whisker cost 8 ms each)."""
+    if not len(ys):
+        return
+    values, lows, highs = (np.asarray(a, dtype=float) for a in (values, lows, highs))
+    ax.errorbar(values, np.asarray(ys, dtype=float), xerr=[values - lows, highs - values],
+                fmt="none", ecolor=WHISKER_COLOUR, elinewidth=1, capsize=3, zorder=4)
 
 
 def _whisker_handle(lang: str, confidence: float | None) -> Line2D:

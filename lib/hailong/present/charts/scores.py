@@ -32,8 +32,8 @@ from hailong.present.charts.base import (
     _notes,
     _number_axis,
     _raise_small_text,
-    _whisker,
     _whisker_handle,
+    _whiskers,
     _wrap,
     narrow,
     responsive,
@@ -116,6 +116,7 @@ def dimension_profile(
     legend = unit_label
     whiskers = {"low", "high"} <= set(dims.columns)
     marks = {"above": " ▲", "below": " ▼"}
+    drawn = []  # (y, index, low, high) of the whiskers
     for i, row in dims.iterrows():
         if _withheld(row):
             _dash(ax, i)
@@ -124,19 +125,21 @@ def dimension_profile(
         legend = None  # one legend entry for all bars
         right = row["index"]
         if whiskers and not fmt.is_missing(row["low"]):
-            _whisker(ax, i, row["index"], row["low"], row["high"])
+            drawn.append((i, row["index"], row["low"], row["high"]))
             right = max(right, row["high"])
         text = fmt.number(row["index"], 1, lang) + marks.get(str(row.get("vs_city", "")), "")
         if not fmt.is_missing(row.get("unreliable")) and bool(row.get("unreliable", False)):
             text += fmt.UNRELIABLE
         ax.text(right + 1, i, text, va="center", ha="left", fontsize=8, bbox=_LABEL_BOX)
+    if drawn:
+        _whiskers(ax, *zip(*drawn))
     if city_dims is not None:
         city = _dims(city_dims).set_index("measure")["index"].reindex(dims["measure"])
         shown = city.notna().to_numpy()
         ax.scatter(city.to_numpy()[shown], y[shown], marker="D", s=28, color=CITY_COLOUR,
                    zorder=3, label=city_label)
     if small:
-        ax.set_yticks(y, [""] * len(y))
+        ax.set_yticks([])  # the names are written above the bars: no ticks to make
         for i, label in enumerate(dims["label"]):
             ax.text(0.5, i - 0.27, textwrap.fill(nfc(str(label)), 40), ha="left",
                     va="bottom", fontsize=8.5, linespacing=1.1)
@@ -270,7 +273,7 @@ def ranking_pages(scores: pd.DataFrame, names: Mapping[str, str], *, source: str
 def _ranking_bars(ax, frame: pd.DataFrame, meta: Mapping, lang: str) -> None:
     """Bars coloured by tier with interval whiskers and "value · hạng a–b" labels."""
     colours = _tier_colours(meta)
-    used = []
+    used, drawn = [], []  # tiers shown; (y, value, low, high) of the whiskers
     for i, r in enumerate(frame.itertuples()):
         if fmt.is_missing(r.value):
             _dash(ax, i)
@@ -279,7 +282,7 @@ def _ranking_bars(ax, frame: pd.DataFrame, meta: Mapping, lang: str) -> None:
         used.append(r.tier)
         right = r.value
         if not fmt.is_missing(r.low):
-            _whisker(ax, i, r.value, r.low, r.high)
+            drawn.append((i, r.value, r.low, r.high))
             right = max(right, r.high)
         text = fmt.number(r.value, 1, lang)
         rank = getattr(r, "rank", None)
@@ -290,6 +293,8 @@ def _ranking_bars(ax, frame: pd.DataFrame, meta: Mapping, lang: str) -> None:
         if bool(getattr(r, "unreliable", False)):
             text += fmt.UNRELIABLE
         ax.text(right + 1, i, text, va="center", ha="left", fontsize=8, bbox=_LABEL_BOX)
+    if drawn:
+        _whiskers(ax, *zip(*drawn))
     ax.set_yticks(range(len(frame)), list(frame["name"]))
     ax.set_ylim(len(frame) - 0.4, -0.6)
     ax.grid(axis="y", visible=False)

@@ -92,6 +92,7 @@ def trend_chart(
                  for r in t.itertuples()]
         if shown:
             facts.append(f"{label or unit_label}: {', '.join(shown)}")
+        drawn = []  # the rounds shown: (x, row); their whiskers and marks in one artist each
         for xi, r in zip(x, t.itertuples()):
             if not r.shown:
                 withheld = withheld or k == 0
@@ -99,17 +100,21 @@ def trend_chart(
                     ax.text(xi, 1.0, fmt.SUPPRESSED, transform=ax.get_xaxis_transform(),
                             ha="center", va="bottom", color="#555555")
                 continue
-            hollow = bool(r.approximate)
-            approximate = approximate or hollow
-            ax.errorbar(xi, r.index, yerr=[[r.index - r.low], [r.high - r.index]],
-                        fmt="none", ecolor=colour, elinewidth=1, capsize=3, zorder=3)
-            ax.scatter([xi], [r.index], marker=marker, s=42, zorder=4, color=colour,
-                       facecolors="white" if hollow else colour, linewidths=1.4)
+            drawn.append((xi, r))
+            approximate = approximate or bool(r.approximate)
             values += [r.low, r.high]
             if k == 0:
                 ax.annotate(fmt.number(r.index, 1, lang), (xi, r.index), xytext=(-7, 0),
                             textcoords="offset points", ha="right", va="center",
                             fontsize=8, bbox=_LABEL_BOX, zorder=5)
+        if drawn:
+            xs = np.array([xi for xi, _ in drawn], dtype=float)
+            mid, low, high = (np.array([getattr(r, c) for _, r in drawn], dtype=float)
+                              for c in ("index", "low", "high"))
+            ax.errorbar(xs, mid, yerr=[mid - low, high - mid], fmt="none", ecolor=colour,
+                        elinewidth=1, capsize=3, zorder=3)
+            ax.scatter(xs, mid, marker=marker, s=42, zorder=4, color=colour, linewidths=1.4,
+                       facecolors=["white" if r.approximate else colour for _, r in drawn])
     if values:
         lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
         lo, hi = 5 * np.floor((lo - 3) / 5), 5 * np.ceil((hi + 3) / 5)
