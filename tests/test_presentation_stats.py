@@ -270,7 +270,10 @@ def test_ranking_chart_has_whiskers_tier_colours_and_rank_ranges():
     assert matplotlib.colors.to_hex(bars[1].get_facecolor()) == charts.TIER_COLOURS[2]
     whiskers = [c for c in ax.containers
                 if isinstance(c, matplotlib.container.ErrorbarContainer)]
-    assert len(whiskers) == 2                           # one interval per published bar
+    # one interval per published bar (all in one errorbar): 81,3 and 64,0, rows 0 and 1
+    (segments,) = [w.lines[2][0].get_segments() for w in whiskers]
+    assert sorted((float(a[1]), float(a[0]), float(b[0])) for a, b in segments) == [
+        (0.0, 80.0, 82.6), (1.0, 60.0, 68.0)]
     assert "81,3 · hạng 1" in _texts(fig) and "—" in _texts(fig)
     assert ax.lines[-1].get_xdata()[0] == pytest.approx(69.5)   # weighted city line
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [

@@ -73,7 +73,11 @@ class BuildRun:
         now: dict[str, int] = {}
         for child in children:
             try:
-                kind = self.seen.get(child.pid, (0, ""))[1] or _kind(child)
+                # read again each time: a process just started still shows its
+                # parent's command line (a kernel looks like a worker until its exec)
+                kind = _kind(child)
+                if kind == "gone":
+                    kind = self.seen.get(child.pid, (0, "gone"))[1]
                 if kind == "fork server" and child.ppid() != self.proc.pid:
                     kind = "worker"  # forked from the fork server: same command line
                 key = (child.create_time(), kind)
