@@ -229,6 +229,58 @@ def test_contents_are_printed_with_the_pages_of_their_sections(tmp_path):
     assert page.read_text(encoding="utf-8") == source
 
 
+def _paged_toc_page(tmp_path: Path) -> Path:
+    """A page with an A4 ``@page`` box in mm, a cover on a page of its own, a forced break
+    and a section long enough to run onto the next page: contents on page 2 (after the
+    cover), A on 3, B on 4 (forced), C on 5 (after B's 60 paragraphs)."""
+    page = tmp_path / "paged.html"
+    filler = "".join(f"<p>Đoạn {k}: số liệu của năm khảo sát.</p>" for k in range(60))
+    page.write_text(
+        '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><style>'
+        "@page { size: A4; margin: 20mm 17mm 20mm; } @page cover { margin: 0; }"
+        ".cover { page: cover; height: 296mm; break-after: page; margin: 0; box-sizing: border-box;"
+        " overflow: hidden; }"
+        "body { margin: 0; } .brk { break-before: page; } p { margin: 0 0 6mm; }"
+        '</style></head><body><header class="cover"><h1>Báo cáo</h1></header>'
+        '<nav class="toc"><ol><li><a href="#a">Mục A</a></li><li><a href="#b">Mục B</a>'
+        '</li><li><a href="#c">Mục C</a></li></ol></nav>'
+        '<section id="a" class="brk"><h2>Mục A</h2></section>'
+        f'<section id="b" class="brk"><h2>Mục B</h2>{filler}</section>'
+        '<section id="c"><h2>Mục C</h2></section></body></html>', encoding="utf-8")
+    return page
+
+
+def test_contents_pages_worked_out_before_printing_need_one_printing(tmp_path):
+    page = _paged_toc_page(tmp_path)
+    with PdfRenderer() as renderer:
+        out = renderer.render(page)
+    pages = pdf.contents_pages(out)
+    assert [pages[k] for k in "abc"] == [3, 4, pages["c"]] and pages["c"] > 4
+    assert re.findall(r"Mục ([ABC])\s*(\d+)", text(out, 2, 2)) == [
+        ("A", "3"), ("B", "4"), ("C", str(pages["c"]))]
+    assert renderer.reprinted == 0
+
+
+def test_a_wrong_guess_is_printed_again_with_the_pdfs_pages(tmp_path, monkeypatch):
+    monkeypatch.setattr(pdf, "_GUESS", "() => ({a: 7, b: 8, c: 9})")
+    page = _paged_toc_page(tmp_path)
+    with PdfRenderer() as renderer:
+        out = renderer.render(page)
+    pages = pdf.contents_pages(out)
+    assert re.findall(r"Mục ([ABC])\s*(\d+)", text(out, 2, 2)) == [
+        ("A", "3"), ("B", "4"), ("C", str(pages["c"]))]
+    assert renderer.reprinted == 1
+
+
+def test_the_sample_reports_contents_are_right_at_the_first_printing(jobs, tmp_path):
+    """The pages worked out in the tab are those of the PDF for the reports themselves
+    (else every report would be printed twice)."""
+    with PdfRenderer() as renderer:
+        for job in jobs.values():
+            renderer.render(job.html, tmp_path / job.pdf.name)
+    assert renderer.reprinted == 0
+
+
 # -------------------------------------------------------------- missing dependencies
 
 def test_missing_browser_says_how_to_install_it(tmp_path, monkeypatch):

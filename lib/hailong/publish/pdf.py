@@ -8,11 +8,16 @@ Playwright only drives it: no browser is downloaded (``playwright install`` is n
 needed); the browser is Debian's ``chromium`` (or ``$HAILONG_CHROMIUM``).
 
 A page with a table of contents (``<nav class="toc">``) gets the page each section begins
-on after its entry: a first, lean printing with nothing painted (same layout, about half
-the time of a printing) gives the pages, read from its named destinations through
-poppler's ``pdfinfo`` (:func:`contents_pages`), then the page is printed with them. The
-tab's page is changed, never the file: the HTML page's contents stay links. Without
-``pdfinfo`` the PDF is printed once, without numbers.
+on after its entry. The tab lays the page out as the printing will (print media, the
+``@page`` box; each page a column of a multi-column body, where the browser breaks columns
+as it breaks pages, :data:`_GUESS`), the page is printed once with those numbers, and the
+PDF's named destinations (poppler's ``pdfinfo``, :func:`contents_pages`) say where each
+section really begins: only where a number was wrong is the page printed again, with the
+real ones (in the 2022, 2023 and 2025 sample reports, never). The numbers are therefore
+always those of the PDF; a page whose layout cannot be worked out this way (no ``@page``
+margins in mm) gets a first, lean printing with nothing painted instead. The tab's page
+is changed, never the file: the HTML page's contents stay links. Without ``pdfinfo`` the
+PDF is printed once, without numbers.
 
 One browser (and one tab) serves a whole batch (~0.5–1 s to start, then ~0.2–0.4 s per
 report on an idle 2-core machine; ``bench/pdf_step.py`` measures it)::
@@ -92,6 +97,74 @@ _HIDE = """() => {
   for (const el of document.querySelectorAll('body *')) el.style.visibility = 'hidden';
   for (const el of document.querySelectorAll('[id]')) el.style.visibility = 'visible';
   for (const el of document.querySelectorAll('[id] > *')) el.style.visibility = 'hidden';
+}"""
+#: Where each contents entry's section will begin when printed (``{id: page}``), worked
+#: out in the tab (in print media) without printing: the ``@page`` box of the stylesheet
+#: (A4 less its margins, in mm) becomes a column of a multi-column body, so the browser
+#: breaks the columns where it will break the pages (forced page breaks become column
+#: breaks; a block on a named page, the cover, counts as one page of its own). Content
+#: wider than the page makes the browser lay the page out wider and shrink it when
+#: printing (up to half size): so are the columns. ``null`` when the stylesheet's page
+#: box is not A4 with margins in mm. Everything is put back afterwards.
+_GUESS = """() => {
+  const mm = 96 / 25.4;
+  let box = null;
+  for (const sheet of document.styleSheets) {
+    let rules = [];
+    try { rules = [...sheet.cssRules]; } catch (e) { continue; }
+    for (const rule of rules) {
+      if (rule.type !== CSSRule.PAGE_RULE || rule.selectorText) continue;
+      const side = (name) => {
+        const v = rule.style.getPropertyValue(name).trim();
+        return v.endsWith('mm') ? parseFloat(v) : NaN;
+      };
+      const size = rule.style.getPropertyValue('size').trim().toUpperCase();
+      const m = ['margin-top', 'margin-right', 'margin-bottom', 'margin-left'].map(side);
+      if (size === 'A4' && !m.some(Number.isNaN)) {
+        box = {w: (210 - m[1] - m[3]) * mm, h: (297 - m[0] - m[2]) * mm};
+      }
+    }
+  }
+  if (!box) return null;
+  const style = document.createElement('style');
+  document.head.appendChild(style);
+  const lay = (w, h) => {
+    style.textContent = `body { margin: 0 !important; padding: 0 !important;
+      width: ${w}px !important; max-width: none !important; height: ${h}px !important;
+      columns: ${w}px auto !important; column-gap: 0 !important;
+      column-fill: auto !important; }
+      .hailong-own-page { display: none !important; }`;
+  };
+  lay(box.w, box.h);
+  const changed = [];
+  let own = 0;
+  for (const el of document.body.querySelectorAll('*')) {
+    const cs = getComputedStyle(el);
+    if (cs.page && cs.page !== 'auto' && cs.display !== 'none') {
+      el.classList.add('hailong-own-page'); changed.push([el, null]); own += 1; continue;
+    }
+    for (const side of ['breakBefore', 'breakAfter']) {
+      if (cs[side] === 'page') {
+        changed.push([el, side, el.style[side]]);
+        el.style[side] = 'column';
+      }
+    }
+  }
+  let w = box.w, h = box.h, widest = 0;
+  for (const el of document.body.children) widest = Math.max(widest, el.scrollWidth);
+  if (widest > box.w + 0.5) { w = Math.min(widest, 2 * box.w); h = box.h * w / box.w; lay(w, h); }
+  const x0 = document.body.getBoundingClientRect().left;
+  const pages = {};
+  for (const a of document.querySelectorAll('nav.toc li > a[href^="#"]')) {
+    const id = decodeURIComponent(a.hash.slice(1));
+    const el = document.getElementById(id);
+    if (el) pages[id] = 1 + own + Math.floor((el.getBoundingClientRect().left - x0 + 1) / w);
+  }
+  for (const [el, side, old] of changed) {
+    if (side === null) el.classList.remove('hailong-own-page'); else el.style[side] = old;
+  }
+  style.remove();
+  return pages;
 }"""
 #: Then: the pages (``{id: page}``) in, everything shown again.
 _FILL_IN = """(pages) => {
@@ -187,6 +260,9 @@ class PdfRenderer:
         self.executable = Path(executable) if executable else None
         self.timeout_ms = timeout_s * 1000
         self.blocked: list[str] = []
+        #: Pages printed a second time because a contents number worked out beforehand
+        #: (:data:`_GUESS`) was not where the section began in the PDF.
+        self.reprinted = 0
         self._pw = self._browser = self._context = self._page = None
 
     # -- life cycle
@@ -270,6 +346,7 @@ class PdfRenderer:
         # failed is thrown away.
         if self._page is None or self._page.is_closed():
             self._page = self._context.new_page()
+            self._page.emulate_media(media="print")  # laid out as it will be printed
         try:
             self._print(html_path, tmp)
             commit(tmp, pdf_path)
@@ -292,18 +369,28 @@ class PdfRenderer:
 
     def _print(self, html_path: Path, pdf_path: Path) -> None:
         """Print ``html_path`` to ``pdf_path``; a page with contents with the page each
-        section begins on after its entry: a first, lean printing with nothing painted
-        (:data:`_HIDE`) says where the sections begin (:func:`contents_pages`), then the
-        page is printed with those numbers. The room for the numbers does not depend on
-        them, so both printings lay out alike (``tests/test_pdf.py`` checks every entry)."""
+        section begins on after its entry: worked out in the tab (:data:`_GUESS`),
+        printed, checked against where the PDF's sections begin (:func:`contents_pages`)
+        and printed again with those only when one differs. Without a guess, a first,
+        lean printing with nothing painted (:data:`_HIDE`) gives the pages. The room for
+        the numbers does not depend on them, so every printing lays out alike
+        (``tests/test_pdf.py`` checks every entry)."""
         self._page.goto(html_path.as_uri(), wait_until="load", timeout=self.timeout_ms)
         if not (shutil.which("pdfinfo") and self._page.evaluate(_MAKE_ROOM)):
             self._pdf(pdf_path)
             return
-        self._page.evaluate(_HIDE)
-        self._pdf(pdf_path, lean=True)
-        self._page.evaluate(_FILL_IN, contents_pages(pdf_path) or {})
+        pages = self._page.evaluate(_GUESS)
+        if pages is None:  # no guess: a lean printing says where the sections begin
+            self._page.evaluate(_HIDE)
+            self._pdf(pdf_path, lean=True)
+            pages = contents_pages(pdf_path) or {}
+        self._page.evaluate(_FILL_IN, pages)
         self._pdf(pdf_path)
+        real = contents_pages(pdf_path) or {}
+        if any(real.get(k) != v for k, v in pages.items()):
+            self.reprinted += 1
+            self._page.evaluate(_FILL_IN, {k: real.get(k, "") for k in pages})
+            self._pdf(pdf_path)
 
 
 @dataclass
