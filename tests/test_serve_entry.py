@@ -90,8 +90,9 @@ def test_entry_needs_the_login_and_records_the_login_as_who(guarded):
     assert (event["what"], event["who"], event["entry_id"]) == ("entry", "Lan", saved.entry_id)
 
 
-def test_the_entry_form_without_the_xsrf_token_is_refused(guarded):
-    server, config = guarded
+def _form_of_hp_0286(server, config):
+    """Logged in as Minh, the entry form of HP-0286: (client, its page, a check that the
+    entry log has not changed since)."""
     path = en.entries_path(config.parent, 2022)
     before = path.read_bytes() if path.exists() else b""
     c = Client(server.port)
@@ -99,6 +100,11 @@ def test_the_entry_form_without_the_xsrf_token_is_refused(guarded):
     c.post("/login", {"name": "Minh", "password": "bí mật 2"})
     status, _, html = c.get("/entry/form?round=2022&coop=HP-0286")
     assert status == 200
+    return c, html, lambda: (path.read_bytes() if path.exists() else b"") == before
+
+
+def test_the_entry_form_without_the_xsrf_token_is_refused(guarded):
+    c, html, unchanged = _form_of_hp_0286(*guarded)
     fields = {"coop": "HP-0286", "visit_date": "2023-05-20", "method": "paper",
               **_answers(html)}
     status, _, page = c.post("/entry/form?round=2022", fields, xsrf=False)
@@ -106,17 +112,11 @@ def test_the_entry_form_without_the_xsrf_token_is_refused(guarded):
     status, _, page = c.post("/entry/form?round=2022", [*fields.items(), ("_xsrf", "forged")],
                              xsrf=False)
     assert status == 403
-    assert (path.read_bytes() if path.exists() else b"") == before   # nothing appended
+    assert unchanged()                                               # nothing appended
 
 
 def test_a_missing_answer_is_answered_400_with_the_message_and_nothing_saved(guarded):
-    server, config = guarded
-    path = en.entries_path(config.parent, 2022)
-    before = path.read_bytes() if path.exists() else b""
-    c = Client(server.port)
-    c.get("/login")
-    c.post("/login", {"name": "Minh", "password": "bí mật 2"})
-    _, _, html = c.get("/entry/form?round=2022&coop=HP-0286")
+    c, html, unchanged = _form_of_hp_0286(*guarded)
     answers = _answers(html)
     del answers["a_D01_2"], answers["a_OVERALL"]
     status, _, page = c.post("/entry/form?round=2022",
@@ -125,7 +125,7 @@ def test_a_missing_answer_is_answered_400_with_the_message_and_nothing_saved(gua
     assert status == 400
     assert message("err.entry.missing", "vi", numbers="1.2, 12") in text_of(page)
     assert 'value="Bà Hạnh"' in page and page.count('class="question missing"') == 2
-    assert (path.read_bytes() if path.exists() else b"") == before
+    assert unchanged()
 
 
 @pytest.mark.parametrize("name", ["phieu-khao-sat-..%2F..%2Fhailong.yaml",

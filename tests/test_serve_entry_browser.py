@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -47,11 +48,11 @@ def pw():
         yield running
 
 
-@pytest.fixture(scope="module")
-def single(tmp_path_factory, pw):
-    root = tmp_path_factory.mktemp("entry-single")
-    config = project_copy(root)
-    server = Server(config, root / "out")            # PDFs on: questionnaires are printed
+def _served_tab(pw, root: Path, double_entry: bool, *extra: str):
+    """A browser tab on a staff page serving a project copy under ``root`` (the tab's
+    ``config`` attribute is its configuration); the server stops afterwards."""
+    config = project_copy(root, double_entry=double_entry)
+    server = Server(config, root / "out", *extra)
     try:
         browser, tab = _browser_page(pw, f"http://127.0.0.1:{server.port}")
         tab.config = config
@@ -59,20 +60,17 @@ def single(tmp_path_factory, pw):
         browser.close()
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def single(tmp_path_factory, pw):
+    # PDFs on: questionnaires are printed
+    yield from _served_tab(pw, tmp_path_factory.mktemp("entry-single"), False)
 
 
 @pytest.fixture(scope="module")
 def double(tmp_path_factory, pw):
-    root = tmp_path_factory.mktemp("entry-double")
-    config = project_copy(root, double_entry=True)
-    server = Server(config, root / "out", "--no-pdf")
-    try:
-        browser, tab = _browser_page(pw, f"http://127.0.0.1:{server.port}")
-        tab.config = config
-        yield tab
-        browser.close()
-    finally:
-        server.stop()
+    yield from _served_tab(pw, tmp_path_factory.mktemp("entry-double"), True, "--no-pdf")
 
 
 def coverage_315(page) -> tuple[int, int]:

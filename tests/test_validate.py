@@ -139,12 +139,14 @@ def test_roster_unknown_sector_and_member_word(tmp_path, codebook, units):
     assert 'row 3, column "Là thành viên LM HTX"' in str(err)
 
 
+def _three_roster_problems(rows):
+    rows[1][8] = "năm 2015"   # row 2 founding year
+    rows[3][3] = "399"        # row 4 district
+    rows[4][1] = ""           # row 5 blank code
+
+
 def test_roster_all_problems_counted_and_listed(tmp_path, codebook, units):
-    def edit(rows):
-        rows[1][8] = "năm 2015"   # row 2 founding year
-        rows[3][3] = "399"        # row 4 district
-        rows[4][1] = ""           # row 5 blank code
-    err = roster_error(tmp_path, codebook, units, edit)
+    err = roster_error(tmp_path, codebook, units, _three_roster_problems)
     text = str(err)
     assert (err.row, err.column) == (2, "Năm thành lập")
     assert "2 other problem" in text
@@ -472,11 +474,7 @@ def test_the_data_quality_report_carries_no_phone_number_nor_e_mail(tmp_path):
 def test_roster_problems_render_in_vietnamese(tmp_path, codebook, units):
     from hailong.core.messages import using_lang
 
-    def edit(rows):
-        rows[1][8] = "năm 2015"   # row 2 founding year
-        rows[3][3] = "399"        # row 4 district
-        rows[4][1] = ""           # row 5 blank code
-    err = roster_error(tmp_path, codebook, units, edit)
+    err = roster_error(tmp_path, codebook, units, _three_roster_problems)
     with using_lang("vi"):
         text = str(err)
     assert text.startswith(f'{tmp_path / "roster.csv"}, dòng 2, cột "Năm thành lập": Năm thành '

@@ -391,15 +391,14 @@ def _dash(ax, y: float, x: float = 1.0) -> None:
     ax.text(x, y, fmt.SUPPRESSED, va="center", ha="left", color="#555555", fontsize=10)
 
 
-def _whiskers(ax, ys: Sequence[float], values: Sequence[float], lows: Sequence[float],
-              highs: Sequence[float]) -> None:
-    """Interval whiskers from ``lows`` to ``highs`` at heights ``ys``, all in one artist
-    (one ``errorbar`` per whisker cost 8 ms each)."""
-    if not len(ys):
+def _whiskers(ax, rows: Sequence[tuple[float, float, float, float]]) -> None:
+    """Interval whiskers, one per ``(y, value, low, high)`` row, all in one artist (one
+    ``errorbar`` per whisker cost 8 ms each); none for no rows."""
+    if not rows:
         return
-    values, lows, highs = (np.asarray(a, dtype=float) for a in (values, lows, highs))
-    ax.errorbar(values, np.asarray(ys, dtype=float), xerr=[values - lows, highs - values],
-                fmt="none", ecolor=WHISKER_COLOUR, elinewidth=1, capsize=3, zorder=4)
+    ys, values, lows, highs = np.asarray(rows, dtype=float).T
+    ax.errorbar(values, ys, xerr=[values - lows, highs - values], fmt="none",
+                ecolor=WHISKER_COLOUR, elinewidth=1, capsize=3, zorder=4)
 
 
 def _whisker_handle(lang: str, confidence: float | None) -> Line2D:

@@ -131,8 +131,7 @@ def dimension_profile(
         if not fmt.is_missing(row.get("unreliable")) and bool(row.get("unreliable", False)):
             text += fmt.UNRELIABLE
         ax.text(right + 1, i, text, va="center", ha="left", fontsize=8, bbox=_LABEL_BOX)
-    if drawn:
-        _whiskers(ax, *zip(*drawn))
+    _whiskers(ax, drawn)
     if city_dims is not None:
         city = _dims(city_dims).set_index("measure")["index"].reindex(dims["measure"])
         shown = city.notna().to_numpy()
@@ -293,8 +292,7 @@ def _ranking_bars(ax, frame: pd.DataFrame, meta: Mapping, lang: str) -> None:
         if bool(getattr(r, "unreliable", False)):
             text += fmt.UNRELIABLE
         ax.text(right + 1, i, text, va="center", ha="left", fontsize=8, bbox=_LABEL_BOX)
-    if drawn:
-        _whiskers(ax, *zip(*drawn))
+    _whiskers(ax, drawn)
     ax.set_yticks(range(len(frame)), list(frame["name"]))
     ax.set_ylim(len(frame) - 0.4, -0.6)
     ax.grid(axis="y", visible=False)
